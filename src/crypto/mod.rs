@@ -1,0 +1,1 @@
+//! Cryptography behind small typed enums keyed by algorithm URI.

@@ -1,0 +1,13 @@
+//! wskex: the protocol engine behind the terminal explorer for WS-Trust 1.4 key exchange.
+//!
+//! The layers, from the bottom up (arrows only point down this list):
+//!
+//! - [`xml`]: parsing into an arena tree that keeps the received bytes, canonicalization.
+//! - [`crypto`]: openssl behind small typed enums keyed by algorithm URI, key material.
+//!
+//! The engine never prints, never reads the terminal and never exits the process; the binary
+//! (`src/main.rs` and [`cli`]) turns its typed errors into text and exit codes.
+
+pub mod cli;
+pub mod crypto;
+pub mod xml;
