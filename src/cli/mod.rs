@@ -1,1 +1,95 @@
-//! The command line.
+//! The command line: argument definitions (clap) and one file per subcommand.
+//!
+//! Subcommands return an [`Outcome`] or a [`CliError`]; only `main` turns them into text and
+//! exit codes: 0 everything checked out, 1 a check failed, 2 usage error or bad input.
+
+mod c14n;
+mod input;
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::xml::XmlError;
+
+pub use input::read_input;
+
+/// wskex: explore, debug and audit WS-Security / WS-Trust key exchange.
+#[derive(Debug, Parser)]
+#[command(
+    name = "wskex",
+    version,
+    about = "Explore, debug and audit WS-Security and WS-Trust 1.4 key exchange",
+    long_about = "Explore, debug and audit WS-Security and WS-Trust 1.4 key exchange.\n\n\
+                  Exit codes: 0 when every check passed, 1 when a check failed (a bad signature, \
+                  a failed decryption), 2 for a usage error or unreadable/malformed input (the \
+                  message names file:line:col)."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write the canonical form (C14N 1.0 or Exclusive C14N 1.0) of a document or part of it.
+    C14n(c14n::C14nArgs),
+}
+
+/// How a command that ran to completion turned out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything checked out (exit 0).
+    Success,
+    /// A check failed: bad signature, failed decryption (exit 1).
+    ChecksFailed,
+}
+
+impl Outcome {
+    pub fn exit_code(self) -> ExitCode {
+        match self {
+            Outcome::Success => ExitCode::SUCCESS,
+            Outcome::ChecksFailed => ExitCode::from(1),
+        }
+    }
+}
+
+/// Why a command could not run (exit 2). The message is one line and names the input.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("{0}")]
+    Usage(String),
+    #[error("{0}")]
+    Xml(#[from] XmlError),
+    #[error("{path}: {source}")]
+    Io { path: String, source: io::Error },
+    #[error("{0}")]
+    Input(String),
+}
+
+impl CliError {
+    /// Writing to a closed pipe (`wskex c14n big.xml | head`) is not an error worth reporting.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, CliError::Io { source, .. } if source.kind() == io::ErrorKind::BrokenPipe)
+    }
+}
+
+/// Runs a parsed command line, writing results to `stdout`.
+pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<Outcome, CliError> {
+    match cli.command {
+        None => {
+            let mut help = <Cli as clap::CommandFactory>::command();
+            write!(stdout, "{}", help.render_long_help()).map_err(stdout_error)?;
+            Ok(Outcome::Success)
+        }
+        Some(Command::C14n(args)) => c14n::run(&args, stdout),
+    }
+}
+
+pub(crate) fn stdout_error(source: io::Error) -> CliError {
+    CliError::Io {
+        path: "<stdout>".into(),
+        source,
+    }
+}

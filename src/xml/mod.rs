@@ -1,1 +1,19 @@
-//! The XML layer.
+//! The XML layer: a parser that keeps the received bytes, an arena tree with byte spans and
+//! line:column for every node, the id index, and canonicalization.
+//!
+//! DTDs are never applied: a DOCTYPE is recorded and skipped, entity declarations are refused,
+//! and attribute defaults or types a DTD declares are ignored (SOAP forbids DTDs).
+
+pub mod encoding;
+pub mod error;
+pub mod parse;
+pub mod tree;
+
+pub use encoding::SourceEncoding;
+pub use error::{Position, XmlError, XmlErrorKind};
+pub use parse::ParseOptions;
+pub use tree::{Attribute, Document, NamespaceDecl, Node, NodeId, NodeType, NsId, Span};
+pub mod c14n;
+pub mod id_index;
+
+pub use id_index::{IdAttributes, IdIndex, IdLookup};

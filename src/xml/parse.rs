@@ -1,0 +1,947 @@
+//! Building a [`Document`] from received bytes with quick-xml.
+//!
+//! quick-xml provides the markup events; this module adds what a security tool needs on top:
+//! byte spans and line:column for every node, namespace resolution with the declarations kept as
+//! written, reference resolution and line-end normalization (XML 1.0 sections 2.11 and 3.3.3),
+//! well-formedness checks quick-xml leaves to the caller, and limits against hostile input.
+//! DTDs are never applied: a DOCTYPE without entity declarations is recorded and skipped, one
+//! that declares entities is refused, and attribute defaults or types it declares are ignored.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use quick_xml::Reader;
+use quick_xml::events::Event;
+
+use super::encoding::{self, SourceEncoding};
+use super::error::{Position, XmlError, XmlErrorKind};
+use super::tree::{
+    AttrData, DoctypeInfo, Document, ElementData, NO_NODE, NodeData, NodeKindData, NsDeclData,
+    NsId, Span, StrRef, XML_NAMESPACE, XMLNS_NAMESPACE, line_starts, position_in,
+};
+
+/// Limits that keep hostile input from exhausting the machine.
+#[derive(Debug, Clone)]
+pub struct ParseOptions {
+    /// Deepest element nesting accepted.
+    pub max_depth: usize,
+    /// Largest input accepted, in bytes.
+    pub max_input_bytes: usize,
+    /// Most attributes (namespace declarations included) on one element.
+    pub max_attributes: usize,
+}
+
+impl Default for ParseOptions {
+    fn default() -> Self {
+        ParseOptions {
+            max_depth: 512,
+            max_input_bytes: 1 << 30,
+            max_attributes: 1024,
+        }
+    }
+}
+
+impl Document {
+    /// Parses received bytes with the default limits. `source_name` appears in error messages.
+    pub fn parse(bytes: Vec<u8>, source_name: impl Into<String>) -> Result<Document, XmlError> {
+        Document::parse_with(bytes, source_name, &ParseOptions::default())
+    }
+
+    /// Parses a string (copied) with the default limits.
+    pub fn parse_str(text: &str, source_name: impl Into<String>) -> Result<Document, XmlError> {
+        Document::parse(text.as_bytes().to_vec(), source_name)
+    }
+
+    pub fn parse_with(
+        bytes: Vec<u8>,
+        source_name: impl Into<String>,
+        options: &ParseOptions,
+    ) -> Result<Document, XmlError> {
+        let source_name = source_name.into();
+        if bytes.len() > options.max_input_bytes || bytes.len() >= u32::MAX as usize {
+            return Err(XmlError {
+                source_name,
+                position: Position {
+                    line: 1,
+                    column: 1,
+                    offset: 0,
+                },
+                kind: XmlErrorKind::TooLarge {
+                    size: bytes.len(),
+                    limit: options.max_input_bytes,
+                },
+            });
+        }
+        let decoded = encoding::decode(bytes).map_err(|e| {
+            let starts = line_starts(&e.text_before);
+            let position = position_in(&e.text_before, &starts, e.text_before.len());
+            XmlError {
+                source_name: source_name.clone(),
+                position,
+                kind: e.kind,
+            }
+        })?;
+        let built = Builder::new(&decoded.text, decoded.body_offset, options)
+            .run()
+            .map_err(|(offset, kind)| {
+                let starts = line_starts(&decoded.text);
+                XmlError {
+                    source_name: source_name.clone(),
+                    position: position_in(&decoded.text, &starts, offset),
+                    kind,
+                }
+            })?;
+        Ok(Document {
+            source_name,
+            text: decoded.text,
+            encoding: decoded.encoding,
+            original: decoded.original,
+            body_offset: decoded.body_offset,
+            nodes: built.nodes,
+            attrs: built.attrs,
+            ns_decls: built.ns_decls,
+            namespaces: built.namespaces,
+            owned: built.owned,
+            doctype: built.doctype,
+            line_starts: OnceLock::new(),
+        })
+    }
+
+    /// True when the document arrived as UTF-8 (offsets are offsets in the received bytes).
+    pub fn is_utf8(&self) -> bool {
+        matches!(
+            self.encoding,
+            SourceEncoding::Utf8 | SourceEncoding::Utf8WithBom | SourceEncoding::Ascii
+        )
+    }
+}
+
+type ParseResult<T> = Result<T, (usize, XmlErrorKind)>;
+
+struct Built {
+    nodes: Vec<NodeData>,
+    attrs: Vec<AttrData>,
+    ns_decls: Vec<NsDeclData>,
+    namespaces: Vec<Box<str>>,
+    owned: Vec<Box<str>>,
+    doctype: Option<DoctypeInfo>,
+}
+
+struct OpenElement {
+    node: u32,
+    last_child: u32,
+    bindings_mark: usize,
+}
+
+/// A prefix binding in scope while parsing; `prefix` is a span (empty span = default namespace).
+#[derive(Clone, Copy)]
+struct Binding {
+    prefix: Option<Span>,
+    ns: NsId,
+}
+
+/// Character data collected across quick-xml's Text and GeneralRef events, which split a
+/// single XML text node at every reference.
+struct PendingText {
+    start: usize,
+    end: usize,
+    owned: Option<String>,
+}
+
+/// An attribute as scanned from a start tag, before namespace resolution.
+struct RawAttr {
+    qname: Span,
+    prefix_len: u32,
+    raw_value: Span,
+    span: Span,
+}
+
+struct Builder<'t> {
+    text: &'t str,
+    base: usize,
+    options: &'t ParseOptions,
+    nodes: Vec<NodeData>,
+    attrs: Vec<AttrData>,
+    ns_decls: Vec<NsDeclData>,
+    namespaces: Vec<Box<str>>,
+    ns_index: HashMap<Box<str>, NsId>,
+    owned: Vec<Box<str>>,
+    open: Vec<OpenElement>,
+    bindings: Vec<Binding>,
+    pending: Option<PendingText>,
+    root_seen: bool,
+    doctype: Option<DoctypeInfo>,
+    scratch_attrs: Vec<RawAttr>,
+}
+
+impl<'t> Builder<'t> {
+    fn new(text: &'t str, base: usize, options: &'t ParseOptions) -> Self {
+        let mut b = Builder {
+            text,
+            base,
+            options,
+            nodes: Vec::with_capacity(text.len() / 40 + 4),
+            attrs: Vec::new(),
+            ns_decls: Vec::new(),
+            namespaces: Vec::new(),
+            ns_index: HashMap::new(),
+            owned: Vec::new(),
+            open: Vec::new(),
+            bindings: Vec::new(),
+            pending: None,
+            root_seen: false,
+            doctype: None,
+            scratch_attrs: Vec::new(),
+        };
+        b.intern("");
+        b.intern(XML_NAMESPACE);
+        b.nodes.push(NodeData {
+            kind: NodeKindData::Document,
+            parent: NO_NODE,
+            next_sibling: NO_NODE,
+            subtree_end: 1,
+            span: Span::new(0, text.len()),
+        });
+        b.open.push(OpenElement {
+            node: 0,
+            last_child: NO_NODE,
+            bindings_mark: 0,
+        });
+        b
+    }
+
+    fn offset_of(&self, s: &str) -> usize {
+        s.as_ptr() as usize - self.text.as_ptr() as usize
+    }
+
+    fn intern(&mut self, uri: &str) -> NsId {
+        if let Some(&id) = self.ns_index.get(uri) {
+            return id;
+        }
+        let id = NsId(self.namespaces.len() as u32);
+        self.namespaces.push(uri.into());
+        self.ns_index.insert(uri.into(), id);
+        id
+    }
+
+    fn depth(&self) -> usize {
+        self.open.len() - 1
+    }
+
+    fn run(mut self) -> ParseResult<Built> {
+        let body = &self.text[self.base..];
+        let mut reader = Reader::from_str(body);
+        {
+            let config = reader.config_mut();
+            config.check_end_names = true;
+            config.check_comments = true;
+            config.expand_empty_elements = false;
+            config.trim_text(false);
+        }
+        loop {
+            let before = self.base + reader.buffer_position() as usize;
+            let event = reader.read_event().map_err(|e| {
+                self.convert_error(&e, self.base + reader.error_position() as usize)
+            })?;
+            let after = self.base + reader.buffer_position() as usize;
+            match event {
+                Event::Text(t) => {
+                    let content: &str = &t;
+                    let start = self.offset_of(content);
+                    self.text_chunk(start, start + content.len())?;
+                }
+                Event::GeneralRef(r) => {
+                    let name: &str = &r;
+                    self.reference(before, after, name)?;
+                }
+                other => {
+                    self.flush_text();
+                    match other {
+                        Event::Start(e) => {
+                            let content: &str = &e;
+                            self.start_element(before, after, content, e.name().0.len(), false)?;
+                        }
+                        Event::Empty(e) => {
+                            let content: &str = &e;
+                            self.start_element(before, after, content, e.name().0.len(), true)?;
+                        }
+                        Event::End(_) => self.end_element(before, after),
+                        Event::CData(c) => {
+                            let content: &str = &c;
+                            self.cdata(before, after, content)?;
+                        }
+                        Event::Comment(c) => {
+                            let content: &str = &c;
+                            let start = self.offset_of(content);
+                            self.check_chars(start, content)?;
+                            let span = Span::new(start, start + content.len());
+                            self.push_leaf(
+                                NodeKindData::Comment { content: span },
+                                Span::new(before, after),
+                            );
+                        }
+                        Event::PI(p) => {
+                            let content: &str = &p;
+                            self.processing_instruction(before, after, content)?;
+                        }
+                        Event::Decl(_) => {
+                            if before != self.base {
+                                return Err((before, XmlErrorKind::MisplacedDeclaration));
+                            }
+                        }
+                        Event::DocType(d) => {
+                            let content: &str = &d;
+                            self.doctype(before, after, content)?;
+                        }
+                        Event::Eof => break,
+                        Event::Text(_) | Event::GeneralRef(_) => unreachable!("handled above"),
+                    }
+                }
+            }
+        }
+        if self.open.len() > 1 {
+            let top = self.open.last().expect("checked");
+            let data = &self.nodes[top.node as usize];
+            let name = match &data.kind {
+                NodeKindData::Element(e) => self.text[e.qname.range()].to_string(),
+                _ => String::new(),
+            };
+            let starts = line_starts(self.text);
+            let opened_at = position_in(self.text, &starts, data.span.start as usize);
+            return Err((
+                self.text.len(),
+                XmlErrorKind::UnclosedElement { name, opened_at },
+            ));
+        }
+        if !self.root_seen {
+            return Err((self.text.len(), XmlErrorKind::NoRootElement));
+        }
+        let end = self.nodes.len() as u32;
+        self.nodes[0].subtree_end = end;
+        Ok(Built {
+            nodes: self.nodes,
+            attrs: self.attrs,
+            ns_decls: self.ns_decls,
+            namespaces: self.namespaces,
+            owned: self.owned,
+            doctype: self.doctype,
+        })
+    }
+
+    fn convert_error(&self, error: &quick_xml::Error, offset: usize) -> (usize, XmlErrorKind) {
+        use quick_xml::errors::IllFormedError;
+        let kind = match error {
+            quick_xml::Error::IllFormed(IllFormedError::MismatchedEndTag { expected, found }) => {
+                XmlErrorKind::MismatchedEndTag {
+                    expected: expected.clone(),
+                    found: found.clone(),
+                }
+            }
+            quick_xml::Error::IllFormed(IllFormedError::UnmatchedEndTag(name)) => {
+                XmlErrorKind::UnexpectedEndTag(name.clone())
+            }
+            other => XmlErrorKind::Syntax(other.to_string()),
+        };
+        (offset, kind)
+    }
+
+    /// Adds a node under the innermost open element and links it to its previous sibling.
+    fn push_node(&mut self, kind: NodeKindData, span: Span) -> u32 {
+        let id = self.nodes.len() as u32;
+        let top = self.open.last_mut().expect("document node is always open");
+        let parent = top.node;
+        if top.last_child != NO_NODE {
+            self.nodes[top.last_child as usize].next_sibling = id;
+        }
+        top.last_child = id;
+        self.nodes.push(NodeData {
+            kind,
+            parent,
+            next_sibling: NO_NODE,
+            subtree_end: id + 1,
+            span,
+        });
+        id
+    }
+
+    fn push_leaf(&mut self, kind: NodeKindData, span: Span) {
+        self.push_node(kind, span);
+    }
+
+    fn text_chunk(&mut self, start: usize, end: usize) -> ParseResult<()> {
+        let chunk = &self.text[start..end];
+        if self.depth() == 0 {
+            if let Some(i) = chunk
+                .bytes()
+                .position(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+            {
+                return Err((start + i, XmlErrorKind::TextOutsideRoot));
+            }
+            return Ok(());
+        }
+        let has_cr = self.check_chars(start, chunk)?;
+        let pending = self.pending.get_or_insert(PendingText {
+            start,
+            end: start,
+            owned: None,
+        });
+        if has_cr && pending.owned.is_none() {
+            pending.owned = Some(self.text[pending.start..pending.end].to_string());
+        }
+        if let Some(owned) = pending.owned.as_mut() {
+            push_normalized_line_ends(owned, chunk);
+        }
+        pending.end = end;
+        Ok(())
+    }
+
+    fn reference(&mut self, start: usize, end: usize, name: &str) -> ParseResult<()> {
+        if self.depth() == 0 {
+            return Err((start, XmlErrorKind::TextOutsideRoot));
+        }
+        let resolved = resolve_reference(name).map_err(|kind| (start, kind))?;
+        let pending = self.pending.get_or_insert(PendingText {
+            start,
+            end: start,
+            owned: None,
+        });
+        if pending.owned.is_none() {
+            pending.owned = Some(self.text[pending.start..pending.end].to_string());
+        }
+        pending.owned.as_mut().expect("just set").push(resolved);
+        pending.end = end;
+        Ok(())
+    }
+
+    fn flush_text(&mut self) {
+        if let Some(p) = self.pending.take() {
+            let span = Span::new(p.start, p.end);
+            let value = match p.owned {
+                None => StrRef::Source(span),
+                Some(s) => {
+                    self.owned.push(s.into_boxed_str());
+                    StrRef::Owned(self.owned.len() as u32 - 1)
+                }
+            };
+            self.push_node(
+                NodeKindData::Text {
+                    value,
+                    cdata: false,
+                },
+                span,
+            );
+        }
+    }
+
+    fn cdata(&mut self, before: usize, after: usize, content: &str) -> ParseResult<()> {
+        if self.depth() == 0 {
+            return Err((before, XmlErrorKind::TextOutsideRoot));
+        }
+        let start = self.offset_of(content);
+        let has_cr = self.check_chars(start, content)?;
+        let value = if has_cr {
+            let mut s = String::with_capacity(content.len());
+            push_normalized_line_ends(&mut s, content);
+            self.owned.push(s.into_boxed_str());
+            StrRef::Owned(self.owned.len() as u32 - 1)
+        } else {
+            StrRef::Source(Span::new(start, start + content.len()))
+        };
+        self.push_leaf(
+            NodeKindData::Text { value, cdata: true },
+            Span::new(before, after),
+        );
+        Ok(())
+    }
+
+    fn processing_instruction(
+        &mut self,
+        before: usize,
+        after: usize,
+        content: &str,
+    ) -> ParseResult<()> {
+        let start = self.offset_of(content);
+        self.check_chars(start, content)?;
+        let target_len = content
+            .find(|c: char| matches!(c, ' ' | '\t' | '\r' | '\n'))
+            .unwrap_or(content.len());
+        let target = &content[..target_len];
+        if target.is_empty() {
+            return Err((start, XmlErrorKind::InvalidName("after <?")));
+        }
+        if target.eq_ignore_ascii_case("xml") {
+            return Err((start, XmlErrorKind::ReservedPiTarget(target.to_string())));
+        }
+        let data = content[target_len..].trim_start_matches([' ', '\t', '\r', '\n']);
+        let data_start = start + (content.len() - data.len());
+        self.push_leaf(
+            NodeKindData::ProcessingInstruction {
+                target: Span::new(start, start + target_len),
+                data: Span::new(data_start, data_start + data.len()),
+            },
+            Span::new(before, after),
+        );
+        Ok(())
+    }
+
+    fn doctype(&mut self, before: usize, after: usize, content: &str) -> ParseResult<()> {
+        if self.root_seen || self.doctype.is_some() {
+            return Err((before, XmlErrorKind::MisplacedDoctype));
+        }
+        let content_start = self.offset_of(content);
+        let (head, subset) = match content.find('[') {
+            Some(i) => (&content[..i], Some(&content[i..])),
+            None => (content, None),
+        };
+        if let Some(subset) = subset
+            && let Some(i) = subset.find("<!ENTITY")
+        {
+            let at = content_start + (content.len() - subset.len()) + i;
+            return Err((at, XmlErrorKind::EntityDeclaration));
+        }
+        self.doctype = Some(DoctypeInfo {
+            span: Span::new(before, after),
+            has_internal_subset: subset.is_some(),
+            declares_attlists: subset.is_some_and(|s| s.contains("<!ATTLIST")),
+            external_id: head.contains("SYSTEM") || head.contains("PUBLIC"),
+        });
+        Ok(())
+    }
+
+    /// Checks characters XML 1.0 forbids; returns whether a carriage return occurs (the text
+    /// then needs line-end normalization).
+    fn check_chars(&self, start: usize, s: &str) -> ParseResult<bool> {
+        let mut has_cr = false;
+        for (i, b) in s.bytes().enumerate() {
+            if b < 0x20 {
+                match b {
+                    b'\r' => has_cr = true,
+                    b'\t' | b'\n' => {}
+                    _ => return Err((start + i, XmlErrorKind::IllegalCharacter(b as u32))),
+                }
+            } else if b == 0xEF {
+                let rest = &s.as_bytes()[i..];
+                if rest.starts_with(&[0xEF, 0xBF, 0xBE]) || rest.starts_with(&[0xEF, 0xBF, 0xBF]) {
+                    let c = if rest[2] == 0xBE { 0xFFFE } else { 0xFFFF };
+                    return Err((start + i, XmlErrorKind::IllegalCharacter(c)));
+                }
+            }
+        }
+        Ok(has_cr)
+    }
+
+    fn start_element(
+        &mut self,
+        before: usize,
+        after: usize,
+        content: &str,
+        name_len: usize,
+        empty: bool,
+    ) -> ParseResult<()> {
+        let content_start = self.offset_of(content);
+        if self.depth() == 0 && self.root_seen {
+            return Err((
+                before,
+                XmlErrorKind::MultipleRoots(content[..name_len].to_string()),
+            ));
+        }
+        if self.depth() >= self.options.max_depth {
+            return Err((
+                before,
+                XmlErrorKind::TooDeep {
+                    limit: self.options.max_depth,
+                },
+            ));
+        }
+        self.root_seen = true;
+        let qname = &content[..name_len];
+        let prefix_len = check_qname(qname).map_err(|k| (content_start, k))?;
+
+        // Scan attributes, then split namespace declarations from ordinary attributes.
+        let mut scanned = std::mem::take(&mut self.scratch_attrs);
+        scanned.clear();
+        scan_attributes(
+            &content[name_len..],
+            content_start + name_len,
+            &mut scanned,
+            self.options.max_attributes,
+        )?;
+        let bindings_mark = self.bindings.len();
+        let ns_first = self.ns_decls.len() as u32;
+        for raw in &scanned {
+            let name = &self.text[raw.qname.range()];
+            let prefix = if name == "xmlns" {
+                None
+            } else if let Some(p) = name.strip_prefix("xmlns:") {
+                let _ = p;
+                Some(Span::new(
+                    raw.qname.start as usize + 6,
+                    raw.qname.end as usize,
+                ))
+            } else {
+                continue;
+            };
+            let value = self.attribute_value(raw.raw_value)?;
+            let uri_text: &str = match &value {
+                StrRef::Source(s) => &self.text[s.range()],
+                StrRef::Owned(i) => &self.owned[*i as usize],
+            };
+            let uri_text = uri_text.to_string();
+            if let Some(p) = prefix {
+                let p_text = &self.text[p.range()];
+                let bad = (p_text == "xml") != (uri_text == XML_NAMESPACE)
+                    || p_text == "xmlns"
+                    || uri_text == XMLNS_NAMESPACE
+                    || uri_text.is_empty();
+                if bad {
+                    return Err((
+                        raw.span.start as usize,
+                        XmlErrorKind::ReservedPrefix(p_text.to_string()),
+                    ));
+                }
+            } else if uri_text == XML_NAMESPACE || uri_text == XMLNS_NAMESPACE {
+                return Err((
+                    raw.span.start as usize,
+                    XmlErrorKind::ReservedPrefix(String::new()),
+                ));
+            }
+            if self.ns_decls[ns_first as usize..].iter().any(|d| {
+                d.prefix.map(|s| &self.text[s.range()]) == prefix.map(|s| &self.text[s.range()])
+            }) {
+                return Err((
+                    raw.span.start as usize,
+                    XmlErrorKind::DuplicateAttribute(self.text[raw.qname.range()].to_string()),
+                ));
+            }
+            let ns = self.intern(&uri_text);
+            self.ns_decls.push(NsDeclData {
+                prefix,
+                uri: ns,
+                span: raw.span,
+            });
+            self.bindings.push(Binding { prefix, ns });
+        }
+        let ns_last = self.ns_decls.len() as u32;
+
+        let ns = self.resolve_prefix(&qname[..prefix_len as usize], content_start, true)?;
+
+        let attr_first = self.attrs.len() as u32;
+        for raw in &scanned {
+            let name = &self.text[raw.qname.range()];
+            if name == "xmlns" || name.starts_with("xmlns:") {
+                continue;
+            }
+            let attr_ns = if raw.prefix_len == 0 {
+                NsId::NONE
+            } else {
+                self.resolve_prefix(
+                    &name[..raw.prefix_len as usize],
+                    raw.qname.start as usize,
+                    false,
+                )?
+            };
+            let value = self.attribute_value(raw.raw_value)?;
+            self.attrs.push(AttrData {
+                qname: raw.qname,
+                prefix_len: raw.prefix_len,
+                ns: attr_ns,
+                raw_value: raw.raw_value,
+                value,
+                span: raw.span,
+            });
+        }
+        self.check_duplicate_attributes(attr_first as usize)?;
+        self.scratch_attrs = scanned;
+        let attr_last = self.attrs.len() as u32;
+
+        let tag = Span::new(before, after);
+        let id = self.push_node(
+            NodeKindData::Element(ElementData {
+                qname: Span::new(content_start, content_start + name_len),
+                prefix_len,
+                ns,
+                attrs: attr_first..attr_last,
+                ns_decls: ns_first..ns_last,
+                start_tag: tag,
+                end_tag: None,
+            }),
+            tag,
+        );
+        if empty {
+            self.bindings.truncate(bindings_mark);
+        } else {
+            self.open.push(OpenElement {
+                node: id,
+                last_child: NO_NODE,
+                bindings_mark,
+            });
+        }
+        Ok(())
+    }
+
+    fn end_element(&mut self, before: usize, after: usize) {
+        // quick-xml has already checked that the end tag matches the open element.
+        let open = self
+            .open
+            .pop()
+            .expect("quick-xml reports unmatched end tags");
+        self.bindings.truncate(open.bindings_mark);
+        let end = self.nodes.len() as u32;
+        let node = &mut self.nodes[open.node as usize];
+        node.subtree_end = end;
+        node.span.end = after as u32;
+        if let NodeKindData::Element(e) = &mut node.kind {
+            e.end_tag = Some(Span::new(before, after));
+        }
+    }
+
+    fn resolve_prefix(&self, prefix: &str, at: usize, is_element: bool) -> ParseResult<NsId> {
+        if prefix == "xml" {
+            return Ok(NsId::XML);
+        }
+        if prefix == "xmlns" {
+            return Err((at, XmlErrorKind::ReservedPrefix(prefix.to_string())));
+        }
+        let wanted = (!prefix.is_empty()).then_some(prefix);
+        for binding in self.bindings.iter().rev() {
+            let bound = binding.prefix.map(|s| &self.text[s.range()]);
+            if bound == wanted {
+                return Ok(binding.ns);
+            }
+        }
+        match wanted {
+            // An unprefixed element with no default namespace declared has no namespace.
+            None if is_element => Ok(NsId::NONE),
+            None => Ok(NsId::NONE),
+            Some(p) => Err((at, XmlErrorKind::UnboundPrefix(p.to_string()))),
+        }
+    }
+
+    /// Attribute-value normalization (XML 1.0 section 3.3.3, CDATA type): references resolved,
+    /// each literal tab, line feed, carriage return (or CR LF pair) becomes one space.
+    fn attribute_value(&mut self, raw: Span) -> ParseResult<StrRef> {
+        let s = &self.text[raw.range()];
+        let start = raw.start as usize;
+        let mut needs_copy = false;
+        for (i, b) in s.bytes().enumerate() {
+            match b {
+                b'<' => return Err((start + i, XmlErrorKind::LessThanInAttribute)),
+                b'&' | b'\t' | b'\n' | b'\r' => needs_copy = true,
+                0..0x20 => return Err((start + i, XmlErrorKind::IllegalCharacter(b as u32))),
+                _ => {}
+            }
+        }
+        if !needs_copy {
+            return Ok(StrRef::Source(raw));
+        }
+        let mut out = String::with_capacity(s.len());
+        let mut rest = s;
+        while let Some(c) = rest.chars().next() {
+            match c {
+                '&' => {
+                    let Some(semi) = rest.find(';') else {
+                        let at = start + (s.len() - rest.len());
+                        return Err((
+                            at,
+                            XmlErrorKind::MalformedAttribute("';' to end the reference"),
+                        ));
+                    };
+                    let at = start + (s.len() - rest.len());
+                    out.push(resolve_reference(&rest[1..semi]).map_err(|k| (at, k))?);
+                    rest = &rest[semi + 1..];
+                }
+                '\r' => {
+                    out.push(' ');
+                    rest = rest[1..].strip_prefix('\n').unwrap_or(&rest[1..]);
+                }
+                '\t' | '\n' => {
+                    out.push(' ');
+                    rest = &rest[1..];
+                }
+                other => {
+                    out.push(other);
+                    rest = &rest[other.len_utf8()..];
+                }
+            }
+        }
+        self.owned.push(out.into_boxed_str());
+        Ok(StrRef::Owned(self.owned.len() as u32 - 1))
+    }
+
+    /// Two attributes may not share a qualified name, nor an expanded name (Namespaces in XML,
+    /// section 6.3).
+    fn check_duplicate_attributes(&self, first: usize) -> ParseResult<()> {
+        let attrs = &self.attrs[first..];
+        let key = |a: &AttrData| {
+            let q = &self.text[a.qname.range()];
+            let local = if a.prefix_len == 0 {
+                q
+            } else {
+                &q[a.prefix_len as usize + 1..]
+            };
+            (a.ns, local)
+        };
+        let duplicate = |a: &AttrData| {
+            Err((
+                a.span.start as usize,
+                XmlErrorKind::DuplicateAttribute(self.text[a.qname.range()].to_string()),
+            ))
+        };
+        if attrs.len() <= 16 {
+            for (i, a) in attrs.iter().enumerate() {
+                if attrs[..i].iter().any(|b| key(a) == key(b)) {
+                    return duplicate(a);
+                }
+            }
+        } else {
+            let mut sorted: Vec<&AttrData> = attrs.iter().collect();
+            sorted.sort_by(|a, b| key(a).cmp(&key(b)).then(a.span.start.cmp(&b.span.start)));
+            for pair in sorted.windows(2) {
+                if key(pair[0]) == key(pair[1]) {
+                    return duplicate(pair[1]);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn push_normalized_line_ends(out: &mut String, chunk: &str) {
+    let mut rest = chunk;
+    while let Some(i) = rest.find('\r') {
+        out.push_str(&rest[..i]);
+        out.push('\n');
+        rest = rest[i + 1..].strip_prefix('\n').unwrap_or(&rest[i + 1..]);
+    }
+    out.push_str(rest);
+}
+
+/// Resolves `&name;` (given without `&` and `;`): the five predefined entities and character
+/// references. Any other entity is undeclared: DTDs are never applied.
+fn resolve_reference(name: &str) -> Result<char, XmlErrorKind> {
+    let bad = || XmlErrorKind::InvalidCharRef(name.to_string());
+    let code = if let Some(hex) = name.strip_prefix("#x") {
+        u32::from_str_radix(hex, 16).map_err(|_| bad())?
+    } else if let Some(dec) = name.strip_prefix('#') {
+        if dec.is_empty() || !dec.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        dec.parse::<u32>().map_err(|_| bad())?
+    } else {
+        return match name {
+            "amp" => Ok('&'),
+            "lt" => Ok('<'),
+            "gt" => Ok('>'),
+            "quot" => Ok('"'),
+            "apos" => Ok('\''),
+            other => Err(XmlErrorKind::UndefinedEntity(other.to_string())),
+        };
+    };
+    let legal =
+        matches!(code, 0x9 | 0xA | 0xD | 0x20..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x10FFFF);
+    if !legal || (name.starts_with("#x") && name.len() == 2) {
+        return Err(bad());
+    }
+    char::from_u32(code).ok_or_else(bad)
+}
+
+fn is_name_start(c: char) -> bool {
+    c.is_ascii_alphabetic()
+        || c == '_'
+        || (!c.is_ascii()
+            && c != '\u{B7}'
+            && !matches!(c, '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}'))
+}
+
+fn is_name_char(c: char) -> bool {
+    is_name_start(c)
+        || c.is_ascii_digit()
+        || matches!(c, '-' | '.' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
+}
+
+fn check_ncname(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(is_name_start) && chars.all(is_name_char)
+}
+
+/// Checks a qualified name and returns the length of its prefix (0 when unprefixed).
+fn check_qname(q: &str) -> Result<u32, XmlErrorKind> {
+    match q.split_once(':') {
+        None if check_ncname(q) => Ok(0),
+        Some((p, l)) if check_ncname(p) && check_ncname(l) => Ok(p.len() as u32),
+        _ => Err(XmlErrorKind::InvalidName(
+            "(a valid element or attribute name)",
+        )),
+    }
+}
+
+/// Scans `name="value"` pairs of a start tag. `rest` follows the element name, at offset `at`.
+fn scan_attributes(rest: &str, at: usize, out: &mut Vec<RawAttr>, limit: usize) -> ParseResult<()> {
+    let bytes = rest.as_bytes();
+    let mut i = 0;
+    loop {
+        let ws_start = i;
+        while i < bytes.len() && matches!(bytes[i], b' ' | b'\t' | b'\r' | b'\n') {
+            i += 1;
+        }
+        if i == bytes.len() {
+            return Ok(());
+        }
+        if i == ws_start {
+            return Err((
+                at + i,
+                XmlErrorKind::MalformedAttribute("white space before the attribute"),
+            ));
+        }
+        let name_start = i;
+        while i < bytes.len() && !matches!(bytes[i], b'=' | b' ' | b'\t' | b'\r' | b'\n') {
+            i += 1;
+        }
+        let name = &rest[name_start..i];
+        let prefix_len = check_qname(name).map_err(|_| {
+            (
+                at + name_start,
+                XmlErrorKind::InvalidName("for the attribute"),
+            )
+        })?;
+        while i < bytes.len() && matches!(bytes[i], b' ' | b'\t' | b'\r' | b'\n') {
+            i += 1;
+        }
+        if bytes.get(i) != Some(&b'=') {
+            return Err((
+                at + i,
+                XmlErrorKind::MalformedAttribute("'=' after the attribute name"),
+            ));
+        }
+        i += 1;
+        while i < bytes.len() && matches!(bytes[i], b' ' | b'\t' | b'\r' | b'\n') {
+            i += 1;
+        }
+        let quote = match bytes.get(i) {
+            Some(&q @ (b'"' | b'\'')) => q,
+            _ => {
+                return Err((
+                    at + i,
+                    XmlErrorKind::MalformedAttribute("a quoted attribute value"),
+                ));
+            }
+        };
+        let value_start = i + 1;
+        let Some(len) = memchr::memchr(quote, &bytes[value_start..]) else {
+            return Err((
+                at + i,
+                XmlErrorKind::MalformedAttribute("the closing quote of the value"),
+            ));
+        };
+        i = value_start + len + 1;
+        if out.len() >= limit {
+            return Err((at + name_start, XmlErrorKind::TooManyAttributes { limit }));
+        }
+        out.push(RawAttr {
+            qname: Span::new(at + name_start, at + name_start + name.len()),
+            prefix_len,
+            raw_value: Span::new(at + value_start, at + value_start + len),
+            span: Span::new(at + name_start, at + i),
+        });
+    }
+}
