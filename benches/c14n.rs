@@ -1,1 +1,86 @@
-fn main() {}
+//! Parse and exclusive-canonicalize a generated ~10 MB SOAP envelope, and in the same run time
+//! `xmllint --exc-c14n` on the same file (the libxml2 engine inside xmlsec1) for comparison.
+//!
+//! Run: `cargo bench --bench c14n`
+
+#[path = "../tests/common/generate.rs"]
+mod generate;
+
+use std::hint::black_box;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use wskex::xml::Document;
+use wskex::xml::c14n::{C14nMethod, NodeSet, canonicalize};
+
+fn c14n_10mb(c: &mut Criterion) {
+    let xml = generate::soap_envelope(29_500);
+    let bytes = xml.len() as u64;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("envelope.xml");
+    std::fs::write(&path, &xml).unwrap();
+
+    let mut group = c.benchmark_group(format!("c14n {:.1} MB SOAP envelope", bytes as f64 / 1e6));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(8))
+        .throughput(Throughput::Bytes(bytes));
+    group.bench_function("wskex parse", |b| {
+        b.iter(|| Document::parse(black_box(xml.as_bytes().to_vec()), "bench").unwrap())
+    });
+    let doc = Document::parse(xml.as_bytes().to_vec(), "bench").unwrap();
+    group.bench_function("wskex exc-c14n (parsed)", |b| {
+        b.iter(|| {
+            canonicalize(
+                &doc,
+                NodeSet::document(),
+                &C14nMethod::exclusive(false),
+                std::io::sink(),
+            )
+            .unwrap()
+        })
+    });
+    group.bench_function("wskex parse + exc-c14n", |b| {
+        b.iter(|| {
+            let doc = Document::parse(black_box(xml.as_bytes().to_vec()), "bench").unwrap();
+            canonicalize(
+                &doc,
+                NodeSet::document(),
+                &C14nMethod::exclusive(false),
+                std::io::sink(),
+            )
+            .unwrap()
+        })
+    });
+    group.bench_function("wskex c14n CLI process (file to /dev/null)", |b| {
+        b.iter(|| {
+            let status = Command::new(env!("CARGO_BIN_EXE_wskex"))
+                .args(["c14n", "--exclusive"])
+                .arg(&path)
+                .stdout(Stdio::null())
+                .status()
+                .unwrap();
+            assert!(status.success());
+        })
+    });
+    if Command::new("xmllint").arg("--version").output().is_ok() {
+        group.bench_function("xmllint --exc-c14n process (file to /dev/null)", |b| {
+            b.iter(|| {
+                let status = Command::new("xmllint")
+                    .arg("--exc-c14n")
+                    .arg(&path)
+                    .stdout(Stdio::null())
+                    .status()
+                    .unwrap();
+                assert!(status.success());
+            })
+        });
+    } else {
+        eprintln!("xmllint not installed: comparison skipped");
+    }
+    group.finish();
+}
+
+criterion_group!(benches, c14n_10mb);
+criterion_main!(benches);

@@ -135,7 +135,7 @@ fn utf16(bytes: Vec<u8>, bom: usize, encoding: SourceEncoding) -> Result<Decoded
         kind: XmlErrorKind::InvalidUtf16,
         text_before,
     };
-    if body.len() % 2 != 0 {
+    if !body.len().is_multiple_of(2) {
         return Err(invalid(String::new()));
     }
     let units = body.chunks_exact(2).map(|pair| match encoding {
