@@ -17,3 +17,7 @@ pub mod c14n;
 pub mod id_index;
 
 pub use id_index::{IdAttributes, IdIndex, IdLookup};
+pub mod base64;
+pub mod edit;
+
+pub use edit::{Edit, Edited};
