@@ -1,1 +1,49 @@
 //! Cryptography behind small typed enums keyed by algorithm URI.
+//!
+//! This layer knows nothing about XML: the signature and encryption layers parse the
+//! algorithm URIs and key references out of the document and call in here with bytes.
+//! One concept per file; every failure is a [`CryptoError`]; key bytes travel as
+//! [`SecretBytes`], whose `Debug` output is redacted.
+
+pub mod algorithms;
+pub mod digest;
+pub mod error;
+pub mod random;
+pub mod secret;
+
+pub use algorithms::{
+    BlockCipherAlgorithm, DigestAlgorithm, KeyDerivationAlgorithm, KeyTransportAlgorithm,
+    KeyWrapAlgorithm, Mgf1Digest, SignatureAlgorithm, WsVersion,
+};
+pub use error::CryptoError;
+pub use random::{OsRandom, RandomSource, SeededRandom};
+pub use secret::{SecretBytes, SecretSource, SecretSpec};
+
+/// Keys shared by the unit tests (RSA generation is slow, so each is made once).
+#[cfg(test)]
+pub(crate) mod test_keys {
+    use std::sync::OnceLock;
+
+    use openssl::ec::{EcGroup, EcKey};
+    use openssl::nid::Nid;
+    use openssl::pkey::{PKey, Private};
+    use openssl::rsa::Rsa;
+
+    pub fn rsa_2048() -> &'static PKey<Private> {
+        static KEY: OnceLock<PKey<Private>> = OnceLock::new();
+        KEY.get_or_init(|| PKey::from_rsa(Rsa::generate(2048).unwrap()).unwrap())
+    }
+
+    pub fn rsa_2048_other() -> &'static PKey<Private> {
+        static KEY: OnceLock<PKey<Private>> = OnceLock::new();
+        KEY.get_or_init(|| PKey::from_rsa(Rsa::generate(2048).unwrap()).unwrap())
+    }
+
+    pub fn ec_key() -> &'static PKey<Private> {
+        static KEY: OnceLock<PKey<Private>> = OnceLock::new();
+        KEY.get_or_init(|| {
+            let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).unwrap();
+            PKey::from_ec_key(EcKey::generate(&group).unwrap()).unwrap()
+        })
+    }
+}
