@@ -8,8 +8,10 @@
 pub mod algorithms;
 pub mod digest;
 pub mod error;
+pub mod hmac;
 pub mod random;
 pub mod secret;
+pub mod signature;
 
 pub use algorithms::{
     BlockCipherAlgorithm, DigestAlgorithm, KeyDerivationAlgorithm, KeyTransportAlgorithm,
