@@ -9,6 +9,7 @@ pub mod algorithms;
 pub mod digest;
 pub mod error;
 pub mod hmac;
+pub mod key_transport;
 pub mod random;
 pub mod secret;
 pub mod signature;
