@@ -6,6 +6,7 @@
 //! [`SecretBytes`], whose `Debug` output is redacted.
 
 pub mod algorithms;
+pub mod cipher;
 pub mod digest;
 pub mod error;
 pub mod hmac;
