@@ -11,6 +11,7 @@ pub mod digest;
 pub mod error;
 pub mod hmac;
 pub mod key_transport;
+pub mod key_wrap;
 pub mod random;
 pub mod secret;
 pub mod signature;
