@@ -12,6 +12,7 @@ pub mod error;
 pub mod hmac;
 pub mod key_transport;
 pub mod key_wrap;
+pub mod psha1;
 pub mod random;
 pub mod secret;
 pub mod signature;
@@ -23,6 +24,35 @@ pub use algorithms::{
 pub use error::CryptoError;
 pub use random::{OsRandom, RandomSource, SeededRandom};
 pub use secret::{SecretBytes, SecretSource, SecretSpec};
+
+/// Access to the shared interoperability data (`../shared` next to the worktree).
+#[cfg(test)]
+pub(crate) mod test_support {
+    use std::path::PathBuf;
+
+    /// `../shared` relative to the crate, if present. Absent: tests print "skipped" and pass,
+    /// unless `WSKEX_REQUIRE_INTEROP=1`, where a missing directory fails the test.
+    pub fn shared_dir() -> Option<PathBuf> {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");
+        if dir.is_dir() {
+            return Some(dir);
+        }
+        if std::env::var("WSKEX_REQUIRE_INTEROP").as_deref() == Ok("1") {
+            panic!("../shared not found and WSKEX_REQUIRE_INTEROP=1");
+        }
+        println!("skipped: ../shared not found");
+        None
+    }
+
+    /// The text of a file under `../shared`, or `None` (skipped) when the data is absent.
+    pub fn shared_file(relative: &str) -> Option<String> {
+        let path = shared_dir()?.join(relative);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Some(text),
+            Err(e) => panic!("cannot read {}: {e}", path.display()),
+        }
+    }
+}
 
 /// Keys shared by the unit tests (RSA generation is slow, so each is made once).
 #[cfg(test)]
