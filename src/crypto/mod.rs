@@ -6,12 +6,17 @@
 //! [`SecretBytes`], whose `Debug` output is redacted.
 
 pub mod algorithms;
+pub mod certificate;
 pub mod cipher;
+mod der;
 pub mod digest;
+pub mod dn;
 pub mod error;
 pub mod hmac;
 pub mod key_transport;
 pub mod key_wrap;
+pub mod keys;
+pub mod provider;
 pub mod psha1;
 pub mod random;
 pub mod secret;
