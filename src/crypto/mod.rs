@@ -13,6 +13,7 @@ pub mod digest;
 pub mod dn;
 pub mod error;
 pub mod hmac;
+pub mod key_store;
 pub mod key_transport;
 pub mod key_wrap;
 pub mod keys;
