@@ -26,16 +26,16 @@ pub(crate) fn openssl_reason(err: &ErrorStack) -> String {
         let text = match (e.reason(), e.data()) {
             (Some(r), Some(d)) if !d.is_empty() => format!("{r} ({d})"),
             (Some(r), _) => r.to_string(),
-            (None, _) => format!("error code {:#x}", e.code()),
+            (None, _) => continue,
         };
         if !reasons.contains(&text) {
             reasons.push(text);
         }
     }
-    if reasons.is_empty() {
-        "unknown OpenSSL error".to_string()
-    } else {
-        reasons.join("; ")
+    match (reasons.is_empty(), err.errors().first()) {
+        (false, _) => reasons.join("; "),
+        (true, Some(first)) => format!("OpenSSL error code {:#x}", first.code()),
+        (true, None) => "unknown OpenSSL error".to_string(),
     }
 }
 
