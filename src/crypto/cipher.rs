@@ -105,7 +105,7 @@ pub fn decrypt(
             .map_err(|_| CryptoError::DecryptionFailed);
     }
     let bs = algorithm.block_size();
-    if data.len() < iv_len + bs || (data.len() - iv_len) % bs != 0 {
+    if data.len() < iv_len + bs || !(data.len() - iv_len).is_multiple_of(bs) {
         return Err(CryptoError::MalformedCiphertext {
             reason: format!(
                 "{} bytes is not a {}-byte IV followed by whole {}-byte blocks",

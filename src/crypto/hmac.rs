@@ -23,7 +23,7 @@ use super::error::CryptoError;
 pub fn check_output_length(algorithm: DigestAlgorithm, bits: u32) -> Result<usize, CryptoError> {
     let hash_bits = (algorithm.output_len() * 8) as u32;
     let minimum = (hash_bits / 2).max(80);
-    if bits > hash_bits || bits % 8 != 0 {
+    if bits > hash_bits || !bits.is_multiple_of(8) {
         return Err(CryptoError::HmacOutputLengthInvalid { bits, hash_bits });
     }
     if bits < minimum {

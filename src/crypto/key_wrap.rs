@@ -59,7 +59,7 @@ pub fn unwrap(
 fn aes_wrap(kek: &[u8], key: &[u8]) -> Result<Vec<u8>, CryptoError> {
     // RFC 3394: at least two 64-bit blocks. Checked here because openssl::aes panics on
     // lengths that are not multiples of 8.
-    if key.len() < 16 || key.len() % 8 != 0 {
+    if key.len() < 16 || !key.len().is_multiple_of(8) {
         return Err(CryptoError::InvalidParameter {
             what: "key to wrap",
             reason: format!(
@@ -82,7 +82,7 @@ fn aes_wrap(kek: &[u8], key: &[u8]) -> Result<Vec<u8>, CryptoError> {
 }
 
 fn aes_unwrap(kek: &[u8], wrapped: &[u8]) -> Result<SecretBytes, CryptoError> {
-    if wrapped.len() < 24 || wrapped.len() % 8 != 0 {
+    if wrapped.len() < 24 || !wrapped.len().is_multiple_of(8) {
         return Err(CryptoError::MalformedCiphertext {
             reason: format!(
                 "an AES-wrapped key is a multiple of 8 bytes, at least 24; got {}",
@@ -126,7 +126,7 @@ fn tripledes_wrap(
     key: &[u8],
     rng: &mut dyn RandomSource,
 ) -> Result<Vec<u8>, CryptoError> {
-    if key.is_empty() || key.len() % 8 != 0 {
+    if key.is_empty() || !key.len().is_multiple_of(8) {
         return Err(CryptoError::InvalidParameter {
             what: "key to wrap",
             reason: format!(
@@ -151,7 +151,7 @@ fn tripledes_wrap(
 
 fn tripledes_unwrap(kek: &[u8], wrapped: &[u8]) -> Result<SecretBytes, CryptoError> {
     // IV (8) + at least one key block (8) + checksum (8), whole blocks.
-    if wrapped.len() < 24 || wrapped.len() % 8 != 0 {
+    if wrapped.len() < 24 || !wrapped.len().is_multiple_of(8) {
         return Err(CryptoError::MalformedCiphertext {
             reason: format!(
                 "a Triple-DES-wrapped key is a multiple of 8 bytes, at least 24; got {}",

@@ -103,7 +103,7 @@ pub fn computed_key(
     issuer_entropy: &[u8],
     key_size_bits: u32,
 ) -> Result<SecretBytes, CryptoError> {
-    if key_size_bits == 0 || key_size_bits % 8 != 0 {
+    if key_size_bits == 0 || !key_size_bits.is_multiple_of(8) {
         return Err(CryptoError::InvalidParameter {
             what: "KeySize",
             reason: format!("{key_size_bits} bits is not a positive multiple of 8"),
