@@ -263,6 +263,18 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #[test]
+        fn parse_never_panics(text in "\\PC{0,80}") {
+            let _ = NormalizedName::parse(&text);
+        }
+
+        #[test]
+        fn parse_never_panics_on_escapes(text in "[A-Za-z0-9=,;+\\\\\" #.]{0,60}") {
+            let _ = NormalizedName::parse(&text);
+        }
+    }
+
     #[test]
     fn display_escapes() {
         let name = cert_name(&[("CN", "a,b"), ("O", "#x")]);

@@ -338,7 +338,8 @@ impl KeyStore {
     }
 
     /// The verification key a message designates, from certificates, private keys' public
-    /// halves and bare public keys.
+    /// halves and bare public keys. A certificate embedded in the message that the user did
+    /// not supply is not found here: trusting it is the caller's decision, not a key lookup.
     pub fn find_public_key(
         &self,
         selectors: &[KeySelector],

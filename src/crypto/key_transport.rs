@@ -265,7 +265,7 @@ pub fn rsa15_encrypt<T: HasPublic>(
     require_rsa(public)?;
     let k = public.size();
     let max = k.saturating_sub(11);
-    if message.len() > max {
+    if k < 11 || message.len() > max {
         return Err(message_too_long(message.len(), max));
     }
     let ps_len = k - message.len() - 3;

@@ -441,3 +441,29 @@ fn load_pkcs12(
 pub fn is_rsa<T>(key: &PKeyRef<T>) -> bool {
     key.id() == Id::RSA
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+            let _ = load_key_bytes(&bytes, "fuzz", Some("pw"));
+            let _ = load_key_bytes(&bytes, "fuzz", None);
+            let mut pem = b"-----BEGIN CERTIFICATE-----\n".to_vec();
+            pem.extend_from_slice(&bytes);
+            let _ = load_key_bytes(&pem, "fuzz", None);
+        }
+    }
+
+    #[test]
+    fn pem_blocks_are_split_by_label() {
+        let text = b"junk\n-----BEGIN A-----\nx\n-----END A-----\n-----BEGIN B-----\ny\n-----END B-----\n-----BEGIN C-----\n";
+        let blocks = pem_blocks(text);
+        assert_eq!(blocks.len(), 2);
+        assert_eq!(blocks[0].label, "A");
+        assert_eq!(blocks[1].label, "B");
+    }
+}

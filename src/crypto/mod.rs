@@ -23,11 +23,22 @@ pub mod random;
 pub mod secret;
 pub mod signature;
 
+/// Optional start-up hook: initialises OpenSSL. Idempotent and cheap. The legacy provider
+/// (old PKCS#12 files) is NOT loaded here: [`keys`] loads it once, the first time a file
+/// actually needs it, so a system without it only fails on such files.
+pub fn init() {
+    openssl::init();
+}
+
 pub use algorithms::{
     BlockCipherAlgorithm, DigestAlgorithm, KeyDerivationAlgorithm, KeyTransportAlgorithm,
     KeyWrapAlgorithm, Mgf1Digest, SignatureAlgorithm, WsVersion,
 };
+pub use certificate::Certificate;
 pub use error::CryptoError;
+pub use key_store::{KeyMatch, KeySelector, KeyStore, SymmetricPurpose};
+pub use key_transport::{KeyTransport, OaepParams};
+pub use keys::{KeyMaterial, PrivateKey, PublicKey};
 pub use random::{OsRandom, RandomSource, SeededRandom};
 pub use secret::{SecretBytes, SecretSource, SecretSpec};
 
