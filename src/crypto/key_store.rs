@@ -234,11 +234,12 @@ impl KeyStore {
             }
             return;
         }
-        let der = cert.to_der().ok();
-        if self
-            .certificates
-            .iter()
-            .any(|c| c.to_der().ok() == der && der.is_some())
+        // The same certificate supplied twice is kept once.
+        if let Ok(der) = cert.to_der()
+            && self
+                .certificates
+                .iter()
+                .any(|c| c.to_der().is_ok_and(|other| other == der))
         {
             return;
         }
@@ -478,12 +479,12 @@ fn single<'a>(
     selector: &KeySelector,
     matches: Vec<(&'a PrivateKeyEntry, String)>,
 ) -> Result<Option<KeyMatch<&'a PrivateKeyEntry>>, CryptoError> {
-    match matches.len() {
-        0 => Ok(None),
-        1 => {
-            let (key, reason) = matches.into_iter().next().expect("one element");
-            Ok(Some(KeyMatch { key, reason }))
-        }
+    match matches.as_slice() {
+        [] => Ok(None),
+        [(key, reason)] => Ok(Some(KeyMatch {
+            key,
+            reason: reason.clone(),
+        })),
         _ => Err(CryptoError::AmbiguousKey {
             selector: selector.to_string(),
             candidates: matches

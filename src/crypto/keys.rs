@@ -9,7 +9,7 @@ use std::path::Path;
 
 use openssl::error::ErrorStack;
 use openssl::pkcs12::Pkcs12;
-use openssl::pkey::{Id, PKey, PKeyRef, Private, Public};
+use openssl::pkey::{PKey, PKeyRef, Private, Public};
 use openssl::x509::X509;
 
 use super::certificate::{Certificate, key_identifier_from_spki};
@@ -435,11 +435,6 @@ fn load_pkcs12(
         }
     }
     Ok(material)
-}
-
-/// True for RSA keys (the only private keys wskex can use for key transport and signing).
-pub fn is_rsa<T>(key: &PKeyRef<T>) -> bool {
-    key.id() == Id::RSA
 }
 
 #[cfg(test)]
