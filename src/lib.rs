@@ -4,11 +4,16 @@
 //!
 //! - [`xml`]: parsing into an arena tree that keeps the received bytes, canonicalization.
 //! - [`crypto`]: openssl behind small typed enums keyed by algorithm URI, key material.
+//! - [`dsig`], [`xenc`]: XML Signature and XML Encryption, with reports that keep every
+//!   intermediate (canonical bytes, digests, the key used and why).
 //!
 //! The engine never prints, never reads the terminal and never exits the process; the binary
 //! (`src/main.rs` and [`cli`]) turns its typed errors into text and exit codes.
 
 pub mod cli;
 pub mod crypto;
+pub mod dsig;
 pub mod ns;
+pub mod resolve;
+pub mod xenc;
 pub mod xml;

@@ -9,7 +9,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    match run(cli, &mut out) {
+    let mut err = std::io::stderr();
+    match run(cli, &mut out, &mut err) {
         Ok(outcome) => outcome.exit_code(),
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {

@@ -4,7 +4,11 @@
 //! exit codes: 0 everything checked out, 1 a check failed, 2 usage error or bad input.
 
 mod c14n;
+mod decrypt;
 mod input;
+mod keys;
+mod report_format;
+mod verify;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -35,6 +39,10 @@ pub struct Cli {
 pub enum Command {
     /// Write the canonical form (C14N 1.0 or Exclusive C14N 1.0) of a document or part of it.
     C14n(c14n::C14nArgs),
+    /// Verify every XML signature in a document.
+    Verify(verify::VerifyArgs),
+    /// Decrypt every EncryptedData in a document.
+    Decrypt(decrypt::DecryptArgs),
 }
 
 /// How a command that ran to completion turned out.
@@ -75,8 +83,9 @@ impl CliError {
     }
 }
 
-/// Runs a parsed command line, writing results to `stdout`.
-pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<Outcome, CliError> {
+/// Runs a parsed command line, writing results to `stdout` and reports meant for a person
+/// beside a document on `stdout` to `stderr`.
+pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<Outcome, CliError> {
     match cli.command {
         None => {
             let mut help = <Cli as clap::CommandFactory>::command();
@@ -84,6 +93,8 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<Outcome, CliError> {
             Ok(Outcome::Success)
         }
         Some(Command::C14n(args)) => c14n::run(&args, stdout),
+        Some(Command::Verify(args)) => verify::run(&args, stdout),
+        Some(Command::Decrypt(args)) => decrypt::run(&args, stdout, stderr),
     }
 }
 

@@ -13,7 +13,11 @@ const ENGINE: GeneralPurpose = GeneralPurpose::new(
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Base64Error {
     #[error("invalid base64 character {found:?} at character {index} of the value")]
-    InvalidCharacter { found: char, index: usize, offset: usize },
+    InvalidCharacter {
+        found: char,
+        index: usize,
+        offset: usize,
+    },
     #[error("truncated base64: {count} characters is not a multiple of 4")]
     Truncated { count: usize },
     #[error("invalid base64 padding")]
@@ -37,11 +41,19 @@ pub fn decode(text: &str) -> Result<Vec<u8>, Base64Error> {
         match c {
             ' ' | '\t' | '\r' | '\n' => {}
             'A'..='Z' | 'a'..='z' | '0'..='9' | '+' | '/' | '=' => compact.push(c as u8),
-            found => return Err(Base64Error::InvalidCharacter { found, index: compact.len(), offset }),
+            found => {
+                return Err(Base64Error::InvalidCharacter {
+                    found,
+                    index: compact.len(),
+                    offset,
+                });
+            }
         }
     }
     if !compact.len().is_multiple_of(4) {
-        return Err(Base64Error::Truncated { count: compact.len() });
+        return Err(Base64Error::Truncated {
+            count: compact.len(),
+        });
     }
     ENGINE.decode(&compact).map_err(|_| Base64Error::BadPadding)
 }
@@ -62,8 +74,18 @@ mod tests {
 
     #[test]
     fn errors_say_what_and_where() {
-        assert_eq!(decode("aGVs*G8=").unwrap_err(), Base64Error::InvalidCharacter { found: '*', index: 4, offset: 4 });
-        assert_eq!(decode("aGVsbG8").unwrap_err(), Base64Error::Truncated { count: 7 });
+        assert_eq!(
+            decode("aGVs*G8=").unwrap_err(),
+            Base64Error::InvalidCharacter {
+                found: '*',
+                index: 4,
+                offset: 4
+            }
+        );
+        assert_eq!(
+            decode("aGVsbG8").unwrap_err(),
+            Base64Error::Truncated { count: 7 }
+        );
         assert_eq!(decode("aG=sbG8=").unwrap_err(), Base64Error::BadPadding);
     }
 

@@ -18,11 +18,17 @@ pub struct Edit {
 
 impl Edit {
     pub fn replace(span: Span, replacement: impl Into<String>) -> Edit {
-        Edit { span, replacement: replacement.into() }
+        Edit {
+            span,
+            replacement: replacement.into(),
+        }
     }
 
     pub fn insert(at: usize, text: impl Into<String>) -> Edit {
-        Edit { span: Span::new(at, at), replacement: text.into() }
+        Edit {
+            span: Span::new(at, at),
+            replacement: text.into(),
+        }
     }
 }
 
@@ -38,7 +44,9 @@ pub struct Edited {
 pub fn apply_to_text(text: &str, edits: &[Edit]) -> (String, Vec<Span>) {
     let mut sorted: Vec<&Edit> = edits.iter().collect();
     sorted.sort_by_key(|e| (e.span.start, e.span.end));
-    let mut out = String::with_capacity(text.len() + edits.iter().map(|e| e.replacement.len()).sum::<usize>());
+    let mut out = String::with_capacity(
+        text.len() + edits.iter().map(|e| e.replacement.len()).sum::<usize>(),
+    );
     let mut changed = Vec::with_capacity(sorted.len());
     let mut at = 0usize;
     for edit in sorted {
@@ -59,15 +67,25 @@ impl Document {
     /// UTF-8 whatever the original encoding was; the name stays the same.
     pub fn with_edits(&self, edits: &[Edit]) -> Result<Edited, XmlError> {
         let (text, changed) = apply_to_text(&self.text, edits);
-        let document = Document::from_decoded_text(text, self.source_name.clone(), &ParseOptions::default())?;
+        let document =
+            Document::from_decoded_text(text, self.source_name.clone(), &ParseOptions::default())?;
         Ok(Edited { document, changed })
     }
 
     /// Parses text that is already decoded (an edited document): no encoding detection, so an
     /// XML declaration naming another encoding does not matter any more.
-    pub fn from_decoded_text(text: String, source_name: String, options: &ParseOptions) -> Result<Document, XmlError> {
+    pub fn from_decoded_text(
+        text: String,
+        source_name: String,
+        options: &ParseOptions,
+    ) -> Result<Document, XmlError> {
         let body_offset = if text.starts_with('\u{feff}') { 3 } else { 0 };
-        let decoded = Decoded { text, encoding: SourceEncoding::Utf8, body_offset, original: None };
+        let decoded = Decoded {
+            text,
+            encoding: SourceEncoding::Utf8,
+            body_offset,
+            original: None,
+        };
         Document::build(decoded, source_name, options)
     }
 }
@@ -82,10 +100,17 @@ mod tests {
         let b = d.root_element().child("", "b").unwrap();
         let c = d.root_element().child("", "c").unwrap();
         let edited = d
-            .with_edits(&[Edit::replace(c.span(), "<d>new</d>"), Edit::replace(b.content_span().unwrap(), "yy")])
+            .with_edits(&[
+                Edit::replace(c.span(), "<d>new</d>"),
+                Edit::replace(b.content_span().unwrap(), "yy"),
+            ])
             .unwrap();
         assert_eq!(edited.document.text(), "<a><b>yy</b><d>new</d></a>");
-        let spans: Vec<&str> = edited.changed.iter().map(|s| &edited.document.text()[s.range()]).collect();
+        let spans: Vec<&str> = edited
+            .changed
+            .iter()
+            .map(|s| &edited.document.text()[s.range()])
+            .collect();
         assert_eq!(spans, vec!["yy", "<d>new</d>"]);
     }
 
@@ -98,9 +123,21 @@ mod tests {
 
     #[test]
     fn latin1_documents_edit_as_utf8() {
-        let d = Document::parse(b"<?xml version='1.0' encoding='ISO-8859-1'?><a>\xe9</a>".to_vec(), "t").unwrap();
+        let d = Document::parse(
+            b"<?xml version='1.0' encoding='ISO-8859-1'?><a>\xe9</a>".to_vec(),
+            "t",
+        )
+        .unwrap();
         let a = d.root_element();
-        let edited = d.with_edits(&[Edit::insert(a.content_span().unwrap().end as usize, "\u{e8}")]).unwrap();
-        assert_eq!(edited.document.root_element().text_content(), "\u{e9}\u{e8}");
+        let edited = d
+            .with_edits(&[Edit::insert(
+                a.content_span().unwrap().end as usize,
+                "\u{e8}",
+            )])
+            .unwrap();
+        assert_eq!(
+            edited.document.root_element().text_content(),
+            "\u{e9}\u{e8}"
+        );
     }
 }

@@ -75,24 +75,45 @@ impl Document {
         let decoded = encoding::decode(bytes).map_err(|e| {
             let starts = line_starts(&e.text_before);
             let position = position_in(&e.text_before, &starts, e.text_before.len());
-            XmlError { source_name: source_name.clone(), position, kind: e.kind }
+            XmlError {
+                source_name: source_name.clone(),
+                position,
+                kind: e.kind,
+            }
         })?;
         Document::build(decoded, source_name, options)
     }
 
     /// Builds the tree over decoded text.
-    pub(crate) fn build(decoded: Decoded, source_name: String, options: &ParseOptions) -> Result<Document, XmlError> {
+    pub(crate) fn build(
+        decoded: Decoded,
+        source_name: String,
+        options: &ParseOptions,
+    ) -> Result<Document, XmlError> {
         if decoded.text.len() > options.max_input_bytes || decoded.text.len() >= u32::MAX as usize {
             return Err(XmlError {
                 source_name,
-                position: Position { line: 1, column: 1, offset: 0 },
-                kind: XmlErrorKind::TooLarge { size: decoded.text.len(), limit: options.max_input_bytes },
+                position: Position {
+                    line: 1,
+                    column: 1,
+                    offset: 0,
+                },
+                kind: XmlErrorKind::TooLarge {
+                    size: decoded.text.len(),
+                    limit: options.max_input_bytes,
+                },
             });
         }
-        let built = Builder::new(&decoded.text, decoded.body_offset, options).run().map_err(|(offset, kind)| {
-            let starts = line_starts(&decoded.text);
-            XmlError { source_name: source_name.clone(), position: position_in(&decoded.text, &starts, offset), kind }
-        })?;
+        let built = Builder::new(&decoded.text, decoded.body_offset, options)
+            .run()
+            .map_err(|(offset, kind)| {
+                let starts = line_starts(&decoded.text);
+                XmlError {
+                    source_name: source_name.clone(),
+                    position: position_in(&decoded.text, &starts, offset),
+                    kind,
+                }
+            })?;
         Ok(Document {
             source_name,
             text: decoded.text,

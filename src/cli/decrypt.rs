@@ -1,0 +1,171 @@
+//! `wskex decrypt`: open every EncryptedData of a document with the supplied keys and write
+//! the document with the plaintext spliced back where each EncryptedData was.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+use serde::Serialize;
+
+use super::keys::KeyArgs;
+use super::report_format::Format;
+use super::{CliError, Outcome, read_input, stdout_error};
+use crate::ns;
+use crate::resolve::StandardResolver;
+use crate::xenc::{DecryptionReport, decrypt_document};
+use crate::xml::{Document, IdAttributes, IdIndex};
+
+#[derive(Debug, Args)]
+#[command(
+    about = "Decrypt every EncryptedData in a document",
+    long_about = "Decrypt every xenc:EncryptedData in FILE with the keys you supply (the key comes from an \
+                  embedded or detached EncryptedKey, a RetrievalMethod, a KeyName, or --aes-key). The \
+                  document, with each decrypted element or content put back in place of its \
+                  EncryptedData, goes to standard output or to -o OUT; a document that is one \
+                  EncryptedData of octets gives the octets. The report goes to standard error; with \
+                  --format json the JSON report goes to standard output instead and the document is \
+                  written only with -o.\n\n\
+                  Exit codes: 0 everything decrypted, 1 a decryption failed or nothing was encrypted, 2 \
+                  usage error or malformed input."
+)]
+pub struct DecryptArgs {
+    /// The encrypted XML document (`-` for standard input).
+    pub file: String,
+    #[command(flatten)]
+    pub keys: KeyArgs,
+    /// Write the decrypted document here instead of standard output (never over FILE).
+    #[arg(short = 'o', long = "out", value_name = "OUT")]
+    pub out: Option<PathBuf>,
+    /// Print the data keys in the report (hex).
+    #[arg(long)]
+    pub reveal_secrets: bool,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+#[derive(Serialize)]
+struct DecryptJson<'a> {
+    file: &'a str,
+    ok: bool,
+    decrypted: &'a [DecryptionReport],
+}
+
+pub fn run(
+    args: &DecryptArgs,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> Result<Outcome, CliError> {
+    if let Some(out) = &args.out
+        && args.file != "-"
+        && same_file(out, std::path::Path::new(&args.file))
+    {
+        return Err(CliError::Usage(format!(
+            "-o {}: refusing to write over the input",
+            out.display()
+        )));
+    }
+    let (bytes, name) = read_input(&args.file)?;
+    let store = args.keys.load()?;
+    let doc = Document::parse(bytes, name)?;
+    let ids = IdIndex::build(&doc, &IdAttributes::default());
+    let resolver = StandardResolver::new(&doc, &ids, &store);
+    let whole_document_encrypted = doc.root_element().has_name(ns::XENC, "EncryptedData");
+    let result = decrypt_document(&doc, &resolver, args.reveal_secrets)?;
+    let ok = !result.reports.is_empty() && result.reports.iter().all(|r| r.ok);
+
+    // What the decryption produced: octets when the document was one octet EncryptedData.
+    let produced: Option<Vec<u8>> = if ok || result.reports.iter().any(|r| r.ok) {
+        match (&result.octets[..], whole_document_encrypted) {
+            ([(_, octets)], true) => Some(octets.clone()),
+            _ => Some(result.document.text().as_bytes().to_vec()),
+        }
+    } else {
+        None
+    };
+    match args.format {
+        Format::Json => {
+            let json = DecryptJson {
+                file: doc.source_name(),
+                ok,
+                decrypted: &result.reports,
+            };
+            serde_json::to_writer_pretty(&mut *stdout, &json)
+                .map_err(|e| stdout_error(e.into()))?;
+            writeln!(stdout).map_err(stdout_error)?;
+            if let (Some(out), Some(bytes)) = (&args.out, &produced) {
+                write_file(out, bytes)?;
+            }
+        }
+        Format::Text => {
+            write_report(stderr, doc.source_name(), &result.reports).map_err(stdout_error)?;
+            if let Some(bytes) = &produced {
+                match &args.out {
+                    Some(out) => write_file(out, bytes)?,
+                    None => stdout.write_all(bytes).map_err(stdout_error)?,
+                }
+            }
+        }
+    }
+    Ok(if ok {
+        Outcome::Success
+    } else {
+        Outcome::ChecksFailed
+    })
+}
+
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), CliError> {
+    std::fs::write(path, bytes).map_err(|source| CliError::Io {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+fn write_report(
+    out: &mut dyn Write,
+    name: &str,
+    reports: &[DecryptionReport],
+) -> std::io::Result<()> {
+    if reports.is_empty() {
+        writeln!(out, "{name}: no xenc:EncryptedData found")?;
+    }
+    for r in reports {
+        let algorithm = r.algorithm.rsplit('#').next().unwrap_or("");
+        let id = r.id.as_ref().map(|id| format!("{id} ")).unwrap_or_default();
+        if r.ok {
+            writeln!(
+                out,
+                "EncryptedData {id}at line {} ({}, {algorithm}): decrypted, {} bytes",
+                r.line,
+                r.data_type,
+                r.plaintext_length.unwrap_or(0)
+            )?;
+        } else {
+            writeln!(
+                out,
+                "EncryptedData {id}at line {} ({}, {algorithm}): FAILED: {}",
+                r.line,
+                r.data_type,
+                r.error.as_deref().unwrap_or("unknown")
+            )?;
+        }
+        for step in &r.key_chain {
+            writeln!(out, "  key: {step}")?;
+        }
+        if let Some(hex) = &r.key_hex {
+            writeln!(out, "  key value: {hex}")?;
+        }
+    }
+    let ok = reports.iter().filter(|r| r.ok).count();
+    writeln!(
+        out,
+        "verdict: {ok} of {} encrypted parts decrypted",
+        reports.len()
+    )
+}

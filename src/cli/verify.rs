@@ -1,0 +1,222 @@
+//! `wskex verify`: check every ds:Signature of a document and say, reference by reference,
+//! what was signed, with which key, and whether it still holds.
+
+use std::io::Write;
+
+use clap::Args;
+use serde::Serialize;
+
+use super::keys::KeyArgs;
+use super::report_format::Format;
+use super::{CliError, Outcome, read_input, stdout_error};
+use crate::dsig::model::SignatureElement;
+use crate::dsig::{SignatureReport, VerifyOptions, find_signatures, verify_signature};
+use crate::resolve::StandardResolver;
+use crate::xml::{Document, IdAttributes, IdIndex};
+
+#[derive(Debug, Args)]
+#[command(
+    about = "Verify every XML signature in a document",
+    long_about = "Verify every ds:Signature in FILE: each Reference (what it points at, the transforms, the \
+                  digest) and the SignatureValue, with the key the KeyInfo designates among the keys \
+                  you supply (or, failing that, a key carried by the message itself, which proves \
+                  integrity but not identity).\n\n\
+                  Exit codes: 0 every signature valid, 1 a signature failed or none was found, 2 usage \
+                  error or malformed input."
+)]
+pub struct VerifyArgs {
+    /// The signed XML document (`-` for standard input).
+    pub file: String,
+    #[command(flatten)]
+    pub keys: KeyArgs,
+    /// Also treat attributes with this name as ids ('Name' in any namespace, or '{ns}Name').
+    #[arg(long = "id-attr", value_name = "NAME")]
+    pub id_attrs: Vec<String>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+#[derive(Serialize)]
+struct VerifyJson<'a> {
+    file: &'a str,
+    valid: bool,
+    duplicate_ids: Vec<String>,
+    signatures: Vec<SignatureJson>,
+}
+
+#[derive(Serialize)]
+struct SignatureJson {
+    #[serde(flatten)]
+    report: SignatureReport,
+    key_source: Option<String>,
+}
+
+pub fn run(args: &VerifyArgs, stdout: &mut dyn Write) -> Result<Outcome, CliError> {
+    let (bytes, name) = read_input(&args.file)?;
+    let store = args.keys.load()?;
+    let doc = Document::parse(bytes, name)?;
+    let ids = IdIndex::build(&doc, &IdAttributes::with_extra(&args.id_attrs));
+    let resolver = StandardResolver::new(&doc, &ids, &store);
+    let options = VerifyOptions::default();
+    let reports: Vec<SignatureReport> = find_signatures(&doc)
+        .map(|element| match SignatureElement::read(element) {
+            Ok(signature) => verify_signature(&doc, &ids, &signature, &resolver, None, &options),
+            Err(malformed) => malformed_report(element, &malformed.to_string()),
+        })
+        .collect();
+    let valid = !reports.is_empty() && reports.iter().all(|r| r.valid);
+    let duplicate_ids: Vec<String> = ids
+        .duplicates()
+        .iter()
+        .map(|(id, _)| id.to_string())
+        .collect();
+    match args.format {
+        Format::Json => {
+            let json = VerifyJson {
+                file: doc.source_name(),
+                valid,
+                duplicate_ids,
+                signatures: reports
+                    .into_iter()
+                    .map(|report| {
+                        let key_source = report
+                            .key
+                            .as_ref()
+                            .map(|k| format!("{}: {}", origin_word(k.origin), k.description));
+                        SignatureJson { report, key_source }
+                    })
+                    .collect(),
+            };
+            serde_json::to_writer_pretty(&mut *stdout, &json)
+                .map_err(|e| stdout_error(e.into()))?;
+            writeln!(stdout).map_err(stdout_error)?;
+        }
+        Format::Text => write_text(stdout, &doc, &reports, &duplicate_ids).map_err(stdout_error)?,
+    }
+    Ok(if valid {
+        Outcome::Success
+    } else {
+        Outcome::ChecksFailed
+    })
+}
+
+fn origin_word(origin: crate::dsig::KeyOrigin) -> &'static str {
+    match origin {
+        crate::dsig::KeyOrigin::Supplied => "supplied",
+        crate::dsig::KeyOrigin::Message => "from the message",
+        crate::dsig::KeyOrigin::Unwrapped => "unwrapped",
+        crate::dsig::KeyOrigin::Derived => "derived",
+        crate::dsig::KeyOrigin::Computed => "computed",
+    }
+}
+
+fn malformed_report(element: crate::xml::Node<'_>, problem: &str) -> SignatureReport {
+    SignatureReport {
+        id: element.attribute("Id").map(str::to_string),
+        path: element.path(),
+        line: element.position().line,
+        signature_method: String::new(),
+        c14n_method: String::new(),
+        canonical_signed_info: String::new(),
+        key: None,
+        references: Vec::new(),
+        signature_value_valid: None,
+        valid: false,
+        error: Some(problem.to_string()),
+    }
+}
+
+/// One line per signature and per reference, then a verdict.
+pub fn write_text(
+    out: &mut dyn Write,
+    doc: &Document,
+    reports: &[SignatureReport],
+    duplicate_ids: &[String],
+) -> std::io::Result<()> {
+    if reports.is_empty() {
+        writeln!(out, "{}: no ds:Signature found", doc.source_name())?;
+    }
+    for (i, r) in reports.iter().enumerate() {
+        let method = r.signature_method.rsplit(['#', '/']).next().unwrap_or("");
+        writeln!(
+            out,
+            "signature {} {}at line {} ({method}, {}): {}",
+            i + 1,
+            r.id.as_ref().map(|id| format!("{id} ")).unwrap_or_default(),
+            r.line,
+            r.c14n_method,
+            if r.valid { "VALID" } else { "INVALID" }
+        )?;
+        if let Some(k) = &r.key {
+            writeln!(out, "  key: {} ({})", k.description, origin_word(k.origin))?;
+            if !k.proves_identity {
+                writeln!(
+                    out,
+                    "  note: the key came from the message itself: integrity, not identity"
+                )?;
+            }
+        }
+        for reference in &r.references {
+            let uri = reference
+                .uri
+                .as_deref()
+                .map(|u| format!("{u:?}"))
+                .unwrap_or_else(|| "(no URI)".into());
+            let target = reference
+                .target
+                .as_ref()
+                .map(|t| {
+                    format!(
+                        " -> {t}{}",
+                        reference
+                            .target_line
+                            .map(|l| format!(" (line {l})"))
+                            .unwrap_or_default()
+                    )
+                })
+                .unwrap_or_default();
+            let transforms = if reference.transforms.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", reference.transforms.join(", "))
+            };
+            let verdict = if reference.valid {
+                "ok".to_string()
+            } else {
+                format!("FAIL: {}", reference.error.as_deref().unwrap_or("invalid"))
+            };
+            writeln!(out, "  reference {uri}{target}{transforms}: {verdict}")?;
+            if !reference.valid
+                && let (Some(e), Some(c)) = (&reference.digest_expected, &reference.digest_computed)
+            {
+                writeln!(
+                    out,
+                    "    digest in message {e}, computed {c} over {} canonical bytes",
+                    reference.canonical_length
+                )?;
+            }
+        }
+        match r.signature_value_valid {
+            Some(true) => writeln!(out, "  signature value: verifies")?,
+            Some(false) => writeln!(out, "  signature value: DOES NOT VERIFY")?,
+            None => writeln!(
+                out,
+                "  signature value: not checked: {}",
+                r.error.as_deref().unwrap_or("unknown reason")
+            )?,
+        }
+    }
+    if !duplicate_ids.is_empty() {
+        writeln!(
+            out,
+            "warning: ids carried by several elements: {}",
+            duplicate_ids.join(", ")
+        )?;
+    }
+    let valid = reports.iter().filter(|r| r.valid).count();
+    writeln!(
+        out,
+        "verdict: {valid} of {} signatures valid",
+        reports.len()
+    )
+}

@@ -1,0 +1,16 @@
+//! XML Signature: reading `ds:Signature`, verifying into reports that keep every
+//! intermediate, and creating signatures.
+
+pub mod key_info;
+pub mod model;
+pub mod reference;
+pub mod sign;
+pub mod verify;
+
+pub use model::{SignatureElement, find_signatures};
+pub use reference::{StrDereference, StrTarget};
+pub use sign::{ReferenceSpec, SignatureSpec, Signed, TransformSpec, sign};
+pub use verify::{
+    KeyOrigin, OwnedVerifyingKey, ResolvedKey, SignatureKeyResolver, SignatureReport,
+    VerifyOptions, verify_signature,
+};

@@ -1,0 +1,286 @@
+//! Verifying one `ds:Signature` into a [`SignatureReport`] that keeps every intermediate:
+//! each reference's target, transforms, canonical bytes and digests, the canonical SignedInfo,
+//! the key used and where it came from, and the verdict with its reason.
+
+use openssl::pkey::{PKey, Private, Public};
+use serde::Serialize;
+
+use crate::crypto::signature::{self, VerifyingKey};
+use crate::crypto::{SecretBytes, SignatureAlgorithm};
+use crate::xml::base64;
+use crate::xml::c14n::{NodeSet, canonicalize_to_vec};
+use crate::xml::{Document, IdIndex};
+
+use super::model::{SignatureElement, describe_c14n};
+use super::reference::{ReferenceContext, StrDereference, process_reference};
+
+/// A key that checks a SignatureValue, owned by whoever resolved it.
+pub enum OwnedVerifyingKey {
+    Hmac(SecretBytes),
+    RsaPublic(PKey<Public>),
+    RsaPrivate(PKey<Private>),
+}
+
+impl OwnedVerifyingKey {
+    pub fn as_verifying_key(&self) -> VerifyingKey<'_> {
+        match self {
+            OwnedVerifyingKey::Hmac(s) => VerifyingKey::Hmac(s.expose()),
+            OwnedVerifyingKey::RsaPublic(k) => VerifyingKey::RsaPublic(k),
+            OwnedVerifyingKey::RsaPrivate(k) => VerifyingKey::RsaPrivate(k),
+        }
+    }
+}
+
+/// Where a key came from; decides what a valid signature proves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum KeyOrigin {
+    /// Given by the user (a file, a secret on the command line).
+    Supplied,
+    /// Taken from the message itself (an embedded certificate or key value): a valid
+    /// signature then proves integrity, not identity.
+    Message,
+    /// Unwrapped from an EncryptedKey with a supplied key.
+    Unwrapped,
+    /// Derived (P_SHA-1) from another key.
+    Derived,
+    /// Computed from two entropies (WS-Trust ComputedKey).
+    Computed,
+}
+
+/// A resolved key and the explanation of how it was found.
+pub struct ResolvedKey {
+    pub key: OwnedVerifyingKey,
+    pub origin: KeyOrigin,
+    /// In words: which key, and why it is the right one.
+    pub description: String,
+    /// A short name for the key (a file name, a token id), for tables.
+    pub name: String,
+}
+
+/// Finds the key for a signature (plain XML-DSig KeyInfo, or WS-Security tokens).
+pub trait SignatureKeyResolver {
+    fn resolve(
+        &self,
+        signature: &SignatureElement<'_>,
+        algorithm: SignatureAlgorithm,
+    ) -> Result<ResolvedKey, String>;
+}
+
+/// How one reference turned out.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReferenceReport {
+    pub uri: Option<String>,
+    /// Path of the element the URI resolved to.
+    pub target: Option<String>,
+    pub target_line: Option<u32>,
+    pub transforms: Vec<String>,
+    pub digest_method: String,
+    pub digest_expected: Option<String>,
+    pub digest_computed: Option<String>,
+    /// Length of the canonical bytes that were digested.
+    pub canonical_length: usize,
+    /// The canonical bytes as text, when short enough to keep.
+    pub canonical: Option<String>,
+    pub valid: bool,
+    pub error: Option<String>,
+}
+
+/// What the key was, for the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyReport {
+    pub name: String,
+    pub origin: KeyOrigin,
+    pub description: String,
+    /// False when the key came from the message: then the signature proves integrity only.
+    pub proves_identity: bool,
+}
+
+/// How one `ds:Signature` turned out.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignatureReport {
+    pub id: Option<String>,
+    pub path: String,
+    pub line: u32,
+    pub signature_method: String,
+    pub c14n_method: String,
+    pub canonical_signed_info: String,
+    pub key: Option<KeyReport>,
+    pub references: Vec<ReferenceReport>,
+    /// `None` when the SignatureValue could not be checked (no key, unsupported algorithm).
+    pub signature_value_valid: Option<bool>,
+    pub valid: bool,
+    /// Why the signature is not valid, in one sentence (none when valid).
+    pub error: Option<String>,
+}
+
+/// Settings for verification.
+#[derive(Debug, Clone)]
+pub struct VerifyOptions {
+    /// Canonical reference bytes up to this length are kept in the report.
+    pub keep_canonical_up_to: usize,
+}
+
+impl Default for VerifyOptions {
+    fn default() -> Self {
+        VerifyOptions {
+            keep_canonical_up_to: 64 * 1024,
+        }
+    }
+}
+
+/// Verifies one signature: every reference, then the SignatureValue over the canonical
+/// SignedInfo with the key the resolver finds. Never fails: problems end up in the report.
+pub fn verify_signature(
+    doc: &Document,
+    ids: &IdIndex,
+    signature: &SignatureElement<'_>,
+    resolver: &dyn SignatureKeyResolver,
+    str_dereference: Option<&dyn StrDereference>,
+    options: &VerifyOptions,
+) -> SignatureReport {
+    let signed_info = &signature.signed_info;
+    let ctx = ReferenceContext {
+        doc,
+        ids,
+        signature: Some(signature.element),
+        str_dereference,
+        keep_canonical_up_to: options.keep_canonical_up_to,
+    };
+    let references: Vec<ReferenceReport> = signed_info
+        .references
+        .iter()
+        .map(|reference| {
+            let kinds: Vec<_> = reference
+                .transforms
+                .iter()
+                .map(|t| t.kind.clone())
+                .collect();
+            let outcome =
+                process_reference(&ctx, reference.uri, &kinds, reference.digest_method_uri);
+            let expected = reference.digest_value.as_ref().ok();
+            let mut error = outcome
+                .error
+                .clone()
+                .or_else(|| reference.digest_value.as_ref().err().cloned());
+            let valid = match (&outcome.computed, expected) {
+                (Some(computed), Some(expected)) if error.is_none() => {
+                    let same =
+                        computed.len() == expected.len() && openssl::memcmp::eq(computed, expected);
+                    if !same {
+                        error = Some(
+                            "digest mismatch: the referenced content changed after signing".into(),
+                        );
+                    }
+                    same
+                }
+                _ => false,
+            };
+            let target = outcome.target.map(|t| doc.node(t));
+            ReferenceReport {
+                uri: reference.uri.map(str::to_string),
+                target: target.map(|t| {
+                    if t.is_element() {
+                        t.path()
+                    } else {
+                        "/".to_string()
+                    }
+                }),
+                target_line: target.map(|t| t.position().line),
+                transforms: outcome.transforms,
+                digest_method: outcome.digest_method,
+                digest_expected: expected.map(|d| base64::encode(d)),
+                digest_computed: outcome.computed.as_deref().map(base64::encode),
+                canonical_length: outcome.canonical.length,
+                canonical: outcome
+                    .canonical
+                    .bytes
+                    .map(|b| String::from_utf8_lossy(&b).into_owned()),
+                valid,
+                error,
+            }
+        })
+        .collect();
+
+    let mut report = SignatureReport {
+        id: signature.id.map(str::to_string),
+        path: signature.element.path(),
+        line: signature.element.position().line,
+        signature_method: signed_info.signature_method_uri.to_string(),
+        c14n_method: match &signed_info.c14n {
+            Some(m) => describe_c14n(m),
+            None => format!("unsupported {}", signed_info.c14n_uri),
+        },
+        canonical_signed_info: String::new(),
+        key: None,
+        references,
+        signature_value_valid: None,
+        valid: false,
+        error: None,
+    };
+    let value_error = check_signature_value(doc, signature, resolver, &mut report).err();
+    let reference_error = if report.references.is_empty() {
+        Some("SignedInfo has no Reference".to_string())
+    } else {
+        report.references.iter().find(|r| !r.valid).map(|r| {
+            format!(
+                "reference {}: {}",
+                r.uri.as_deref().unwrap_or("(no URI)"),
+                r.error.as_deref().unwrap_or("invalid")
+            )
+        })
+    };
+    report.valid = value_error.is_none()
+        && reference_error.is_none()
+        && report.signature_value_valid == Some(true);
+    report.error = value_error.or(reference_error);
+    report
+}
+
+/// Canonicalizes SignedInfo, resolves the key and checks the SignatureValue. Fills the report
+/// and returns the reason when the value does not check out.
+fn check_signature_value(
+    doc: &Document,
+    signature: &SignatureElement<'_>,
+    resolver: &dyn SignatureKeyResolver,
+    report: &mut SignatureReport,
+) -> Result<(), String> {
+    let signed_info = &signature.signed_info;
+    let method = signed_info
+        .c14n
+        .as_ref()
+        .ok_or_else(|| format!("unsupported canonicalization {}", signed_info.c14n_uri))?;
+    let canonical = canonicalize_to_vec(doc, NodeSet::subtree(signed_info.element.id()), method);
+    report.canonical_signed_info = String::from_utf8_lossy(&canonical).into_owned();
+    let algorithm = SignatureAlgorithm::from_uri(signed_info.signature_method_uri)
+        .map_err(|e| e.to_string())?;
+    let output_bits = match &signed_info.hmac_output_length {
+        None => None,
+        Some(text) => Some(
+            text.parse::<u32>()
+                .map_err(|_| format!("HMACOutputLength {text:?} is not a number"))?,
+        ),
+    };
+    let value = signature.signature_value.as_ref().map_err(Clone::clone)?;
+    let key = resolver.resolve(signature, algorithm)?;
+    report.key = Some(KeyReport {
+        name: key.name.clone(),
+        origin: key.origin,
+        description: key.description.clone(),
+        proves_identity: key.origin != KeyOrigin::Message,
+    });
+    let ok = signature::verify(
+        algorithm,
+        key.key.as_verifying_key(),
+        &canonical,
+        value,
+        output_bits,
+    )
+    .map_err(|e| e.to_string())?;
+    report.signature_value_valid = Some(ok);
+    if ok {
+        Ok(())
+    } else {
+        Err("SignatureValue does not verify with this key".into())
+    }
+}
