@@ -5,6 +5,7 @@
 
 mod c14n;
 mod decrypt;
+mod derive;
 mod input;
 mod keys;
 mod report_format;
@@ -43,6 +44,8 @@ pub enum Command {
     Verify(verify::VerifyArgs),
     /// Decrypt every EncryptedData in a document.
     Decrypt(decrypt::DecryptArgs),
+    /// Compute P_SHA-1 keys (DerivedKeyToken, ComputedKey) and print them in hex.
+    Derive(derive::DeriveArgs),
 }
 
 /// How a command that ran to completion turned out.
@@ -95,6 +98,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<O
         Some(Command::C14n(args)) => c14n::run(&args, stdout),
         Some(Command::Verify(args)) => verify::run(&args, stdout),
         Some(Command::Decrypt(args)) => decrypt::run(&args, stdout, stderr),
+        Some(Command::Derive(args)) => derive::run(&args, stdout),
     }
 }
 

@@ -19,5 +19,6 @@ pub mod id_index;
 pub use id_index::{IdAttributes, IdIndex, IdLookup};
 pub mod base64;
 pub mod edit;
+pub mod whitespace;
 
 pub use edit::{Edit, Edited};
