@@ -20,7 +20,7 @@ pub(crate) struct Source<'a> {
 }
 
 /// Bytes per line-numbering block.
-const LINE_BLOCK: usize = 1 << 16;
+const LINE_BLOCK: usize = 1 << 12;
 
 fn count_lines(bytes: &[u8]) -> u32 {
     u32::try_from(memchr::memchr_iter(b'\n', bytes).count()).unwrap_or(u32::MAX)
