@@ -391,6 +391,35 @@ fn bare_multipart_starting_with_a_delimiter() {
 }
 
 #[test]
+fn empty_bodies_utf16_and_unclosed_multiparts_are_kept_with_notes() {
+    // A one-way request answered by 202 Accepted: the answer has no envelope.
+    let dump = format!(
+        "POST /svc HTTP/1.1\r\nContent-Type: text/xml\r\n\r\n{ENVELOPE}\r\n\
+         HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n"
+    );
+    let messages = load(&dump, "oneway.txt");
+    assert_eq!(messages.len(), 2);
+    assert!(messages[1].soap.is_empty());
+    assert_eq!(messages[1].notes, ["no SOAP envelope: the body is empty"]);
+
+    // UTF-16 is left whole for the XML layer to decode.
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(ENVELOPE.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    let message = &load_bytes(utf16.clone(), "utf16.xml").unwrap()[0];
+    assert_eq!(message.soap, utf16);
+    let doc = Document::parse(message.soap.clone(), "utf16.xml").unwrap();
+    assert_eq!(doc.root_element().local_name(), "Envelope");
+
+    // A copy cut after the root part.
+    let cut = format!("--b\r\nContent-ID: <r>\r\n\r\n{ENVELOPE}\r\n");
+    let message = &load(&cut, "cut.mime")[0];
+    assert_eq!(message.soap, ENVELOPE.as_bytes());
+    assert!(has_note(message, "no closing delimiter \"--b--\""));
+}
+
+#[test]
 fn lf_only_http_request() {
     let dump = format!(
         "POST /svc HTTP/1.1\nContent-Type: text/xml\n\n{}\n",
