@@ -10,6 +10,7 @@
 //! The engine never prints, never reads the terminal and never exits the process; the binary
 //! (`src/main.rs` and [`cli`]) turns its typed errors into text and exit codes.
 
+pub mod audit;
 pub mod cli;
 pub mod crypto;
 pub mod dsig;

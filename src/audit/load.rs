@@ -1,0 +1,263 @@
+//! Entry points: files, directories and byte buffers to [`CapturedMessage`]s, in order.
+//!
+//! What a file holds is recognized from its first non-blank bytes: `<` is raw XML, an HTTP
+//! start line is an HTTP dump (maybe several messages), `--boundary` or MIME headers are a
+//! bare multipart. Sizes are checked before reading.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use super::content_type::{ContentType, MediaType};
+use super::envelope::{extract, leading_space};
+use super::error::{LoadError, LoadErrorKind};
+use super::headers::{HeaderStyle, block_notes, parse_header_block};
+use super::http::{is_start_line, load_http};
+use super::message::{CapturedMessage, Framing};
+use super::source::{OffsetMap, Source, excerpt, is_space, line_at, trim_end};
+
+/// Largest capture file accepted, in bytes (the XML parser's limit too).
+pub const MAX_INPUT_BYTES: u64 = 1 << 30;
+
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Loads files in the order given; a directory stands for its files sorted by name (hidden
+/// files and subdirectories skipped).
+pub fn load_paths(paths: &[PathBuf]) -> Result<Vec<CapturedMessage>, LoadError> {
+    let files = expand_paths(paths)?;
+    let mut messages = Vec::new();
+    for file in files {
+        let name = file.display().to_string();
+        let bytes = read_limited(&file, &name)?;
+        messages.extend(load_bytes(bytes, &name)?);
+    }
+    Ok(messages)
+}
+
+/// The files `load_paths` would read, in order.
+pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
+    if paths.is_empty() {
+        return Err(LoadError::NoInput);
+    }
+    let mut files = Vec::new();
+    for path in paths {
+        let io_error = |source| LoadError::Io {
+            path: path.display().to_string(),
+            source,
+        };
+        if std::fs::metadata(path).map_err(io_error)?.is_dir() {
+            let before = files.len();
+            files.extend(directory_files(path)?);
+            if files.len() == before {
+                return Err(LoadError::EmptyDirectory {
+                    path: path.display().to_string(),
+                });
+            }
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Ok(files)
+}
+
+/// A directory's visible regular files (symbolic links followed), sorted by name.
+fn directory_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
+    let io_error = |source| LoadError::Io {
+        path: dir.display().to_string(),
+        source,
+    };
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io_error)? {
+        let entry = entry.map_err(io_error)?;
+        if entry.file_name().as_encoded_bytes().starts_with(b".") {
+            continue;
+        }
+        let path = entry.path();
+        let meta = std::fs::metadata(&path).map_err(|source| LoadError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        if meta.is_file() {
+            files.push(path);
+        }
+    }
+    files.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
+    Ok(files)
+}
+
+/// Reads a file, refusing it before reading when it is above [`MAX_INPUT_BYTES`] (and while
+/// reading, should it grow meanwhile).
+fn read_limited(path: &Path, name: &str) -> Result<Vec<u8>, LoadError> {
+    let io_error = |source| LoadError::Io {
+        path: name.to_string(),
+        source,
+    };
+    let too_large = |size| LoadError::TooLarge {
+        path: name.to_string(),
+        size,
+        limit: MAX_INPUT_BYTES,
+    };
+    let file = std::fs::File::open(path).map_err(io_error)?;
+    let size = file.metadata().map_err(io_error)?.len();
+    if size > MAX_INPUT_BYTES {
+        return Err(too_large(size));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io_error)?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+/// Loads the messages one file's bytes hold; `source_name` names it in messages and errors.
+pub fn load_bytes(bytes: Vec<u8>, source_name: &str) -> Result<Vec<CapturedMessage>, LoadError> {
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(LoadError::TooLarge {
+            path: source_name.to_string(),
+            size: bytes.len() as u64,
+            limit: MAX_INPUT_BYTES,
+        });
+    }
+    let src = Source::new(source_name, &bytes);
+    let mut messages = match detect(&bytes) {
+        Detected::Empty => return Err(src.error(0, LoadErrorKind::EmptyInput)),
+        Detected::Xml => return Ok(vec![raw_xml(bytes, source_name)]),
+        Detected::Http(start) => load_http(&src, start)?,
+        Detected::Mime(start) => vec![load_mime(&src, start)?],
+        Detected::Unrecognized(start) => {
+            let found = excerpt(trim_end(line_at(&bytes, start).content(&bytes)), 40);
+            return Err(src.error(start, LoadErrorKind::Unrecognized { found }));
+        }
+    };
+    if messages.len() > 1 {
+        for (i, message) in messages.iter_mut().enumerate() {
+            message.source_name = format!("{source_name}#{}", i + 1);
+        }
+    }
+    Ok(messages)
+}
+
+/// What a file holds, and where its content starts.
+enum Detected {
+    Empty,
+    Xml,
+    Http(usize),
+    Mime(usize),
+    Unrecognized(usize),
+}
+
+fn detect(bytes: &[u8]) -> Detected {
+    // UTF-16 (with or without a byte order mark) can only be XML; the XML layer decodes it.
+    if matches!(
+        bytes,
+        [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..] | [b'<', 0, ..] | [0, b'<', ..]
+    ) {
+        return Detected::Xml;
+    }
+    let after_bom = if bytes.starts_with(UTF8_BOM) {
+        UTF8_BOM.len()
+    } else {
+        0
+    };
+    let Some(start) = bytes[after_bom..]
+        .iter()
+        .position(|&b| !is_space(b))
+        .map(|i| after_bom + i)
+    else {
+        return Detected::Empty;
+    };
+    let first = trim_end(line_at(bytes, start).content(bytes));
+    if first.starts_with(b"<") {
+        Detected::Xml
+    } else if is_start_line(first) {
+        Detected::Http(start)
+    } else if first.starts_with(b"--") || looks_like_header(first) {
+        Detected::Mime(start)
+    } else {
+        Detected::Unrecognized(start)
+    }
+}
+
+/// `Name: value` with a token name (MIME headers before a multipart body).
+fn looks_like_header(line: &[u8]) -> bool {
+    match memchr::memchr(b':', line) {
+        Some(colon) if colon > 0 => line[..colon]
+            .iter()
+            .all(|&b| super::headers::is_token_char(b)),
+        _ => false,
+    }
+}
+
+/// The file is the envelope (less white space before it).
+fn raw_xml(mut bytes: Vec<u8>, source_name: &str) -> CapturedMessage {
+    let mut notes = Vec::new();
+    let skip = leading_space(&bytes, &mut notes);
+    let first_line = Source::new(source_name, &bytes).line(skip);
+    bytes.drain(..skip);
+    CapturedMessage {
+        source_name: source_name.to_string(),
+        file: source_name.to_string(),
+        framing: Framing::RawXml,
+        mime: None,
+        soap: bytes,
+        soap_offset: Some(skip),
+        soap_first_line: first_line,
+        attachments: Vec::new(),
+        notes,
+    }
+}
+
+/// A multipart without HTTP start line: MIME headers then the body, or the body directly.
+fn load_mime(src: &Source, start: usize) -> Result<CapturedMessage, LoadError> {
+    let bytes = src.bytes;
+    let mut notes = Vec::new();
+    let (headers, content_type, body_start) = if bytes[start..].starts_with(b"--") {
+        (Vec::new(), None, start)
+    } else {
+        let block = parse_header_block(bytes, start, HeaderStyle::Strict("MIME"))
+            .map_err(|f| src.error(f.offset, f.kind))?;
+        block_notes(&block, "MIME", &mut notes);
+        let Some(header) = block.get("Content-Type") else {
+            let found = "no Content-Type header".to_string();
+            return Err(src.error(start, LoadErrorKind::HeadersWithoutMultipart { found }));
+        };
+        let media = MediaType::parse(&header.value)
+            .map_err(|e| src.error(header.offset, LoadErrorKind::MalformedContentType(e)))?;
+        if !media.is_multipart() {
+            let found = format!("Content-Type: {}", header.value);
+            return Err(src.error(
+                header.offset,
+                LoadErrorKind::HeadersWithoutMultipart { found },
+            ));
+        }
+        let content_type = ContentType {
+            raw: Some(header.value.clone()),
+            media,
+            file_offset: header.offset,
+        };
+        (block.pairs(), Some(content_type), block.body_start)
+    };
+    let map = OffsetMap::Contiguous {
+        file_start: body_start,
+    };
+    let envelope = extract(
+        src,
+        &bytes[body_start..],
+        &map,
+        content_type.as_ref(),
+        &mut notes,
+    )?;
+    Ok(CapturedMessage {
+        source_name: src.name.to_string(),
+        file: src.name.to_string(),
+        framing: Framing::Mime { headers },
+        mime: envelope.mime,
+        soap: envelope.soap,
+        soap_offset: envelope.soap_offset,
+        soap_first_line: envelope.soap_first_line,
+        attachments: envelope.attachments,
+        notes,
+    })
+}
