@@ -1,0 +1,152 @@
+//! The key ledger: every key in play and the set of parties that know it, step by step.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use crate::crypto::SecretBytes;
+use crate::wss::keys::{KeyRecord, Provenance};
+
+/// A key and who knows it.
+#[derive(Debug, Clone)]
+pub struct Key {
+    pub name: String,
+    pub bytes: SecretBytes,
+    /// What the key is for (`HMAC-SHA1`, `AES-128-CBC`, `session key`).
+    pub algorithm: String,
+    pub provenance: Provenance,
+    pub known_by: BTreeSet<String>,
+}
+
+impl Key {
+    pub fn length_bits(&self) -> usize {
+        self.bytes.len() * 8
+    }
+
+    /// The provenance as a formula (see [`KeyRecord::describe`]).
+    pub fn describe(&self) -> String {
+        self.as_record().describe()
+    }
+
+    pub fn derived_from(&self) -> Vec<String> {
+        self.as_record().derived_from()
+    }
+
+    fn as_record(&self) -> KeyRecord {
+        KeyRecord {
+            name: self.name.clone(),
+            bytes: self.bytes.clone(),
+            provenance: self.provenance.clone(),
+            usage: Vec::new(),
+            message: 0,
+            line: None,
+        }
+    }
+}
+
+/// All keys of an exchange, in the order they appeared.
+#[derive(Debug, Clone, Default)]
+pub struct KeyLedger {
+    keys: Vec<Key>,
+}
+
+impl KeyLedger {
+    /// Adds a key known (so far) by `holder` alone; replaces a key of the same name.
+    pub fn add(
+        &mut self,
+        name: &str,
+        bytes: SecretBytes,
+        algorithm: &str,
+        provenance: Provenance,
+        holder: &str,
+    ) {
+        let key = Key {
+            name: name.to_string(),
+            bytes,
+            algorithm: algorithm.to_string(),
+            provenance,
+            known_by: BTreeSet::from([holder.to_string()]),
+        };
+        match self.keys.iter_mut().find(|k| k.name == name) {
+            Some(existing) => *existing = key,
+            None => self.keys.push(key),
+        }
+    }
+
+    /// Records that `party` now knows the key `name` (it unwrapped, derived or was told it).
+    pub fn learns(&mut self, party: &str, name: &str) {
+        if let Some(k) = self.keys.iter_mut().find(|k| k.name == name) {
+            k.known_by.insert(party.to_string());
+        }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Key> {
+        self.keys.iter().find(|k| k.name == name)
+    }
+
+    pub fn knows(&self, party: &str, name: &str) -> bool {
+        self.get(name).is_some_and(|k| k.known_by.contains(party))
+    }
+
+    pub fn keys(&self) -> &[Key] {
+        &self.keys
+    }
+
+    /// The keys a party knows.
+    pub fn known_to<'a>(&'a self, party: &'a str) -> impl Iterator<Item = &'a Key> + 'a {
+        self.keys.iter().filter(move |k| k.known_by.contains(party))
+    }
+}
+
+/// A key as JSON: the secret only when asked for.
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyJson {
+    pub name: String,
+    pub algorithm: String,
+    pub length_bits: usize,
+    pub origin: &'static str,
+    pub provenance: String,
+    pub derived_from: Vec<String>,
+    pub known_by: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_hex: Option<String>,
+}
+
+impl Key {
+    pub fn to_json(&self, reveal: bool) -> KeyJson {
+        KeyJson {
+            name: self.name.clone(),
+            algorithm: self.algorithm.clone(),
+            length_bits: self.length_bits(),
+            origin: self.provenance.origin(),
+            provenance: self.describe(),
+            derived_from: self.derived_from(),
+            known_by: self.known_by.iter().cloned().collect(),
+            value_hex: reveal.then(|| hex::encode(self.bytes.expose())),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parties_learn_keys_one_by_one() {
+        let mut ledger = KeyLedger::default();
+        ledger.add(
+            "k",
+            SecretBytes::new(vec![1; 16]),
+            "AES-128-CBC",
+            Provenance::Generated { by: "alice".into() },
+            "alice",
+        );
+        assert!(ledger.knows("alice", "k") && !ledger.knows("bob", "k"));
+        ledger.learns("bob", "k");
+        assert!(ledger.knows("bob", "k"));
+        assert_eq!(ledger.known_to("bob").count(), 1);
+        let json = ledger.get("k").unwrap().to_json(false);
+        assert_eq!(json.known_by, vec!["alice", "bob"]);
+        assert!(json.value_hex.is_none());
+    }
+}

@@ -1,0 +1,3 @@
+//! WS-Security processing.
+
+pub mod keys;
