@@ -11,4 +11,5 @@
 pub mod cli;
 pub mod crypto;
 pub mod ns;
+pub mod wss;
 pub mod xml;

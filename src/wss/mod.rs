@@ -1,0 +1,21 @@
+//! WS-Security, WS-SecureConversation tokens and the SOAP envelope, read into typed values.
+//!
+//! These are readers only: no cryptography, no key derivation, no resolution. Each reader takes
+//! an element, keeps it (for spans and positions in the UI), keeps the values as written, and
+//! never fails as a whole on one bad part: what is missing or malformed becomes a [`Problem`]
+//! with its line and column.
+
+pub mod datetime;
+pub mod generation;
+pub mod problem;
+pub(crate) mod read;
+pub mod str_ref;
+pub mod uris;
+
+pub use datetime::{TimeValue, UtcDateTime, XsDateTime, ZoneDesignator, parse_xs_datetime};
+pub use generation::ScVersion;
+pub use problem::Problem;
+pub use str_ref::{
+    DirectReference, EmbeddedToken, IssuerSerial, KeyIdentifier, KeyIdentifierKind,
+    SecurityTokenReference, StrForm,
+};
