@@ -10,6 +10,7 @@ pub mod generation;
 pub mod problem;
 pub(crate) mod read;
 pub mod str_ref;
+pub mod tokens;
 pub mod uris;
 
 pub use datetime::{TimeValue, UtcDateTime, XsDateTime, ZoneDesignator, parse_xs_datetime};
@@ -18,4 +19,10 @@ pub use problem::Problem;
 pub use str_ref::{
     DirectReference, EmbeddedToken, IssuerSerial, KeyIdentifier, KeyIdentifierKind,
     SecurityTokenReference, StrForm,
+};
+pub use tokens::{
+    BinarySecurityToken, BinaryTokenKind, ConfirmationMethod, DerivationAlgorithm,
+    DerivationParams, DerivedKeyToken, OffsetSource, Password, PasswordKind, SamlAssertion,
+    SamlVersion, SecurityContextToken, SignatureConfirmation, SubjectConfirmation, Timestamp,
+    UsernameToken,
 };
