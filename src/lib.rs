@@ -11,5 +11,6 @@
 pub mod cli;
 pub mod crypto;
 pub mod ns;
+pub mod trust;
 pub mod wss;
 pub mod xml;
