@@ -79,9 +79,6 @@ impl<'d> SoapEnvelope<'d> {
         let mut problems = Vec::new();
         stray_text(node, &mut problems);
         let (header, body) = read_parts(node, version, &mut problems);
-        if body.is_none() {
-            problems.push(Problem::at(node, "the envelope has no Body"));
-        }
         let security = header.map_or_else(Vec::new, |h| read_security_headers(h, &mut problems));
         Ok(SoapEnvelope {
             node,
@@ -115,7 +112,8 @@ impl<'d> SoapEnvelope<'d> {
     }
 }
 
-/// Finds Header and Body, noting misplaced, repeated, foreign-version or extra children.
+/// Finds Header and Body, noting misplaced, repeated, foreign-version or extra children, and
+/// a Body that was encrypted as a whole (its EncryptedData then stands in its place).
 fn read_parts<'d>(
     envelope: Node<'d>,
     version: SoapVersion,
@@ -123,6 +121,7 @@ fn read_parts<'d>(
 ) -> (Option<Node<'d>>, Option<Node<'d>>) {
     let mut header = None;
     let mut body = None;
+    let mut encrypted_body = false;
     for child in envelope.child_elements() {
         let soap_child = SoapVersion::from_namespace(child.namespace());
         if let Some(v) = soap_child
@@ -148,12 +147,23 @@ fn read_parts<'d>(
                 child,
                 format!("a second {}; ignored", child.qname()),
             )),
+            _ if body.is_none() && child.has_name(ns::XENC, "EncryptedData") => {
+                encrypted_body = true;
+                problems.push(Problem::at(
+                    child,
+                    "xenc:EncryptedData stands where the Body should be: the Body element itself \
+                     is encrypted (decrypt it to read the message)",
+                ));
+            }
             _ if body.is_some() && version == SoapVersion::Soap11 => {}
             _ => problems.push(Problem::at(
                 child,
                 format!("unexpected {} in the SOAP envelope", child.qname()),
             )),
         }
+    }
+    if body.is_none() && !encrypted_body {
+        problems.push(Problem::at(envelope, "the envelope has no Body"));
     }
     (header, body)
 }
@@ -282,6 +292,24 @@ mod tests {
         let d =
             Document::parse_str(&format!(r#"<s:Body xmlns:s="{}"/>"#, ns::SOAP11), "t").unwrap();
         assert!(SoapEnvelope::read(&d).is_err());
+    }
+
+    #[test]
+    fn element_encrypted_body_is_explained() {
+        let text = format!(
+            r#"<s:Envelope xmlns:s="{}" xmlns:xenc="{}"><s:Header/><xenc:EncryptedData Id="ED"/></s:Envelope>"#,
+            ns::SOAP11,
+            ns::XENC
+        );
+        let d = Document::parse_str(&text, "t").unwrap();
+        let e = SoapEnvelope::read(&d).unwrap();
+        assert!(e.body.is_none());
+        assert_eq!(e.problems.len(), 1, "{:?}", e.problems);
+        assert!(
+            e.problems[0]
+                .message
+                .contains("Body element itself is encrypted")
+        );
     }
 
     #[test]
