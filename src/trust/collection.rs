@@ -32,6 +32,7 @@ pub struct IssuedTokens<'d> {
 }
 
 impl<'d> RequestSecurityTokenResponseCollection<'d> {
+    /// Reads the element; what is missing or malformed becomes a problem, never an error.
     pub fn read(node: Node<'d>) -> RequestSecurityTokenResponseCollection<'d> {
         let mut problems = Vec::new();
         let version = trust_version_of(node, &mut problems);
@@ -51,6 +52,7 @@ impl<'d> RequestSecurityTokenResponseCollection<'d> {
 }
 
 impl<'d> IssuedTokens<'d> {
+    /// Reads the element; what is missing or malformed becomes a problem, never an error.
     pub fn read(node: Node<'d>) -> IssuedTokens<'d> {
         let mut problems = Vec::new();
         let version = trust_version_of(node, &mut problems);

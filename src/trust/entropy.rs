@@ -78,3 +78,40 @@ impl<'d> Entropy<'d> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::xml::Document;
+
+    fn read(inner: &str) -> (usize, Vec<Problem>) {
+        let text = format!(
+            r#"<t:Entropy xmlns:t="{}" xmlns:old="{}" xmlns:xenc="{}">{inner}</t:Entropy>"#,
+            ns::WST,
+            ns::WST_2005,
+            ns::XENC
+        );
+        let d = Document::parse_str(&text, "t").unwrap();
+        let mut problems = Vec::new();
+        let e = Entropy::read(d.root_element(), TrustVersion::V200512, &mut problems);
+        (usize::from(e.content.is_some()), problems)
+    }
+
+    #[test]
+    fn one_value_is_read() {
+        assert_eq!(read("<t:BinarySecret>AQID</t:BinarySecret>"), (1, vec![]));
+        assert_eq!(read(r#"<xenc:EncryptedData Id="x"/>"#).0, 1);
+    }
+
+    #[test]
+    fn empty_doubled_foreign_and_mixed_entropy_are_problems() {
+        assert_eq!(read("").1.len(), 1);
+        let (found, problems) = read("<t:BinarySecret>AQID</t:BinarySecret><xenc:EncryptedKey/>");
+        assert_eq!((found, problems.len()), (1, 1));
+        let (found, problems) = read("<t:Nonce>AQID</t:Nonce>");
+        assert_eq!((found, problems.len()), (0, 1));
+        let (found, problems) = read("<old:BinarySecret>AQID</old:BinarySecret>");
+        assert_eq!((found, problems.len()), (1, 1));
+        assert!(problems[0].message.contains("2005/02"));
+    }
+}

@@ -32,3 +32,34 @@ impl<'d> Lifetime<'d> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ns;
+    use crate::xml::Document;
+
+    fn read(inner: &str) -> Vec<Problem> {
+        let text = format!(
+            r#"<t:Lifetime xmlns:t="{}" xmlns:wsu="{}">{inner}</t:Lifetime>"#,
+            ns::WST,
+            ns::WSU
+        );
+        let d = Document::parse_str(&text, "t").unwrap();
+        let mut problems = Vec::new();
+        Lifetime::read(d.root_element(), &mut problems);
+        problems
+    }
+
+    #[test]
+    fn lifetimes() {
+        assert!(read("<wsu:Created>2024-02-14T02:06:53Z</wsu:Created><wsu:Expires>2024-02-14T17:06:53Z</wsu:Expires>").is_empty());
+        assert!(read("<wsu:Expires>2024-02-14T17:06:53Z</wsu:Expires>").is_empty());
+        assert_eq!(read("").len(), 1);
+        assert_eq!(read("<wsu:Created>2024-02-14T17:06:53Z</wsu:Created><wsu:Expires>2024-02-14T02:06:53Z</wsu:Expires>").len(), 1);
+        assert_eq!(
+            read("<wsu:Created>2024-02-30T00:00:00Z</wsu:Created>").len(),
+            1
+        );
+    }
+}

@@ -88,3 +88,61 @@ impl<'d> RequestedProofToken<'d> {
         RequestedProofToken { node, content }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::trust::fields::ComputedKeyKind;
+    use crate::xml::Document;
+
+    fn read(inner: &str) -> (Option<String>, Vec<Problem>) {
+        let text = format!(
+            r#"<t:RequestedProofToken xmlns:t="{}" xmlns:xenc="{}">{inner}</t:RequestedProofToken>"#,
+            ns::WST_2005,
+            ns::XENC
+        );
+        let d = Document::parse_str(&text, "t").unwrap();
+        let mut problems = Vec::new();
+        let p = RequestedProofToken::read(d.root_element(), TrustVersion::Feb2005, &mut problems);
+        let kind = p.content.map(|c| match c {
+            ProofToken::BinarySecret(_) => "secret".to_string(),
+            ProofToken::EncryptedKey(_) => "ek".to_string(),
+            ProofToken::EncryptedData(_) => "ed".to_string(),
+            ProofToken::ComputedKey(ck) => format!("ck {:?}", ck.kind),
+        });
+        (kind, problems)
+    }
+
+    #[test]
+    fn each_form() {
+        assert_eq!(
+            read("<t:BinarySecret>AQID</t:BinarySecret>").0.as_deref(),
+            Some("secret")
+        );
+        assert_eq!(read("<xenc:EncryptedKey/>").0.as_deref(), Some("ek"));
+        assert_eq!(read("<xenc:EncryptedData/>").0.as_deref(), Some("ed"));
+        let (kind, problems) = read(
+            "<t:ComputedKey> http://schemas.xmlsoap.org/ws/2005/02/trust/CK/PSHA1 </t:ComputedKey>",
+        );
+        assert_eq!(kind, Some(format!("ck {:?}", ComputedKeyKind::PSha1)));
+        assert!(problems.is_empty());
+    }
+
+    #[test]
+    fn broken_forms_are_problems() {
+        let (kind, problems) = read("");
+        assert_eq!((kind, problems.len()), (None, 1));
+        let (kind, problems) = read("<t:Key>AQID</t:Key>");
+        assert_eq!((kind, problems.len()), (None, 1));
+        let (_, problems) = read(
+            "<t:ComputedKey>http://docs.oasis-open.org/ws-sx/ws-trust/200512/CK/PSHA1</t:ComputedKey>",
+        );
+        assert!(
+            problems[0].message.contains("uses a WS-Trust 1.3"),
+            "{problems:?}"
+        );
+        let (kind, problems) = read("<t:ComputedKey/><xenc:EncryptedKey/>");
+        assert_eq!(kind.as_deref(), Some("ck Other"));
+        assert_eq!(problems.len(), 2, "{problems:?}");
+    }
+}

@@ -38,6 +38,7 @@ pub struct RequestSecurityToken<'d> {
 }
 
 impl<'d> RequestSecurityToken<'d> {
+    /// Reads the element; what is missing or malformed becomes a problem, never an error.
     pub fn read(node: Node<'d>) -> RequestSecurityToken<'d> {
         let mut problems = Vec::new();
         let version = trust_version_of(node, &mut problems);

@@ -53,6 +53,7 @@ pub struct RequestSecurityTokenResponse<'d> {
 }
 
 impl<'d> RequestSecurityTokenResponse<'d> {
+    /// Reads the element; what is missing or malformed becomes a problem, never an error.
     pub fn read(node: Node<'d>) -> RequestSecurityTokenResponse<'d> {
         let mut problems = Vec::new();
         let version = trust_version_of(node, &mut problems);

@@ -65,6 +65,7 @@ pub struct BinarySecurityToken<'d> {
 }
 
 impl<'d> BinarySecurityToken<'d> {
+    /// Reads the element; what is missing or malformed becomes a problem, never an error.
     pub fn read(node: Node<'d>) -> BinarySecurityToken<'d> {
         let mut problems = Vec::new();
         let value_type = attribute(node, "ValueType");

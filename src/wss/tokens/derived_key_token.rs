@@ -82,6 +82,7 @@ pub struct DerivedKeyToken<'d> {
 }
 
 impl<'d> DerivedKeyToken<'d> {
+    /// Reads the element; what is missing or malformed becomes a problem, never an error.
     pub fn read(node: Node<'d>) -> DerivedKeyToken<'d> {
         let mut problems = Vec::new();
         let mut derivable = true;

@@ -19,6 +19,7 @@ pub struct SignatureConfirmation<'d> {
 }
 
 impl<'d> SignatureConfirmation<'d> {
+    /// Reads the element; what is missing or malformed becomes a problem, never an error.
     pub fn read(node: Node<'d>) -> SignatureConfirmation<'d> {
         let mut problems = Vec::new();
         let value = node.attribute("Value").map(str::to_string);

@@ -19,6 +19,7 @@ pub struct Timestamp<'d> {
 }
 
 impl<'d> Timestamp<'d> {
+    /// Reads the element; what is missing or malformed becomes a problem, never an error.
     pub fn read(node: Node<'d>) -> Timestamp<'d> {
         let mut problems = Vec::new();
         let (created, expires) = read_created_expires(node, &mut problems);

@@ -43,6 +43,7 @@ pub struct UsernameToken<'d> {
 }
 
 impl<'d> UsernameToken<'d> {
+    /// Reads the element; what is missing or malformed becomes a problem, never an error.
     pub fn read(node: Node<'d>) -> UsernameToken<'d> {
         let mut problems = Vec::new();
         let is_wsse = |n: &str| n == ns::WSSE;
