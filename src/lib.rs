@@ -17,6 +17,7 @@ pub mod dsig;
 pub mod exchange;
 pub mod ns;
 pub mod resolve;
+pub mod trust;
 pub mod wss;
 pub mod xenc;
 pub mod xml;
