@@ -675,7 +675,6 @@ fn output_over_the_input_is_refused_and_the_input_untouched() {
 
 #[cfg(unix)]
 #[test]
-#[ignore = "bug: src/cli/decrypt.rs same_file compares canonical paths only, so -o naming a hard link to the input overwrites it"]
 fn output_over_a_hard_link_to_the_input_is_refused() {
     let Some(dir) = vectors() else {
         return;

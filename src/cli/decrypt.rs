@@ -113,9 +113,12 @@ pub fn run(
     })
 }
 
+/// Whether two paths name the same file: same device and inode (so hard links and symlinks
+/// count), or the same path when the output does not exist yet.
 fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(x), Ok(y)) => x == y,
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
         _ => a == b,
     }
 }
