@@ -446,7 +446,6 @@ fn a_private_key_the_message_does_not_designate_is_named_not_used() {
 }
 
 #[test]
-#[ignore = "bug: src/resolve/mod.rs does not follow a wsse:SecurityTokenReference in an EncryptedData or EncryptedKey KeyInfo (and skips the ReferenceList fallback when KeyInfo is not empty), so the CXF capture fails with \"names no key\" instead of \"no private key for ...\""]
 fn a_key_that_does_not_match_the_capture_keyinfo_gives_no_private_key_for() {
     let Some(shared) = shared_dir("decrypt with a non-matching key") else {
         return;

@@ -8,6 +8,7 @@
 mod chunked;
 mod cid;
 mod content_type;
+pub mod conversation;
 mod envelope;
 mod error;
 mod headers;

@@ -67,10 +67,15 @@ pub fn run(
     let (bytes, name) = read_input(&args.file)?;
     let store = args.keys.load()?;
     let doc = Document::parse(bytes, name)?;
-    let ids = IdIndex::build(&doc, &IdAttributes::default());
-    let resolver = StandardResolver::new(&doc, &ids, &store);
+    let source_name = doc.source_name().to_string();
     let whole_document_encrypted = doc.root_element().has_name(ns::XENC, "EncryptedData");
-    let result = decrypt_document(&doc, &resolver, args.reveal_secrets)?;
+    let result = if super::ws_security::is_ws_security_message(&doc) {
+        super::ws_security::decrypt_as_receiver(doc, &store, args.reveal_secrets)
+    } else {
+        let ids = IdIndex::build(&doc, &IdAttributes::default());
+        let resolver = StandardResolver::new(&doc, &ids, &store);
+        decrypt_document(&doc, &resolver, args.reveal_secrets)?
+    };
     let ok = !result.reports.is_empty() && result.reports.iter().all(|r| r.ok);
 
     // What the decryption produced: octets when the document was one octet EncryptedData.
@@ -85,7 +90,7 @@ pub fn run(
     match args.format {
         Format::Json => {
             let json = DecryptJson {
-                file: doc.source_name(),
+                file: &source_name,
                 ok,
                 decrypted: &result.reports,
             };
@@ -97,7 +102,7 @@ pub fn run(
             }
         }
         Format::Text => {
-            write_report(stderr, doc.source_name(), &result.reports).map_err(stdout_error)?;
+            write_report(stderr, &source_name, &result.reports).map_err(stdout_error)?;
             if let Some(bytes) = &produced {
                 match &args.out {
                     Some(out) => write_file(out, bytes)?,

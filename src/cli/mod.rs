@@ -7,9 +7,11 @@ mod c14n;
 mod decrypt;
 mod derive;
 mod input;
+mod inspect;
 mod keys;
 mod report_format;
 mod verify;
+mod ws_security;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -44,6 +46,8 @@ pub enum Command {
     Verify(verify::VerifyArgs),
     /// Decrypt every EncryptedData in a document.
     Decrypt(decrypt::DecryptArgs),
+    /// Process a captured conversation: tokens, keys, signatures, encryption, findings.
+    Inspect(inspect::InspectArgs),
     /// Compute P_SHA-1 keys (DerivedKeyToken, ComputedKey) and print them in hex.
     Derive(derive::DeriveArgs),
 }
@@ -99,6 +103,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<O
         Some(Command::Verify(args)) => verify::run(&args, stdout),
         Some(Command::Decrypt(args)) => decrypt::run(&args, stdout, stderr),
         Some(Command::Derive(args)) => derive::run(&args, stdout),
+        Some(Command::Inspect(args)) => inspect::run(&args, stdout),
     }
 }
 

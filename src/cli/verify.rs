@@ -56,14 +56,25 @@ pub fn run(args: &VerifyArgs, stdout: &mut dyn Write) -> Result<Outcome, CliErro
     let store = args.keys.load()?;
     let doc = Document::parse(bytes, name)?;
     let ids = IdIndex::build(&doc, &IdAttributes::with_extra(&args.id_attrs));
-    let resolver = StandardResolver::new(&doc, &ids, &store);
-    let options = VerifyOptions::default();
-    let reports: Vec<SignatureReport> = find_signatures(&doc)
-        .map(|element| match SignatureElement::read(element) {
-            Ok(signature) => verify_signature(&doc, &ids, &signature, &resolver, None, &options),
-            Err(malformed) => malformed_report(element, &malformed.to_string()),
-        })
-        .collect();
+    let reports: Vec<SignatureReport> = if super::ws_security::is_ws_security_message(&doc) {
+        let copy = Document::from_decoded_text(
+            doc.text().to_string(),
+            doc.source_name().to_string(),
+            &Default::default(),
+        )?;
+        super::ws_security::verify_as_receiver(copy, &store)
+    } else {
+        let resolver = StandardResolver::new(&doc, &ids, &store);
+        let options = VerifyOptions::default();
+        find_signatures(&doc)
+            .map(|element| match SignatureElement::read(element) {
+                Ok(signature) => {
+                    verify_signature(&doc, &ids, &signature, &resolver, None, &options)
+                }
+                Err(malformed) => malformed_report(element, &malformed.to_string()),
+            })
+            .collect()
+    };
     let valid = !reports.is_empty() && reports.iter().all(|r| r.valid);
     let duplicate_ids: Vec<String> = ids
         .duplicates()
@@ -82,7 +93,7 @@ pub fn run(args: &VerifyArgs, stdout: &mut dyn Write) -> Result<Outcome, CliErro
                         let key_source = report
                             .key
                             .as_ref()
-                            .map(|k| format!("{}: {}", origin_word(k.origin), k.description));
+                            .map(|k| format!("{}: {}", k.origin.describe(), k.description));
                         SignatureJson { report, key_source }
                     })
                     .collect(),
@@ -98,16 +109,6 @@ pub fn run(args: &VerifyArgs, stdout: &mut dyn Write) -> Result<Outcome, CliErro
     } else {
         Outcome::ChecksFailed
     })
-}
-
-fn origin_word(origin: crate::dsig::KeyOrigin) -> &'static str {
-    match origin {
-        crate::dsig::KeyOrigin::Supplied => "supplied",
-        crate::dsig::KeyOrigin::Message => "from the message",
-        crate::dsig::KeyOrigin::Unwrapped => "unwrapped",
-        crate::dsig::KeyOrigin::Derived => "derived",
-        crate::dsig::KeyOrigin::Computed => "computed",
-    }
 }
 
 fn malformed_report(element: crate::xml::Node<'_>, problem: &str) -> SignatureReport {
@@ -148,7 +149,7 @@ pub fn write_text(
             if r.valid { "VALID" } else { "INVALID" }
         )?;
         if let Some(k) = &r.key {
-            writeln!(out, "  key: {} ({})", k.description, origin_word(k.origin))?;
+            writeln!(out, "  key: {} ({})", k.description, k.origin.describe())?;
             if !k.proves_identity {
                 writeln!(
                     out,

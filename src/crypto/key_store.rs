@@ -329,6 +329,32 @@ impl KeyStore {
                 return Ok(found);
             }
         }
+        // A thumbprint or an issuer/serial can only be checked against a certificate. When
+        // the message names its key only that way and exactly one private key came without
+        // its certificate, that key is the user's evident choice: use it, and say that it was
+        // assumed rather than matched (a wrong assumption fails later, visibly).
+        let needs_certificate = selectors.iter().all(|s| {
+            matches!(
+                s,
+                KeySelector::ThumbprintSha1(_) | KeySelector::IssuerSerial { .. }
+            )
+        });
+        let uncertified: Vec<&PrivateKeyEntry> = self
+            .private_keys
+            .iter()
+            .filter(|e| e.certificate.is_none())
+            .collect();
+        if needs_certificate && let [only] = uncertified.as_slice() {
+            return Ok(KeyMatch {
+                key: only,
+                reason: format!(
+                    "{}: assumed, not matched: the message names its key by {} and this private key was \
+                     supplied without its certificate (add it with --cert to have it checked)",
+                    only.describe(),
+                    describe_selectors(selectors)
+                ),
+            });
+        }
         Err(CryptoError::NoMatchingKey {
             selector: format!(
                 "no private key for {} (supplied: {})",
@@ -846,7 +872,18 @@ mod tests {
                 .find_private_key(&[KeySelector::SubjectKeyIdentifier(ski)])
                 .is_ok()
         );
-        // But not a thumbprint: that needs the certificate.
+        // A thumbprint needs the certificate: the only uncertified key is assumed, and the
+        // reason says so.
+        let assumed = store
+            .find_private_key(&[KeySelector::ThumbprintSha1(vec![0; 20])])
+            .unwrap();
+        assert!(
+            assumed.reason.contains("assumed, not matched"),
+            "{}",
+            assumed.reason
+        );
+        // With a second uncertified key nothing is assumed.
+        store.add_private_key(PrivateKey::new(rsa_2048_other().clone(), "other.pem"));
         assert!(
             store
                 .find_private_key(&[KeySelector::ThumbprintSha1(vec![0; 20])])

@@ -132,6 +132,18 @@ impl KeyTransport {
         expected_len: Option<usize>,
         rng: &mut dyn RandomSource,
     ) -> Result<SecretBytes, CryptoError> {
+        // A ciphertext that is not one RSA block cannot come from this key whatever it holds;
+        // its length is public, so saying so gives no padding oracle.
+        let block = private.size();
+        if private.id() == openssl::pkey::Id::RSA && ciphertext.len() != block {
+            return Err(CryptoError::MalformedCiphertext {
+                reason: format!(
+                    "{} bytes is not an RSA block of this {}-bit key ({block} bytes)",
+                    ciphertext.len(),
+                    private.bits()
+                ),
+            });
+        }
         match self {
             KeyTransport::Oaep { params, .. } => {
                 let key = oaep_decrypt(private, params, ciphertext)?;

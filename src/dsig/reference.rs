@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use crate::crypto::DigestAlgorithm;
 use crate::crypto::digest::Digester;
-use crate::xml::c14n::{C14nMethod, NodeSet, canonicalize};
+use crate::xml::c14n::{C14nMethod, NodeSet, canonicalize, canonicalize_to_vec};
 use crate::xml::{Document, IdIndex, IdLookup, Node, NodeId};
 
 use super::model::TransformKind;
@@ -250,6 +250,12 @@ fn apply_transforms(
 }
 
 /// WS-Security 1.1 section 8.3: the STR's token replaces the STR, and that is canonicalized.
+///
+/// The output follows what the stacks that wrote the captures do (Apache WSS4J, .NET): the
+/// token is canonicalized with `#default` added to the InclusiveNamespaces PrefixList, and
+/// when its start tag then declares no default namespace, `xmlns=""` is written first in it
+/// (the specification's "the default namespace is rendered" read literally). The CXF
+/// capture with token protection verifies only this way.
 fn str_transform(
     ctx: &ReferenceContext<'_, '_>,
     set: NodeSet,
@@ -260,18 +266,38 @@ fn str_transform(
         .str_dereference
         .ok_or("STR-Transform needs the WS-Security token resolution (use wskex inspect)")?;
     let str_element = ctx.doc.node(set.apex);
-    match resolver.dereference(ctx.doc, str_element)? {
-        StrTarget::InDocument(token) => {
-            canonicalize(ctx.doc, NodeSet::subtree(token.id()), method, &mut *sink)
-        }
-        StrTarget::Built(doc) => canonicalize(
-            &doc,
-            NodeSet::subtree(doc.root_element().id()),
-            method,
-            &mut *sink,
-        ),
+    let mut method = method.clone();
+    if !method.inclusive_prefixes.contains(&None) {
+        method.inclusive_prefixes.push(None);
     }
-    .map(|_| ())
-    .map_err(|e| format!("canonicalization failed: {e}"))?;
-    Ok(())
+    let canonical = match resolver.dereference(ctx.doc, str_element)? {
+        StrTarget::InDocument(token) => {
+            canonicalize_to_vec(ctx.doc, NodeSet::subtree(token.id()), &method)
+        }
+        StrTarget::Built(doc) => {
+            canonicalize_to_vec(&doc, NodeSet::subtree(doc.root_element().id()), &method)
+        }
+    };
+    let output = with_empty_default_namespace(canonical);
+    sink.write_all(&output)
+        .map_err(|e| format!("digest failed: {e}"))
+}
+
+/// Inserts `xmlns=""` after the element name of the first start tag when that tag declares
+/// no default namespace.
+fn with_empty_default_namespace(canonical: Vec<u8>) -> Vec<u8> {
+    let tag_end = canonical
+        .iter()
+        .position(|&b| b == b'>')
+        .unwrap_or(canonical.len());
+    let start_tag = &canonical[..tag_end];
+    if start_tag.windows(7).any(|w| w == b" xmlns=") {
+        return canonical;
+    }
+    let name_end = start_tag.iter().position(|&b| b == b' ').unwrap_or(tag_end);
+    let mut out = Vec::with_capacity(canonical.len() + 9);
+    out.extend_from_slice(&canonical[..name_end]);
+    out.extend_from_slice(b" xmlns=\"\"");
+    out.extend_from_slice(&canonical[name_end..]);
+    out
 }

@@ -46,6 +46,22 @@ pub enum KeyOrigin {
     Derived,
     /// Computed from two entropies (WS-Trust ComputedKey).
     Computed,
+    /// Issued by a token service in a proof token (a BinarySecret).
+    Issued,
+}
+
+impl KeyOrigin {
+    /// The origin in words, for reports.
+    pub fn describe(self) -> &'static str {
+        match self {
+            KeyOrigin::Supplied => "supplied",
+            KeyOrigin::Message => "from the message",
+            KeyOrigin::Unwrapped => "unwrapped",
+            KeyOrigin::Derived => "derived",
+            KeyOrigin::Computed => "computed",
+            KeyOrigin::Issued => "issued in a proof token",
+        }
+    }
 }
 
 /// A resolved key and the explanation of how it was found.

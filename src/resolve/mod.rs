@@ -104,6 +104,21 @@ impl<'d, 's> StandardResolver<'d, 's> {
         expected_len: Option<usize>,
         depth: usize,
     ) -> Result<DataKey, String> {
+        self.unwrap_encrypted_key_with(ek, None, expected_len, depth)
+    }
+
+    /// [`unwrap_encrypted_key`] with the private key selectors given by the caller (the
+    /// WS-Security layer, which follows the SecurityTokenReference in the EncryptedKey's
+    /// KeyInfo) instead of those plain KeyInfo offers.
+    ///
+    /// [`unwrap_encrypted_key`]: StandardResolver::unwrap_encrypted_key
+    pub fn unwrap_encrypted_key_with(
+        &self,
+        ek: &EncryptedKey<'_>,
+        given_selectors: Option<Vec<KeySelector>>,
+        expected_len: Option<usize>,
+        depth: usize,
+    ) -> Result<DataKey, String> {
         if depth > MAX_KEY_DEPTH {
             return Err("keys wrapped in keys nest too deeply".into());
         }
@@ -134,9 +149,18 @@ impl<'d, 's> StandardResolver<'d, 's> {
                 ek.oaep.label.as_deref(),
             )
             .map_err(|e| format!("{label}: {e}"))?;
+            let from_caller = given_selectors.is_some();
+            let selectors = given_selectors.unwrap_or_else(|| selectors_of(&items));
+            if selectors.is_empty() && !from_caller && names_token_reference(&items) {
+                // Never fall back to "the only key supplied" when the message does name a key:
+                // PKCS#1 v1.5 with the wrong key can yield a plausible garbage key.
+                return Err(format!(
+                    "{label}: its KeyInfo is a wsse:SecurityTokenReference, which plain XML Encryption cannot follow (wskex inspect does)"
+                ));
+            }
             let found = self
                 .store
-                .find_private_key(&selectors_of(&items))
+                .find_private_key(&selectors)
                 .map_err(|e| format!("{label}: {e}"))?;
             let key = transport
                 .decrypt(
@@ -158,6 +182,7 @@ impl<'d, 's> StandardResolver<'d, 's> {
                     found.reason
                 )],
                 key_transport: Some(method.to_string()),
+                opened_with: found.key.describe(),
             });
         }
         let wrap = KeyWrapAlgorithm::from_uri(method).map_err(|e| format!("{label}: {e}"))?;
@@ -169,6 +194,10 @@ impl<'d, 's> StandardResolver<'d, 's> {
         )?;
         let key = key_wrap::unwrap(wrap, kek.expose(), &ciphertext)
             .map_err(|e| format!("{label}: {e}"))?;
+        let opened_with = format!(
+            "key-encryption key ({})",
+            chain.last().cloned().unwrap_or_default()
+        );
         chain.push(format!("{label} ({}) unwrapped", wrap.name()));
         Ok(DataKey {
             key,
@@ -178,6 +207,7 @@ impl<'d, 's> StandardResolver<'d, 's> {
                 .unwrap_or_else(|| "EncryptedKey".into()),
             chain,
             key_transport: Some(method.to_string()),
+            opened_with,
         })
     }
 
@@ -222,6 +252,11 @@ impl<'d, 's> StandardResolver<'d, 's> {
             }
         }
         let selectors = selectors_of(items);
+        if selectors.is_empty() && names_token_reference(items) {
+            return Err(
+                "the KeyInfo is a wsse:SecurityTokenReference, which plain XML Encryption cannot follow (wskex inspect does)".into()
+            );
+        }
         let names: Vec<&str> = selectors
             .iter()
             .filter_map(|s| {
@@ -427,10 +462,18 @@ impl DataKeyResolver for StandardResolver<'_, '_> {
         Ok(DataKey {
             key,
             name: chain.first().cloned().unwrap_or_default(),
+            opened_with: chain.first().cloned().unwrap_or_default(),
             chain,
             key_transport,
         })
     }
+}
+
+/// True when the KeyInfo designates its key with a WS-Security token reference.
+fn names_token_reference(items: &[KeyInfoItem<'_>]) -> bool {
+    items
+        .iter()
+        .any(|i| matches!(i, KeyInfoItem::SecurityTokenReference(_)))
 }
 
 /// SHA-1 of an EncryptedKey's CipherValue octets: the EncryptedKeySHA1 a reply refers to it by.

@@ -23,6 +23,8 @@ pub struct DataKey {
     pub chain: Vec<String>,
     /// The key transport algorithm URI when the key came out of an EncryptedKey.
     pub key_transport: Option<String>,
+    /// The supplied key that opened it (a private key file, a key-encryption key), in short.
+    pub opened_with: String,
 }
 
 /// Finds the key of an EncryptedData (plain XML Encryption KeyInfo, or WS-Security tokens).
@@ -246,7 +248,14 @@ pub fn decrypt_document(
                 break;
             }
         };
-        settled = shift_spans(&settled, &edits, &changed);
+        settled = settled
+            .iter()
+            .map(|&(start, end)| {
+                let moved =
+                    crate::xml::shift_span(crate::xml::Span { start, end }, &edits, &changed);
+                (moved.start, moved.end)
+            })
+            .collect();
         current = next;
     }
     Ok(DocumentDecryption {
@@ -254,25 +263,4 @@ pub fn decrypt_document(
         reports,
         octets,
     })
-}
-
-/// Moves spans of the old text to where they are in the text after `edits`.
-fn shift_spans(
-    spans: &[(u32, u32)],
-    edits: &[Edit],
-    changed: &[crate::xml::Span],
-) -> Vec<(u32, u32)> {
-    let mut sorted: Vec<(&Edit, &crate::xml::Span)> = edits.iter().zip(changed.iter()).collect();
-    sorted.sort_by_key(|(e, _)| e.span.start);
-    spans
-        .iter()
-        .map(|&(start, end)| {
-            let delta: i64 = sorted
-                .iter()
-                .filter(|(e, _)| e.span.end <= start)
-                .map(|(e, c)| c.len() as i64 - e.span.len() as i64)
-                .sum();
-            ((start as i64 + delta) as u32, (end as i64 + delta) as u32)
-        })
-        .collect()
 }

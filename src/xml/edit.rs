@@ -39,27 +39,52 @@ pub struct Edited {
     pub changed: Vec<Span>,
 }
 
-/// Applies the text changes to the document text without parsing the result.
-/// Edits must not overlap; they are applied in order of position.
+/// Applies the text changes to the document text without parsing the result. Edits must
+/// not overlap; they may come in any order, and the returned spans (in the new text) are in
+/// the order of `edits`.
 pub fn apply_to_text(text: &str, edits: &[Edit]) -> (String, Vec<Span>) {
-    let mut sorted: Vec<&Edit> = edits.iter().collect();
-    sorted.sort_by_key(|e| (e.span.start, e.span.end));
+    let mut order: Vec<usize> = (0..edits.len()).collect();
+    order.sort_by_key(|&i| (edits[i].span.start, edits[i].span.end));
     let mut out = String::with_capacity(
         text.len() + edits.iter().map(|e| e.replacement.len()).sum::<usize>(),
     );
-    let mut changed = Vec::with_capacity(sorted.len());
+    let mut changed = vec![Span::default(); edits.len()];
     let mut at = 0usize;
-    for edit in sorted {
+    for i in order {
+        let edit = &edits[i];
         let range = edit.span.range();
         assert!(range.start >= at, "overlapping edits");
         out.push_str(&text[at..range.start]);
         let start = out.len();
         out.push_str(&edit.replacement);
-        changed.push(Span::new(start, out.len()));
+        changed[i] = Span::new(start, out.len());
         at = range.end;
     }
     out.push_str(&text[at..]);
     (out, changed)
+}
+
+/// Where `span` of the old text lies after `edits` (which produced `changed`): shifted by
+/// the edits before it. A span that overlaps an edit keeps its start and grows or shrinks
+/// with that edit.
+pub fn shift_span(span: Span, edits: &[Edit], changed: &[Span]) -> Span {
+    let mut sorted: Vec<(&Edit, &Span)> = edits.iter().zip(changed.iter()).collect();
+    sorted.sort_by_key(|(e, _)| e.span.start);
+    let mut delta_start: i64 = 0;
+    let mut delta_end: i64 = 0;
+    for (edit, new) in sorted {
+        let growth = new.len() as i64 - edit.span.len() as i64;
+        if edit.span.end <= span.start && !(edit.span.is_empty() && edit.span.start == span.start) {
+            delta_start += growth;
+            delta_end += growth;
+        } else if edit.span.start >= span.start && edit.span.end <= span.end {
+            delta_end += growth;
+        }
+    }
+    Span::new(
+        (span.start as i64 + delta_start) as usize,
+        (span.end as i64 + delta_end) as usize,
+    )
 }
 
 impl Document {
@@ -67,8 +92,9 @@ impl Document {
     /// UTF-8 whatever the original encoding was; the name stays the same.
     pub fn with_edits(&self, edits: &[Edit]) -> Result<Edited, XmlError> {
         let (text, changed) = apply_to_text(&self.text, edits);
-        let document =
+        let mut document =
             Document::from_decoded_text(text, self.source_name.clone(), &ParseOptions::default())?;
+        document.first_line = self.first_line;
         Ok(Edited { document, changed })
     }
 
@@ -95,6 +121,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn spans_shift_past_earlier_edits() {
+        let edits = [
+            Edit::replace(Span::new(0, 2), "abcd"),
+            Edit::replace(Span::new(10, 12), ""),
+        ];
+        let (_, changed) = apply_to_text("0123456789ABCDEF", &edits);
+        assert_eq!(
+            shift_span(Span::new(4, 8), &edits, &changed),
+            Span::new(6, 10)
+        );
+        assert_eq!(
+            shift_span(Span::new(13, 15), &edits, &changed),
+            Span::new(13, 15)
+        );
+    }
+
+    #[test]
     fn replacements_are_applied_in_order_and_located() {
         let d = Document::parse_str("<a><b>x</b><c/></a>", "t").unwrap();
         let b = d.root_element().child("", "b").unwrap();
@@ -111,7 +154,11 @@ mod tests {
             .iter()
             .map(|s| &edited.document.text()[s.range()])
             .collect();
-        assert_eq!(spans, vec!["yy", "<d>new</d>"]);
+        assert_eq!(
+            spans,
+            vec!["<d>new</d>", "yy"],
+            "in the order the edits were given"
+        );
     }
 
     #[test]

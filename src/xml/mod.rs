@@ -21,4 +21,4 @@ pub mod base64;
 pub mod edit;
 pub mod whitespace;
 
-pub use edit::{Edit, Edited};
+pub use edit::{Edit, Edited, shift_span};

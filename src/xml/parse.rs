@@ -127,6 +127,7 @@ impl Document {
             owned: built.owned,
             doctype: built.doctype,
             line_starts: OnceLock::new(),
+            first_line: 1,
         })
     }
 

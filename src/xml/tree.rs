@@ -148,6 +148,9 @@ pub struct Document {
     pub(crate) owned: Vec<Box<str>>,
     pub(crate) doctype: Option<DoctypeInfo>,
     pub(crate) line_starts: OnceLock<Vec<u32>>,
+    /// Line number of the first line of `text` in the file it came from (an envelope inside
+    /// an HTTP dump or a MIME part starts further down).
+    pub(crate) first_line: u32,
 }
 
 impl std::fmt::Debug for Document {
@@ -245,7 +248,18 @@ impl Document {
     /// [`text`]: Document::text
     pub fn position(&self, offset: usize) -> Position {
         let starts = self.line_starts.get_or_init(|| line_starts(&self.text));
-        position_in(&self.text, starts, offset)
+        let mut position = position_in(&self.text, starts, offset);
+        position.line += self.first_line - 1;
+        position
+    }
+
+    /// Makes positions count from line `first_line` of the enclosing file.
+    pub fn set_first_line(&mut self, first_line: u32) {
+        self.first_line = first_line.max(1);
+    }
+
+    pub fn first_line(&self) -> u32 {
+        self.first_line
     }
 }
 

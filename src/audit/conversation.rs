@@ -1,0 +1,298 @@
+//! Auditing a captured conversation: every message processed in order by the WS-Security
+//! receiver with one shared token store, and signatures that fail as captured retried in the
+//! repair modes that undo re-indentation.
+//!
+//! A signature that verifies only after a repair is reported as such (a finding, and
+//! `whitespace_mode` naming the repair), never as a plain valid: the bytes that were captured
+//! do not verify, and the auditor must know it.
+
+use serde::Serialize;
+
+use crate::crypto::KeyStore;
+use crate::dsig::SignatureReport;
+use crate::wss::keys::KeyId;
+use crate::wss::processor::{
+    EncryptionReport, Finding, ProcessOptions, ProcessedMessage, Severity, TokenReport,
+    process_message,
+};
+use crate::wss::resolver::Attachments;
+use crate::wss::store::{Binding, TokenStore};
+use crate::xml::Document;
+use crate::xml::whitespace::{WhitespaceMode, repaired_text};
+
+use super::message::CapturedMessage;
+
+/// A signature with the mode in which it verified.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignatureVerdict {
+    #[serde(flatten)]
+    pub report: SignatureReport,
+    /// `as-is` when the captured bytes verify; otherwise the repair that made it verify.
+    pub whitespace_mode: WhitespaceMode,
+    /// References that verify only after the repair.
+    pub repaired_references: Vec<String>,
+    pub key_source: Option<String>,
+}
+
+/// One message of the conversation, processed.
+#[derive(Debug)]
+pub struct MessageResult {
+    pub index: usize,
+    pub file: String,
+    pub notes: Vec<String>,
+    /// `None` when the message could not be parsed (see `findings`).
+    pub processed: Option<ProcessedMessage>,
+    pub signatures: Vec<SignatureVerdict>,
+    pub findings: Vec<Finding>,
+    pub ok: bool,
+}
+
+impl MessageResult {
+    pub fn soap_version(&self) -> Option<&str> {
+        self.processed
+            .as_ref()
+            .and_then(|p| p.soap_version.as_deref())
+    }
+
+    pub fn tokens(&self) -> &[TokenReport] {
+        self.processed.as_ref().map_or(&[], |p| &p.tokens)
+    }
+
+    pub fn encryptions(&self) -> &[EncryptionReport] {
+        self.processed.as_ref().map_or(&[], |p| &p.encryptions)
+    }
+
+    pub fn keys(&self) -> &[KeyId] {
+        self.processed.as_ref().map_or(&[], |p| &p.keys)
+    }
+}
+
+/// A whole conversation, processed.
+#[derive(Debug)]
+pub struct ConversationResult {
+    pub messages: Vec<MessageResult>,
+    /// The receiver's memory at the end (every key, with its provenance).
+    pub store: TokenStore,
+    pub ok: bool,
+}
+
+impl Attachments for CapturedMessage {
+    fn attachment(&self, href: &str) -> Option<Vec<u8>> {
+        self.attachment_for_href(href)
+            .filter(|a| !a.elided)
+            .map(|a| a.bytes.clone())
+    }
+}
+
+/// Processes the messages in order with the supplied keys. `bindings` are secrets the user
+/// bound to tokens by Identifier or wsu:Id.
+pub fn inspect_conversation(
+    messages: &[CapturedMessage],
+    keys: &KeyStore,
+    bindings: Vec<Binding>,
+    options: &ProcessOptions,
+) -> ConversationResult {
+    let mut store = TokenStore::new(bindings);
+    let mut results = Vec::with_capacity(messages.len());
+    for (index, message) in messages.iter().enumerate() {
+        results.push(inspect_message(index, message, keys, &mut store, options));
+    }
+    let ok = !results.is_empty() && results.iter().all(|m| m.ok);
+    ConversationResult {
+        messages: results,
+        store,
+        ok,
+    }
+}
+
+fn inspect_message(
+    index: usize,
+    message: &CapturedMessage,
+    keys: &KeyStore,
+    store: &mut TokenStore,
+    options: &ProcessOptions,
+) -> MessageResult {
+    let document = match Document::parse(message.soap.clone(), message.source_name.clone()) {
+        Ok(mut d) => {
+            d.set_first_line(message.soap_first_line);
+            d
+        }
+        Err(mut e) => {
+            // Positions are in the envelope; make them positions in the file.
+            e.position.line += message.soap_first_line.saturating_sub(1);
+            return MessageResult {
+                index,
+                file: message.source_name.clone(),
+                notes: message.notes.clone(),
+                processed: None,
+                signatures: Vec::new(),
+                findings: vec![Finding::new(
+                    Severity::Error,
+                    "damaged",
+                    format!("the message does not parse: {e}"),
+                    Some(e.position.line),
+                )],
+                ok: false,
+            };
+        }
+    };
+    let before = store.clone();
+    let captured_text = document.text().to_string();
+    let processed = process_message(document, index, keys, store, options, message);
+
+    let mut signatures: Vec<SignatureVerdict> = processed
+        .signatures
+        .iter()
+        .map(|r| SignatureVerdict {
+            report: r.clone(),
+            whitespace_mode: WhitespaceMode::AsIs,
+            repaired_references: Vec::new(),
+            key_source: r
+                .key
+                .as_ref()
+                .map(|k| format!("{}: {}", k.origin.describe(), k.description)),
+        })
+        .collect();
+    let mut findings = processed.findings.clone();
+
+    if signatures.iter().any(|s| !s.report.valid) {
+        let original = Document::parse_str(&captured_text, message.source_name.clone())
+            .expect("it parsed before");
+        let mut repaired_runs: Vec<(WhitespaceMode, ProcessedMessage)> = Vec::new();
+        for mode in [WhitespaceMode::DeIndented, WhitespaceMode::Santuario14] {
+            let Ok(text) = repaired_text(&original, mode, &[]) else {
+                continue;
+            };
+            let Ok(mut doc) =
+                Document::from_decoded_text(text, message.source_name.clone(), &Default::default())
+            else {
+                continue;
+            };
+            doc.set_first_line(message.soap_first_line);
+            let mut scratch = before.clone();
+            repaired_runs.push((
+                mode,
+                process_message(doc, index, keys, &mut scratch, options, message),
+            ));
+        }
+        for (i, verdict) in signatures.iter_mut().enumerate() {
+            if verdict.report.valid {
+                continue;
+            }
+            // The repair under which the signature does best: valid, else a SignatureValue
+            // that verifies, else the most references that hold.
+            let score = |r: &SignatureReport| {
+                (
+                    r.valid,
+                    r.signature_value_valid == Some(true),
+                    r.references.iter().filter(|x| x.valid).count(),
+                )
+            };
+            let as_is = score(&verdict.report);
+            let best = repaired_runs
+                .iter()
+                .filter_map(|(mode, run)| {
+                    let candidate = run
+                        .signatures
+                        .get(i)
+                        .filter(|r| r.id == verdict.report.id)?;
+                    Some((*mode, candidate.clone()))
+                })
+                .filter(|(_, r)| {
+                    score(r) > as_is && (r.valid || r.signature_value_valid == Some(true))
+                })
+                .max_by_key(|(_, r)| score(r));
+            let Some((mode, repaired)) = best else {
+                continue;
+            };
+            verdict.repaired_references = verdict
+                .report
+                .references
+                .iter()
+                .zip(&repaired.references)
+                .filter(|(before, after)| !before.valid && after.valid)
+                .map(|(before, _)| before.uri.clone().unwrap_or_else(|| "(no URI)".into()))
+                .collect();
+            let name = verdict
+                .report
+                .id
+                .clone()
+                .unwrap_or_else(|| verdict.report.path.clone());
+            let needing = if verdict.repaired_references.is_empty() {
+                " (the SignedInfo needed it)".to_string()
+            } else {
+                format!(
+                    "; references needing it: {}",
+                    verdict.repaired_references.join(", ")
+                )
+            };
+            if repaired.valid {
+                findings.retain(|f| {
+                    !(f.code == "signature-invalid" && f.line == Some(verdict.report.line))
+                });
+                findings.push(Finding::new(
+                    Severity::Warning,
+                    "reindented-capture",
+                    format!(
+                        "signature {name} verifies only after undoing re-indentation ({}){needing}: the captured bytes are not what was signed",
+                        mode.name()
+                    ),
+                    Some(verdict.report.line),
+                ));
+            } else {
+                for f in findings.iter_mut().filter(|f| {
+                    f.code == "signature-invalid" && f.line == Some(verdict.report.line)
+                }) {
+                    f.message = format!(
+                        "signature {name}: its SignatureValue verifies after undoing re-indentation ({}){needing}, but it still fails: {}",
+                        mode.name(),
+                        repaired.error.as_deref().unwrap_or("invalid")
+                    );
+                }
+            }
+            verdict.whitespace_mode = mode;
+            let key_source = verdict.key_source.clone();
+            // Keep where the signature is in the message as captured.
+            let (line, path) = (verdict.report.line, verdict.report.path.clone());
+            verdict.report = SignatureReport {
+                line,
+                path,
+                ..repaired
+            };
+            verdict.key_source = key_source.or_else(|| {
+                verdict
+                    .report
+                    .key
+                    .as_ref()
+                    .map(|k| format!("{}: {}", k.origin.describe(), k.description))
+            });
+        }
+        // Coverage findings that only the re-indentation caused.
+        for code in ["body-not-signed", "timestamp-not-signed"] {
+            let repaired_any = signatures
+                .iter()
+                .any(|s| s.whitespace_mode != WhitespaceMode::AsIs);
+            if repaired_any
+                && repaired_runs
+                    .iter()
+                    .any(|(_, run)| !run.findings.iter().any(|f| f.code == code))
+            {
+                findings.retain(|f| f.code != code);
+            }
+        }
+    }
+    let ok = signatures
+        .iter()
+        .all(|s| s.report.valid && s.whitespace_mode == WhitespaceMode::AsIs)
+        && processed.encryptions.iter().all(|e| e.ok)
+        && !findings.iter().any(|f| f.severity == Severity::Error);
+    MessageResult {
+        index,
+        file: message.source_name.clone(),
+        notes: message.notes.clone(),
+        processed: Some(processed),
+        signatures,
+        findings,
+        ok,
+    }
+}

@@ -1,0 +1,320 @@
+//! `wskex inspect`: process a captured conversation as the receiving stack did and show every
+//! token, key (with where it came from), signature and encrypted part, and the findings.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+use serde::Serialize;
+
+use super::keys::KeyArgs;
+use super::report_format::Format;
+use super::{CliError, Outcome, stdout_error};
+use crate::audit::conversation::{
+    ConversationResult, MessageResult, SignatureVerdict, inspect_conversation,
+};
+use crate::audit::load_paths;
+use crate::wss::datetime::UtcDateTime;
+use crate::wss::keys::KeyRecord;
+use crate::wss::processor::{EncryptionReport, Finding, ProcessOptions, Severity, TokenReport};
+use crate::wss::store::Binding;
+use crate::xml::IdAttributes;
+use crate::xml::whitespace::WhitespaceMode;
+
+#[derive(Debug, Args)]
+#[command(
+    about = "Process a captured conversation and show its tokens, keys, signatures and encryption",
+    long_about = "Process captured messages in order, as the receiving stack did, with the keys you hold: \
+                  every token of the Security header, every key with its provenance (unwrapped, derived, \
+                  computed from entropies, proof tokens), every signature reference by reference, every \
+                  encrypted part, and findings (what fails and what is risky). Messages share one token \
+                  store, so a message may use a key established in an earlier one. Inputs: raw SOAP \
+                  XML, HTTP dumps, MIME multipart/related (MTOM), several files in order, or a \
+                  directory (sorted by name).\n\n\
+                  Signatures that fail as captured are retried with the re-indentation undone; one that \
+                  verifies only then is reported as such, never as plainly valid.\n\n\
+                  Exit codes: 0 every signature verified as captured and every encrypted part opened, 1 \
+                  a check failed (or verified only after repair), 2 usage error or unreadable input."
+)]
+pub struct InspectArgs {
+    /// Captured messages: files (processed in the order given) or directories.
+    #[arg(required = true, value_name = "FILE|DIR")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub keys: KeyArgs,
+    /// Label for DerivedKeyTokens that carry none, when the stack derived with a custom label.
+    #[arg(long, value_name = "TEXT")]
+    pub dk_label: Option<String>,
+    /// The receiver's clock for Timestamp checks (xs:dateTime, e.g. 2026-11-28T12:00:00Z);
+    /// without it the times are shown, not judged.
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+    /// Also treat attributes with this name as ids ('Name' in any namespace, or '{ns}Name').
+    #[arg(long = "id-attr", value_name = "NAME")]
+    pub id_attrs: Vec<String>,
+    /// Show key values (hex).
+    #[arg(long)]
+    pub reveal_secrets: bool,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+#[derive(Serialize)]
+struct KeyJson {
+    name: String,
+    origin: &'static str,
+    algorithm: String,
+    length_bits: usize,
+    derived_from: Vec<String>,
+    provenance: String,
+    usage: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value_hex: Option<String>,
+}
+
+fn key_json(k: &KeyRecord, reveal: bool) -> KeyJson {
+    KeyJson {
+        name: k.name.clone(),
+        origin: k.provenance.origin(),
+        algorithm: k
+            .usage
+            .first()
+            .map(|u| u.split(' ').next().unwrap_or("").to_string())
+            .unwrap_or_default(),
+        length_bits: k.length_bits(),
+        derived_from: k.derived_from(),
+        provenance: k.describe(),
+        usage: k.usage.clone(),
+        value_hex: reveal.then(|| hex::encode(k.bytes.expose())),
+    }
+}
+
+#[derive(Serialize)]
+struct MessageJson<'a> {
+    file: &'a str,
+    soap_version: Option<&'a str>,
+    notes: &'a [String],
+    tokens: &'a [TokenReport],
+    keys: Vec<KeyJson>,
+    signatures: &'a [SignatureVerdict],
+    encryptions: &'a [EncryptionReport],
+    trust: &'a [String],
+    findings: &'a [Finding],
+    ok: bool,
+}
+
+#[derive(Serialize)]
+struct InspectJson<'a> {
+    ok: bool,
+    messages: Vec<MessageJson<'a>>,
+}
+
+pub fn run(args: &InspectArgs, stdout: &mut dyn Write) -> Result<Outcome, CliError> {
+    let messages = load_paths(&args.paths).map_err(|e| CliError::Input(e.to_string()))?;
+    let store = args.keys.load()?;
+    let bindings: Vec<Binding> = store
+        .named_secrets()
+        .iter()
+        .filter_map(|k| {
+            Some(Binding {
+                name: k.name.clone()?,
+                secret: k.secret.clone(),
+                label: k.label.clone(),
+            })
+        })
+        .collect();
+    let now = match &args.now {
+        Some(text) => Some(
+            UtcDateTime::parse(text)
+                .map_err(|e| CliError::Usage(format!("--now {text:?}: {}", e.0)))?
+                .utc,
+        ),
+        None => None,
+    };
+    let options = ProcessOptions {
+        now,
+        dk_label: args.dk_label.clone(),
+        id_attributes: IdAttributes::with_extra(&args.id_attrs),
+    };
+    let result = inspect_conversation(&messages, &store, bindings, &options);
+    match args.format {
+        Format::Json => {
+            let json = InspectJson {
+                ok: result.ok,
+                messages: result
+                    .messages
+                    .iter()
+                    .map(|m| message_json(m, &result, args.reveal_secrets))
+                    .collect(),
+            };
+            serde_json::to_writer_pretty(&mut *stdout, &json)
+                .map_err(|e| stdout_error(e.into()))?;
+            writeln!(stdout).map_err(stdout_error)?;
+        }
+        Format::Text => write_text(stdout, &result, args.reveal_secrets).map_err(stdout_error)?,
+    }
+    Ok(if result.ok {
+        Outcome::Success
+    } else {
+        Outcome::ChecksFailed
+    })
+}
+
+fn message_json<'a>(
+    m: &'a MessageResult,
+    result: &'a ConversationResult,
+    reveal: bool,
+) -> MessageJson<'a> {
+    MessageJson {
+        file: &m.file,
+        soap_version: m.soap_version(),
+        notes: &m.notes,
+        tokens: m.tokens(),
+        keys: m
+            .keys()
+            .iter()
+            .map(|id| key_json(result.store.keyring.get(*id), reveal))
+            .collect(),
+        signatures: &m.signatures,
+        encryptions: m.encryptions(),
+        trust: m.processed.as_ref().map_or(&[], |p| &p.trust),
+        findings: &m.findings,
+        ok: m.ok,
+    }
+}
+
+fn write_text(
+    out: &mut dyn Write,
+    result: &ConversationResult,
+    reveal: bool,
+) -> std::io::Result<()> {
+    for m in &result.messages {
+        writeln!(
+            out,
+            "message {}: {} ({})",
+            m.index + 1,
+            m.file,
+            m.soap_version().unwrap_or("not SOAP")
+        )?;
+        for note in &m.notes {
+            writeln!(out, "  note: {note}")?;
+        }
+        if !m.tokens().is_empty() {
+            writeln!(out, "  tokens:")?;
+            for t in m.tokens() {
+                let id = t.id.as_deref().map(|i| format!(" {i}")).unwrap_or_default();
+                let key = t
+                    .key
+                    .as_deref()
+                    .map(|k| format!(" -> key {k}"))
+                    .unwrap_or_default();
+                writeln!(
+                    out,
+                    "    {}{id} (line {}): {}{key}",
+                    t.kind, t.line, t.detail
+                )?;
+            }
+        }
+        if !m.keys().is_empty() {
+            writeln!(out, "  keys:")?;
+            for id in m.keys() {
+                let k = result.store.keyring.get(*id);
+                writeln!(
+                    out,
+                    "    {} ({} bits, {})",
+                    k.describe(),
+                    k.length_bits(),
+                    k.provenance.origin()
+                )?;
+                if reveal {
+                    writeln!(out, "      value {}", hex::encode(k.bytes.expose()))?;
+                }
+            }
+        }
+        if let Some(p) = &m.processed {
+            for line in &p.trust {
+                writeln!(out, "  ws-trust: {line}")?;
+            }
+        }
+        for s in &m.signatures {
+            let r = &s.report;
+            let method = r.signature_method.rsplit(['#', '/']).next().unwrap_or("");
+            let verdict = match (r.valid, s.whitespace_mode) {
+                (true, WhitespaceMode::AsIs) => "VALID".to_string(),
+                (true, mode) => {
+                    format!("valid only after undoing re-indentation ({})", mode.name())
+                }
+                (false, _) => "INVALID".to_string(),
+            };
+            writeln!(
+                out,
+                "  signature {} at line {} ({method}): {verdict}",
+                r.id.as_deref().unwrap_or("(no Id)"),
+                r.line
+            )?;
+            if let Some(k) = &r.key {
+                writeln!(out, "    key {}: {}", k.name, k.description)?;
+            }
+            for reference in &r.references {
+                let uri = reference.uri.as_deref().unwrap_or("(no URI)");
+                let target = reference.target.as_deref().unwrap_or("?");
+                let state = if reference.valid {
+                    if s.repaired_references.iter().any(|u| u == uri) {
+                        "ok after repair"
+                    } else {
+                        "ok"
+                    }
+                    .to_string()
+                } else {
+                    format!("FAIL: {}", reference.error.as_deref().unwrap_or("invalid"))
+                };
+                writeln!(out, "    reference {uri} -> {target}: {state}")?;
+            }
+            if !r.valid {
+                writeln!(out, "    {}", r.error.as_deref().unwrap_or("invalid"))?;
+            }
+        }
+        for e in m.encryptions() {
+            let algorithm = e.algorithm.rsplit('#').next().unwrap_or("");
+            let id = e.id.as_deref().unwrap_or("(no Id)");
+            if e.ok {
+                writeln!(
+                    out,
+                    "  encrypted {id} ({}, {algorithm}) with key {}: decrypted {}, {} bytes",
+                    e.data_type,
+                    e.key.as_deref().unwrap_or("?"),
+                    e.target,
+                    e.plaintext_length.unwrap_or(0)
+                )?;
+            } else {
+                writeln!(
+                    out,
+                    "  encrypted {id} ({}, {algorithm}): FAILED: {}",
+                    e.data_type,
+                    e.error.as_deref().unwrap_or("?")
+                )?;
+            }
+        }
+        for f in &m.findings {
+            let severity = match f.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "info",
+            };
+            let line = f.line.map(|l| format!(" (line {l})")).unwrap_or_default();
+            writeln!(out, "  {severity} [{}]{line}: {}", f.code, f.message)?;
+        }
+        writeln!(
+            out,
+            "  verdict: {}",
+            if m.ok { "ok" } else { "CHECKS FAILED" }
+        )?;
+        writeln!(out)?;
+    }
+    let ok = result.messages.iter().filter(|m| m.ok).count();
+    writeln!(
+        out,
+        "conversation: {ok} of {} messages pass every check",
+        result.messages.len()
+    )
+}

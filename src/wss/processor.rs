@@ -1,0 +1,1480 @@
+//! Processing one received SOAP message the way a receiving WS-Security stack does.
+//!
+//! The Security header is walked in document order. Senders prepend each header block, so the
+//! last operation a sender applied comes first: a Signature met before the ReferenceList of
+//! what it covers is checked on the encrypted form (encrypt-then-sign), and an encrypted
+//! Signature is decrypted by an earlier ReferenceList and checked when reached
+//! (sign-then-encrypt). Decrypted content is spliced back byte for byte, so its own digests
+//! still match. Tokens (certificates, encrypted keys, security contexts, derived keys, SAML
+//! assertions) are registered before the walk so references may point forwards; keys that
+//! outlive the message (encrypted keys, security contexts, proof keys, entropies) go into the
+//! conversation's [`TokenStore`].
+
+use serde::Serialize;
+
+use crate::crypto::{BlockCipherAlgorithm, Certificate, KeyStore, psha1};
+use crate::dsig::model::SignatureElement;
+use crate::dsig::{KeyOrigin, SignatureReport, VerifyOptions, verify_signature};
+use crate::ns;
+use crate::resolve::encrypted_key_sha1;
+use crate::trust::binary_secret::BinarySecret;
+use crate::trust::entropy::EntropyContent;
+use crate::trust::fields::ComputedKeyKind;
+use crate::trust::messages::{TrustMessage, find_in_envelope};
+use crate::trust::proof_token::ProofToken;
+use crate::trust::response::RequestSecurityTokenResponse;
+use crate::xenc::{DataType, EncryptedData, EncryptedKey, decrypt_data};
+use crate::xml::{Document, Edit, IdAttributes, IdIndex, IdLookup, Node, Span, shift_span};
+
+use super::datetime::UtcDateTime;
+use super::envelope::SoapEnvelope;
+use super::header::HeaderItem;
+use super::keys::{KeyId, KeyRecord, Provenance};
+use super::resolver::{Attachments, MessageToken, Resolved, TokenValue, WssResolver};
+use super::store::{EncryptedKeyEntry, EntropyEntry, SctEntry, TokenStore};
+use super::str_ref::SecurityTokenReference;
+use super::tokens::BinaryTokenKind;
+
+/// Settings for processing.
+#[derive(Debug, Clone, Default)]
+pub struct ProcessOptions {
+    /// The receiver's clock for Timestamp checks; `None` (auditing old captures) reports the
+    /// times without judging freshness.
+    pub now: Option<UtcDateTime>,
+    /// Label for DerivedKeyTokens that carry none, when a stack derived with a custom label.
+    pub dk_label: Option<String>,
+    pub id_attributes: IdAttributes,
+}
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+/// Something an auditor should know: what fails and what is risky.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub severity: Severity,
+    pub code: String,
+    pub message: String,
+    pub line: Option<u32>,
+}
+
+impl Finding {
+    pub fn new(
+        severity: Severity,
+        code: &str,
+        message: impl Into<String>,
+        line: Option<u32>,
+    ) -> Finding {
+        Finding {
+            severity,
+            code: code.to_string(),
+            message: message.into(),
+            line,
+        }
+    }
+}
+
+/// A token as listed in a report.
+#[derive(Debug, Clone, Serialize)]
+pub struct TokenReport {
+    pub kind: String,
+    pub id: Option<String>,
+    pub line: u32,
+    pub detail: String,
+    /// Name of the key it carries, when known.
+    pub key: Option<String>,
+}
+
+/// One encrypted part and how it turned out.
+#[derive(Debug, Clone, Serialize)]
+pub struct EncryptionReport {
+    pub id: Option<String>,
+    pub line: u32,
+    /// What the EncryptedData stood for (`soap:Body content`, `ds:Signature`).
+    pub target: String,
+    #[serde(rename = "type")]
+    pub data_type: String,
+    pub algorithm: String,
+    /// Name of the data key, when found.
+    pub key: Option<String>,
+    pub key_chain: Vec<String>,
+    pub plaintext_length: Option<usize>,
+    pub ok: bool,
+    pub error: Option<String>,
+}
+
+/// Everything the receiver found in one message.
+#[derive(Debug)]
+pub struct ProcessedMessage {
+    /// The message after decryption (plaintext spliced in).
+    pub document: Document,
+    pub soap_version: Option<String>,
+    pub tokens: Vec<TokenReport>,
+    /// Keys established while processing this message.
+    pub keys: Vec<KeyId>,
+    pub signatures: Vec<SignatureReport>,
+    pub encryptions: Vec<EncryptionReport>,
+    pub findings: Vec<Finding>,
+    /// One line per WS-Trust element (`RSTR: SecurityContextToken urn:..., proof ComputedKey`).
+    pub trust: Vec<String>,
+    /// Spans of `document` holding decrypted plaintext.
+    pub decrypted: Vec<Span>,
+}
+
+/// The receiver's state while one message is processed.
+struct Receiver<'k, 's> {
+    keys: &'k KeyStore,
+    attachments: &'k dyn Attachments,
+    store: &'s mut TokenStore,
+    options: &'k ProcessOptions,
+    message: usize,
+    tokens: Vec<MessageToken>,
+    /// Fingerprints of the token elements already registered.
+    registered: Vec<String>,
+    established: Vec<KeyId>,
+    signatures: Vec<SignatureReport>,
+    encryptions: Vec<EncryptionReport>,
+    findings: Vec<Finding>,
+    trust: Vec<String>,
+    decrypted: Vec<Span>,
+    /// Start offsets (in the current text) of EncryptedData already attempted and failed.
+    failed_data: Vec<u32>,
+}
+
+/// Processes one message (index `message` of its conversation) with the supplied keys and the
+/// conversation's memory. `attachments` resolves MTOM `xop:Include` references.
+pub fn process_message(
+    document: Document,
+    message: usize,
+    keys: &KeyStore,
+    store: &mut TokenStore,
+    options: &ProcessOptions,
+    attachments: &dyn Attachments,
+) -> ProcessedMessage {
+    let mut receiver = Receiver {
+        keys,
+        attachments,
+        store,
+        options,
+        message,
+        tokens: Vec::new(),
+        registered: Vec::new(),
+        established: Vec::new(),
+        signatures: Vec::new(),
+        encryptions: Vec::new(),
+        findings: Vec::new(),
+        trust: Vec::new(),
+        decrypted: Vec::new(),
+        failed_data: Vec::new(),
+    };
+    let mut current = document;
+    let soap_version = match SoapEnvelope::read(&current) {
+        Ok(envelope) => {
+            for problem in envelope.all_problems() {
+                receiver.findings.push(Finding::new(
+                    Severity::Error,
+                    "damaged",
+                    problem.message.clone(),
+                    Some(problem.position.line),
+                ));
+            }
+            if envelope.security.is_empty() {
+                receiver.findings.push(Finding::new(
+                    Severity::Info,
+                    "no-security-header",
+                    "the message has no wsse:Security header",
+                    None,
+                ));
+            }
+            Some(envelope.version.label().to_string())
+        }
+        Err(e) => {
+            receiver.findings.push(Finding::new(
+                Severity::Error,
+                "not-soap",
+                e.to_string(),
+                Some(e.position.line),
+            ));
+            None
+        }
+    };
+    receiver.report_duplicate_ids(&current);
+
+    // Walk the Security header in order; decryption replaces the document as it goes.
+    let mut index = 0;
+    loop {
+        receiver.register_tokens(&current);
+        let action = {
+            let Ok(envelope) = SoapEnvelope::read(&current) else {
+                break;
+            };
+            let Some(header) = envelope.security_for_ultimate_receiver() else {
+                break;
+            };
+            let Some(item) = header.items.get(index) else {
+                break;
+            };
+            HeaderAction::of(item)
+        };
+        if let Some(next) = receiver.act(&current, action) {
+            current = next;
+        }
+        index += 1;
+    }
+    // EncryptedData no ReferenceList named (for example a body encrypted by KeyInfo alone).
+    loop {
+        receiver.register_tokens(&current);
+        let pending: Vec<u32> = current
+            .descendants()
+            .filter(|n| n.has_name(ns::XENC, "EncryptedData"))
+            .filter(|n| {
+                !n.ancestors().any(|a| {
+                    a.has_name(ns::XENC, "EncryptedData") || a.has_name(ns::XENC, "EncryptedKey")
+                })
+            })
+            .map(|n| n.span().start)
+            .filter(|start| !receiver.failed_data.contains(start))
+            .collect();
+        let Some(&first) = pending.first() else { break };
+        match receiver.decrypt_at(&current, &[first]) {
+            Some(next) => current = next,
+            None => {
+                if !receiver.failed_data.contains(&first) {
+                    receiver.failed_data.push(first);
+                }
+            }
+        }
+    }
+    receiver.register_tokens(&current);
+    receiver.trust_messages(&current);
+    receiver.policy_findings(&current);
+
+    ProcessedMessage {
+        document: current,
+        soap_version,
+        tokens: receiver.token_reports(),
+        keys: receiver.established,
+        signatures: receiver.signatures,
+        encryptions: receiver.encryptions,
+        findings: receiver.findings,
+        trust: receiver.trust,
+        decrypted: receiver.decrypted,
+    }
+}
+
+/// What to do for one header item, detached from the document borrow.
+enum HeaderAction {
+    Verify { start: u32 },
+    Decrypt { targets: Vec<String> },
+    DecryptHere { start: u32 },
+    Timestamp { start: u32 },
+    Nothing,
+}
+
+impl HeaderAction {
+    fn of(item: &HeaderItem<'_>) -> HeaderAction {
+        let reference_targets = |list: Node<'_>| -> Vec<String> {
+            list.child_elements()
+                .filter(|r| r.has_name(ns::XENC, "DataReference"))
+                .filter_map(|r| r.attribute("URI").map(str::to_string))
+                .collect()
+        };
+        match item {
+            HeaderItem::Signature(n) => HeaderAction::Verify {
+                start: n.span().start,
+            },
+            HeaderItem::ReferenceList(n) => HeaderAction::Decrypt {
+                targets: reference_targets(*n),
+            },
+            HeaderItem::EncryptedKey(n) => match n.child(ns::XENC, "ReferenceList") {
+                Some(list) => HeaderAction::Decrypt {
+                    targets: reference_targets(list),
+                },
+                None => HeaderAction::Nothing,
+            },
+            HeaderItem::EncryptedData(n) | HeaderItem::EncryptedHeader(n) => {
+                HeaderAction::DecryptHere {
+                    start: n.span().start,
+                }
+            }
+            HeaderItem::Timestamp(t) => HeaderAction::Timestamp {
+                start: t.node.span().start,
+            },
+            _ => HeaderAction::Nothing,
+        }
+    }
+}
+
+fn element_at(doc: &Document, start: u32) -> Option<Node<'_>> {
+    doc.descendants()
+        .find(|n| n.is_element() && n.span().start == start)
+}
+
+fn fingerprint(node: Node<'_>) -> String {
+    let text = node.source_text();
+    let head: String = text.chars().take(200).collect();
+    format!("{}|{}|{}", node.expanded_name(), text.len(), head)
+}
+
+impl Receiver<'_, '_> {
+    fn resolver<'a, 'd>(&'a self, doc: &'d Document, ids: &'a IdIndex) -> WssResolver<'a, 'd> {
+        WssResolver::new(
+            doc,
+            ids,
+            self.keys,
+            self.store,
+            &self.tokens,
+            self.attachments,
+        )
+    }
+
+    fn add_key(
+        &mut self,
+        name: String,
+        bytes: crate::crypto::SecretBytes,
+        provenance: Provenance,
+        line: u32,
+    ) -> KeyId {
+        let id = self.store.keyring.add(KeyRecord {
+            name,
+            bytes,
+            provenance,
+            usage: Vec::new(),
+            message: self.message,
+            line: Some(line),
+        });
+        self.established.push(id);
+        id
+    }
+
+    fn report_duplicate_ids(&mut self, doc: &Document) {
+        let ids = IdIndex::build(doc, &self.options.id_attributes);
+        for (id, nodes) in ids.duplicates() {
+            let lines: Vec<String> = nodes
+                .iter()
+                .map(|n| doc.node(*n).position().line.to_string())
+                .collect();
+            self.findings.push(Finding::new(
+                Severity::Error,
+                "duplicate-id",
+                format!("the id {id:?} is carried by {} elements (lines {}): references to it are refused", nodes.len(), lines.join(", ")),
+                Some(doc.node(nodes[0]).position().line),
+            ));
+        }
+    }
+
+    /// Registers the tokens of the Security header not yet seen: certificates first, then
+    /// encrypted keys (which may name a certificate), security contexts, SAML assertions,
+    /// and derived keys last (they are derived from the others).
+    fn register_tokens(&mut self, doc: &Document) {
+        let Ok(envelope) = SoapEnvelope::read(doc) else {
+            return;
+        };
+        let Some(header) = envelope.security_for_ultimate_receiver() else {
+            return;
+        };
+        for pass in 0..4 {
+            for item in &header.items {
+                let node = item.node();
+                let key = fingerprint(node);
+                if self.registered.contains(&key) {
+                    continue;
+                }
+                let wanted = match item {
+                    HeaderItem::BinarySecurityToken(_)
+                    | HeaderItem::Timestamp(_)
+                    | HeaderItem::UsernameToken(_)
+                    | HeaderItem::SignatureConfirmation(_)
+                    | HeaderItem::SecurityContextToken(_) => pass == 0,
+                    HeaderItem::EncryptedKey(_) => pass == 1,
+                    HeaderItem::SamlAssertion(_) => pass == 2,
+                    HeaderItem::DerivedKeyToken(_) => pass == 3,
+                    _ => false,
+                };
+                if !wanted {
+                    continue;
+                }
+                self.registered.push(key);
+                let token = self.register(doc, item);
+                self.tokens.push(token);
+            }
+        }
+    }
+
+    fn register(&mut self, doc: &Document, item: &HeaderItem<'_>) -> MessageToken {
+        let node = item.node();
+        let line = node.position().line;
+        let token = |kind: &str, value: TokenValue, detail: String| MessageToken {
+            kind: kind.to_string(),
+            id: item.id().map(str::to_string),
+            alias: None,
+            line,
+            value,
+            detail,
+        };
+        match item {
+            HeaderItem::Timestamp(t) => {
+                let created = t.created.as_ref().map_or("-", |c| c.text.as_str());
+                let expires = t.expires.as_ref().map_or("-", |c| c.text.as_str());
+                token(
+                    "Timestamp",
+                    TokenValue::NoKey,
+                    format!("Created {created}, Expires {expires}"),
+                )
+            }
+            HeaderItem::UsernameToken(u) => {
+                let password = match &u.password {
+                    Some(p) => format!(", password {:?}", p.kind),
+                    None => String::new(),
+                };
+                if u.password
+                    .as_ref()
+                    .is_some_and(|p| matches!(p.kind, super::tokens::PasswordKind::Text))
+                {
+                    self.findings.push(Finding::new(
+                        Severity::Warning,
+                        "password-text",
+                        "a UsernameToken carries its password in clear text",
+                        Some(line),
+                    ));
+                }
+                token(
+                    "UsernameToken",
+                    TokenValue::NoKey,
+                    format!(
+                        "Username {}{password}",
+                        u.username.as_deref().unwrap_or("-")
+                    ),
+                )
+            }
+            HeaderItem::SignatureConfirmation(s) => token(
+                "SignatureConfirmation",
+                TokenValue::NoKey,
+                format!(
+                    "Value {}",
+                    s.value
+                        .as_deref()
+                        .unwrap_or("(none: the request was not signed)")
+                ),
+            ),
+            HeaderItem::BinarySecurityToken(b) => {
+                let data = b.data.clone().or_else(|| {
+                    b.xop_include
+                        .as_deref()
+                        .and_then(|href| self.attachments.attachment(href))
+                });
+                let value = match (&b.kind, &data) {
+                    (_, None) if b.xop_include.is_some() => TokenValue::Unresolved(
+                        "the token is an MTOM attachment that is not in this copy".into(),
+                    ),
+                    (_, None) => TokenValue::Unresolved("no token data".into()),
+                    (BinaryTokenKind::X509V3 | BinaryTokenKind::X509V1, Some(der)) => {
+                        match Certificate::from_der(
+                            der,
+                            format!("BinarySecurityToken {}", b.id.as_deref().unwrap_or("")),
+                        ) {
+                            Ok(c) => TokenValue::Certificate(c),
+                            Err(e) => TokenValue::Unresolved(format!(
+                                "the certificate does not parse: {e}"
+                            )),
+                        }
+                    }
+                    (BinaryTokenKind::X509PkiPathV1, Some(der)) => {
+                        match last_certificate_of_pki_path(der) {
+                            Ok(c) => TokenValue::Certificate(c),
+                            Err(e) => TokenValue::Unresolved(e),
+                        }
+                    }
+                    (kind, Some(_)) => {
+                        TokenValue::Unresolved(format!("a {kind:?} token is shown, not used"))
+                    }
+                };
+                let detail = match &value {
+                    TokenValue::Certificate(c) => {
+                        let entry = super::store::CertificateEntry {
+                            id: b.id.clone(),
+                            certificate: c.clone(),
+                            message: self.message,
+                        };
+                        self.store.certificates.push(entry);
+                        format!(
+                            "X.509 {} (issuer {}, serial {})",
+                            c.subject(),
+                            c.issuer(),
+                            c.serial_decimal().unwrap_or_default()
+                        )
+                    }
+                    TokenValue::Unresolved(why) => {
+                        // Missing data is already a reader problem; a certificate that does not
+                        // parse is news.
+                        if data.is_some() {
+                            self.findings.push(Finding::new(
+                                Severity::Error,
+                                "damaged",
+                                format!("BinarySecurityToken: {why}"),
+                                Some(line),
+                            ));
+                        }
+                        why.clone()
+                    }
+                    _ => String::new(),
+                };
+                token("BinarySecurityToken", value, detail)
+            }
+            HeaderItem::SecurityContextToken(sct) => {
+                let key =
+                    self.store
+                        .sct_key(sct.identifier.as_deref(), sct.id.as_deref(), self.message);
+                self.store.register_sct(SctEntry {
+                    wsu_id: sct.id.clone(),
+                    identifier: sct.identifier.clone(),
+                    key,
+                    message: self.message,
+                });
+                let detail = format!("Identifier {}", sct.identifier.as_deref().unwrap_or("-"));
+                let value = match key {
+                    Some(k) => TokenValue::Key(k),
+                    None => TokenValue::Unresolved(format!(
+                        "no key is known for it (an earlier RSTR of this conversation, or --key-name {}=...)",
+                        sct.identifier
+                            .as_deref()
+                            .or(sct.id.as_deref())
+                            .unwrap_or("ID")
+                    )),
+                };
+                let mut t = token("SecurityContextToken", value, detail);
+                t.alias = sct.identifier.clone();
+                t
+            }
+            HeaderItem::EncryptedKey(n) => {
+                let value = self.unwrap_encrypted_key(doc, *n);
+                let ek = EncryptedKey::read(*n);
+                let detail = ek.method_uri.map(algorithm_name).unwrap_or_default();
+                token("EncryptedKey", value, detail)
+            }
+            HeaderItem::SamlAssertion(a) => {
+                let value = self.saml_key(doc, a);
+                let detail = format!(
+                    "SAML {:?} issued by {}",
+                    a.version,
+                    a.issuer.as_deref().unwrap_or("-")
+                );
+                let mut t = token("SamlAssertion", value, detail);
+                t.id = a.id.clone();
+                t
+            }
+            HeaderItem::DerivedKeyToken(dkt) => {
+                let value = self.derive(doc, dkt);
+                let e = &dkt.effective;
+                let label = if dkt.label.is_none() && self.options.dk_label.is_some() {
+                    format!(
+                        "label {:?} (from --dk-label)",
+                        self.options.dk_label.as_deref().unwrap_or("")
+                    )
+                } else if e.label_is_default {
+                    "default label".to_string()
+                } else {
+                    format!("label {:?}", e.label)
+                };
+                let detail = format!(
+                    "offset {}{}, length {}{}, {label}",
+                    e.offset,
+                    if dkt.offset.is_none() && dkt.generation.is_none() {
+                        " (default)"
+                    } else {
+                        ""
+                    },
+                    e.length,
+                    if e.length_is_default {
+                        " (default)"
+                    } else {
+                        ""
+                    }
+                );
+                token("DerivedKeyToken", value, detail)
+            }
+            _ => token(item.kind_name(), TokenValue::NoKey, String::new()),
+        }
+    }
+
+    /// Opens an EncryptedKey and remembers its key by id and by SHA-1.
+    fn unwrap_encrypted_key(&mut self, doc: &Document, node: Node<'_>) -> TokenValue {
+        self.unwrap_encrypted_key_reporting(doc, node, true)
+    }
+
+    /// Opens an EncryptedKey; `report_failure` adds the error finding when it cannot be
+    /// opened (callers with their own, more precise finding pass false).
+    fn unwrap_encrypted_key_reporting(
+        &mut self,
+        doc: &Document,
+        node: Node<'_>,
+        report_failure: bool,
+    ) -> TokenValue {
+        let ek = EncryptedKey::read(node);
+        let line = node.position().line;
+        let ids = IdIndex::build(doc, &self.options.id_attributes);
+        // The key length the data needs, when the ReferenceList tells which data.
+        let expected = ek.data_references.iter().find_map(|r| {
+            let id = r.strip_prefix('#')?;
+            let IdLookup::Unique(n) = ids.lookup(id) else {
+                return None;
+            };
+            let data = doc
+                .node(n)
+                .descendants()
+                .find(|d| d.has_name(ns::XENC, "EncryptedData"))?;
+            let method = EncryptedData::read(data).method_uri?;
+            BlockCipherAlgorithm::from_uri(method)
+                .ok()
+                .map(|a| a.key_len())
+        });
+        let result = {
+            let resolver = self.resolver(doc, &ids);
+            let selectors = ek
+                .key_info
+                .and_then(|ki| ki.child(ns::WSSE, "SecurityTokenReference"))
+                .map(|str| resolver.selectors(&SecurityTokenReference::read(str)));
+            match selectors {
+                Some(Err(e)) => Err(format!("cannot tell which private key opens it: {e}")),
+                Some(Ok(s)) => {
+                    resolver
+                        .standard
+                        .unwrap_encrypted_key_with(&ek, Some(s), expected, 0)
+                }
+                None => resolver.standard.unwrap_encrypted_key(&ek, expected, 0),
+            }
+        };
+        match result {
+            Ok(data_key) => {
+                let name = ek
+                    .id
+                    .map(str::to_string)
+                    .unwrap_or_else(|| format!("EncryptedKey (line {line})"));
+                let provenance = Provenance::Unwrapped {
+                    encrypted_key: name.clone(),
+                    transport: ek.method_uri.map(algorithm_name).unwrap_or_default(),
+                    with: data_key.opened_with.clone(),
+                };
+                if ek.method_uri.is_some_and(|m| m.ends_with("#rsa-1_5")) {
+                    self.findings.push(Finding::new(
+                        Severity::Warning,
+                        "rsa15-key-transport",
+                        format!("{name} uses RSA PKCS#1 v1.5 key transport, open to Bleichenbacher-style padding oracles; prefer RSA-OAEP"),
+                        Some(line),
+                    ));
+                }
+                let id = self.add_key(name, data_key.key, provenance, line);
+                if let Some(sha1) = encrypted_key_sha1(&ek) {
+                    self.store.encrypted_keys.push(EncryptedKeyEntry {
+                        id: ek.id.map(str::to_string),
+                        sha1,
+                        key: id,
+                        message: self.message,
+                    });
+                }
+                TokenValue::Key(id)
+            }
+            Err(e) => {
+                if report_failure {
+                    self.findings.push(Finding::new(
+                        Severity::Error,
+                        "key-unavailable",
+                        e.clone(),
+                        Some(line),
+                    ));
+                }
+                TokenValue::Unresolved(e)
+            }
+        }
+    }
+
+    /// The key a SAML assertion's holder-of-key subject confirmation binds, and a check of
+    /// the assertion's own signature.
+    fn saml_key(
+        &mut self,
+        doc: &Document,
+        assertion: &super::tokens::SamlAssertion<'_>,
+    ) -> TokenValue {
+        let ids = IdIndex::build(doc, &self.options.id_attributes);
+        if let Some(signature) = assertion.signature {
+            let report = match SignatureElement::read(signature) {
+                Ok(parsed) => {
+                    let resolver = self.resolver(doc, &ids);
+                    verify_signature(
+                        doc,
+                        &ids,
+                        &parsed,
+                        &resolver,
+                        Some(&resolver),
+                        &VerifyOptions::default(),
+                    )
+                }
+                Err(e) => malformed_signature(signature, &e.to_string()),
+            };
+            self.signatures.push(report);
+        }
+        let line = assertion.node.position().line;
+        let Some(key_info) = assertion.confirmations.iter().find_map(|c| c.key_info) else {
+            return TokenValue::NoKey;
+        };
+        if let Some(ek) = key_info.child(ns::XENC, "EncryptedKey") {
+            return match self.unwrap_encrypted_key_reporting(doc, ek, false) {
+                TokenValue::Unresolved(why) => {
+                    self.findings.push(Finding::new(
+                        Severity::Warning,
+                        "hok-key-unavailable",
+                        format!("the holder-of-key EncryptedKey of assertion {} cannot be opened: {why}", assertion.id.as_deref().unwrap_or("")),
+                        Some(line),
+                    ));
+                    TokenValue::Unresolved(why)
+                }
+                other => other,
+            };
+        }
+        for item in crate::dsig::key_info::read_key_info(key_info) {
+            if let crate::dsig::key_info::KeyInfoItem::X509Data(data) = item
+                && let Some(der) = data.certificates.first()
+            {
+                return match Certificate::from_der(der, "SAML holder-of-key certificate") {
+                    Ok(c) => TokenValue::Certificate(c),
+                    Err(e) => TokenValue::Unresolved(e.to_string()),
+                };
+            }
+        }
+        TokenValue::Unresolved(
+            "the subject confirmation key is neither an EncryptedKey nor a certificate".into(),
+        )
+    }
+
+    /// Derives a DerivedKeyToken's key from the key its STR designates.
+    fn derive(&mut self, doc: &Document, dkt: &super::tokens::DerivedKeyToken<'_>) -> TokenValue {
+        let line = dkt.node.position().line;
+        let name = dkt
+            .id
+            .clone()
+            .unwrap_or_else(|| format!("DerivedKeyToken (line {line})"));
+        let fail = |me: &mut Self, why: String| {
+            me.findings.push(Finding::new(
+                Severity::Error,
+                "key-unavailable",
+                format!("{name}: {why}"),
+                Some(line),
+            ));
+            TokenValue::Unresolved(why)
+        };
+        if !dkt.derivable {
+            let why = dkt
+                .problems
+                .first()
+                .map(|p| p.message.clone())
+                .unwrap_or_else(|| "its parameters are unusable".into());
+            return fail(self, why);
+        }
+        let Some(reference) = &dkt.reference else {
+            return fail(self, "it has no SecurityTokenReference".into());
+        };
+        let Some(nonce) = dkt.nonce.clone() else {
+            return fail(self, "it has no Nonce".into());
+        };
+        let ids = IdIndex::build(doc, &self.options.id_attributes);
+        let base = match self.resolver(doc, &ids).resolve_str(reference) {
+            Ok(Resolved::Key { id, .. }) => id,
+            Ok(Resolved::Certificate { .. }) => {
+                return fail(self, "its STR names a certificate, not a secret".into());
+            }
+            Err(e) => return fail(self, e),
+        };
+        let e = &dkt.effective;
+        let label: Option<String> = match (&dkt.label, &self.options.dk_label) {
+            (Some(l), _) => Some(l.clone()),
+            (None, Some(custom)) => Some(custom.clone()),
+            (None, None) => None,
+        };
+        let base_record = self.store.keyring.get(base);
+        let derived = psha1::derived_key(
+            base_record.bytes.expose(),
+            label.as_deref().map(str::as_bytes),
+            &nonce,
+            e.offset as usize,
+            e.length as usize,
+        );
+        match derived {
+            Ok(bytes) => {
+                let provenance = Provenance::Derived {
+                    base: base_record.name.clone(),
+                    label,
+                    nonce,
+                    offset: e.offset as usize,
+                    length: e.length as usize,
+                };
+                TokenValue::Key(self.add_key(name, bytes, provenance, line))
+            }
+            Err(err) => fail(self, err.to_string()),
+        }
+    }
+
+    /// Carries out one header item; returns the new document when it changed.
+    fn act(&mut self, doc: &Document, action: HeaderAction) -> Option<Document> {
+        match action {
+            HeaderAction::Verify { start } => {
+                let node = element_at(doc, start)?;
+                let ids = IdIndex::build(doc, &self.options.id_attributes);
+                let report = match SignatureElement::read(node) {
+                    Ok(parsed) => {
+                        let resolver = self.resolver(doc, &ids);
+                        verify_signature(
+                            doc,
+                            &ids,
+                            &parsed,
+                            &resolver,
+                            Some(&resolver),
+                            &VerifyOptions::default(),
+                        )
+                    }
+                    Err(e) => malformed_signature(node, &e.to_string()),
+                };
+                if let Some(key) = &report.key
+                    && let Some(id) = self.store.keyring.by_name(&key.name)
+                {
+                    let method = report
+                        .signature_method
+                        .rsplit(['#', '/'])
+                        .next()
+                        .unwrap_or("")
+                        .to_string();
+                    self.store.keyring.note_usage(
+                        id,
+                        format!("{method} signature {}", report.id.as_deref().unwrap_or("")),
+                    );
+                }
+                self.signatures.push(report);
+                None
+            }
+            HeaderAction::Decrypt { targets } => {
+                let ids = IdIndex::build(doc, &self.options.id_attributes);
+                let mut starts = Vec::new();
+                for uri in &targets {
+                    let Some(id) = uri.strip_prefix('#') else {
+                        self.findings.push(Finding::new(
+                            Severity::Error,
+                            "decryption-failed",
+                            format!("DataReference {uri:?} is not a same-document reference"),
+                            None,
+                        ));
+                        continue;
+                    };
+                    match ids.lookup(id) {
+                        IdLookup::Unique(n) => starts.push(doc.node(n).span().start),
+                        IdLookup::Missing => {} // already decrypted by an earlier list, or absent
+                        IdLookup::Duplicate(_) => self.findings.push(Finding::new(
+                            Severity::Error,
+                            "decryption-failed",
+                            format!("DataReference {uri}: the id is carried by several elements; refusing to choose"),
+                            None,
+                        )),
+                    }
+                }
+                self.decrypt_at(doc, &starts)
+            }
+            HeaderAction::DecryptHere { start } => self.decrypt_at(doc, &[start]),
+            HeaderAction::Timestamp { start } => {
+                self.check_timestamp(doc, start);
+                None
+            }
+            HeaderAction::Nothing => None,
+        }
+    }
+
+    fn check_timestamp(&mut self, doc: &Document, start: u32) {
+        let Some(now) = self.options.now else { return };
+        let Some(node) = element_at(doc, start) else {
+            return;
+        };
+        let t = super::tokens::Timestamp::read(node);
+        let line = Some(node.position().line);
+        if let Some(expires) = t.expires.as_ref().and_then(|e| e.utc)
+            && expires.unix_seconds < now.unix_seconds
+        {
+            self.findings.push(Finding::new(
+                Severity::Error,
+                "timestamp-expired",
+                format!(
+                    "the Timestamp expired at {} (receiver's clock: {} seconds later)",
+                    t.expires.as_ref().map_or("", |e| e.text.as_str()),
+                    now.unix_seconds - expires.unix_seconds
+                ),
+                line,
+            ));
+        }
+        if let Some(created) = t.created.as_ref().and_then(|c| c.utc)
+            && created.unix_seconds > now.unix_seconds + 300
+        {
+            self.findings.push(Finding::new(
+                Severity::Warning,
+                "timestamp-in-future",
+                "the Timestamp was created more than 5 minutes in the future",
+                line,
+            ));
+        }
+    }
+
+    /// Decrypts the EncryptedData (or EncryptedHeader) elements starting at `starts` and
+    /// splices their plaintext in. Returns the new document when anything opened.
+    fn decrypt_at(&mut self, doc: &Document, starts: &[u32]) -> Option<Document> {
+        let ids = IdIndex::build(doc, &self.options.id_attributes);
+        let mut edits: Vec<Edit> = Vec::new();
+        let fresh: Vec<u32> = starts
+            .iter()
+            .copied()
+            .filter(|s| !self.failed_data.contains(s))
+            .collect();
+        for start in fresh {
+            let Some(target) = element_at(doc, start) else {
+                continue;
+            };
+            let (outer, data_node) = if target.has_name(ns::XENC, "EncryptedData") {
+                (target, target)
+            } else if let Some(inner) = target.child(ns::XENC, "EncryptedData") {
+                (target, inner)
+            } else {
+                self.findings.push(Finding::new(
+                    Severity::Error,
+                    "decryption-failed",
+                    format!(
+                        "a DataReference points at {}, not an EncryptedData",
+                        target.qname()
+                    ),
+                    Some(target.position().line),
+                ));
+                continue;
+            };
+            let data = EncryptedData::read(data_node);
+            let decryption = {
+                let resolver = self.resolver(doc, &ids);
+                decrypt_data(&data, &resolver, false)
+            };
+            let r = &decryption.report;
+            let key_id = r
+                .key_source
+                .as_deref()
+                .and_then(|name| self.store.keyring.by_name(name));
+            if let Some(k) = key_id {
+                let algorithm = algorithm_name(&r.algorithm);
+                self.store.keyring.note_usage(
+                    k,
+                    format!(
+                        "{algorithm} EncryptedData {}",
+                        r.id.as_deref().unwrap_or("")
+                    ),
+                );
+            }
+            let mut report = EncryptionReport {
+                id: r.id.clone(),
+                line: r.line,
+                target: String::new(),
+                data_type: r.data_type.clone(),
+                algorithm: r.algorithm.clone(),
+                key: key_id
+                    .map(|k| self.store.keyring.get(k).name.clone())
+                    .or(r.key_source.clone()),
+                key_chain: r.key_chain.clone(),
+                plaintext_length: r.plaintext_length,
+                ok: r.ok,
+                error: r.error.clone(),
+            };
+            match decryption.plaintext {
+                Some(plaintext) => match (&data.data_type, String::from_utf8(plaintext)) {
+                    (DataType::Element | DataType::Content, Ok(text)) => {
+                        report.target = describe_plaintext(&text, &data.data_type, outer);
+                        edits.push(Edit::replace(outer.span(), text));
+                    }
+                    (DataType::Octets(_), _) => report.target = "octets".into(),
+                    (_, Err(_)) => {
+                        report.ok = false;
+                        report.error = Some("the decrypted XML is not valid UTF-8".into());
+                    }
+                },
+                None => {
+                    report.target = format!(
+                        "(not decrypted) in {}",
+                        outer
+                            .parent()
+                            .map(|p| p.qname().to_string())
+                            .unwrap_or_default()
+                    );
+                    self.failed_data.push(start);
+                }
+            }
+            if !report.ok {
+                self.findings.push(Finding::new(
+                    Severity::Error,
+                    "decryption-failed",
+                    format!(
+                        "EncryptedData {}: {}",
+                        report.id.as_deref().unwrap_or(""),
+                        report.error.as_deref().unwrap_or("failed")
+                    ),
+                    Some(report.line),
+                ));
+            }
+            self.encryptions.push(report);
+        }
+        if edits.is_empty() {
+            return None;
+        }
+        match doc.with_edits(&edits) {
+            Ok(edited) => {
+                self.decrypted = self
+                    .decrypted
+                    .iter()
+                    .map(|s| shift_span(*s, &edits, &edited.changed))
+                    .collect();
+                self.decrypted.extend(edited.changed.iter().copied());
+                self.failed_data = self
+                    .failed_data
+                    .iter()
+                    .map(|&s| shift_span(Span { start: s, end: s }, &edits, &edited.changed).start)
+                    .collect();
+                Some(edited.document)
+            }
+            Err(e) => {
+                let n = edits.len();
+                for report in self.encryptions.iter_mut().rev().filter(|r| r.ok).take(n) {
+                    report.ok = false;
+                    report.error = Some(format!(
+                        "the decrypted content does not fit back into the message: {}",
+                        e.kind
+                    ));
+                }
+                self.findings.push(Finding::new(
+                    Severity::Error,
+                    "decryption-failed",
+                    format!("decrypted content does not parse in place: {e}"),
+                    None,
+                ));
+                self.failed_data.extend(starts.iter().copied());
+                None
+            }
+        }
+    }
+
+    /// WS-Trust messages: entropies, proof keys, the security contexts they establish.
+    fn trust_messages(&mut self, doc: &Document) {
+        let Ok(envelope) = SoapEnvelope::read(doc) else {
+            return;
+        };
+        for message in find_in_envelope(&envelope) {
+            match &message {
+                TrustMessage::Request(rst) => {
+                    let kind = rst
+                        .request_type
+                        .as_ref()
+                        .map(|r| format!("{:?}", r.kind))
+                        .unwrap_or_else(|| "?".into());
+                    let mut line = format!("RST ({kind})");
+                    if let Some(size) = rst.key_size {
+                        line.push_str(&format!(", KeySize {size}"));
+                    }
+                    if let Some(secret) = rst
+                        .entropy
+                        .as_ref()
+                        .and_then(|e| e.binary_secret())
+                        .and_then(|b| b.bytes.clone())
+                    {
+                        line.push_str(&format!(", requestor entropy {} bytes", secret.len()));
+                        self.store.requestor_entropy.push(EntropyEntry {
+                            context: rst.context.clone(),
+                            bytes: crate::crypto::SecretBytes::new(secret),
+                            key_size: rst.key_size,
+                            message: self.message,
+                            location: format!(
+                                "msg {} RST Entropy (line {})",
+                                self.message + 1,
+                                rst.node.position().line
+                            ),
+                        });
+                    }
+                    if let Some(ck) = &rst.computed_key_algorithm {
+                        line.push_str(&format!(
+                            ", ComputedKeyAlgorithm {}",
+                            ck.uri.rsplit('/').next().unwrap_or("")
+                        ));
+                    }
+                    self.trust.push(line);
+                }
+                other => {
+                    for rstr in other.responses() {
+                        self.response(doc, rstr);
+                    }
+                }
+            }
+        }
+    }
+
+    fn response(&mut self, doc: &Document, rstr: &RequestSecurityTokenResponse<'_>) {
+        let line = rstr.node.position().line;
+        let mut summary = String::from("RSTR");
+        if rstr.requested_token_cancelled {
+            summary.push_str(": RequestedTokenCancelled");
+        }
+        let token = rstr.token();
+        if let Some(t) = token {
+            summary.push_str(&format!(": {}", t.kind_name()));
+            if let HeaderItem::SecurityContextToken(sct) = t {
+                summary.push_str(&format!(" {}", sct.identifier.as_deref().unwrap_or("")));
+            }
+        }
+        let in_clear = !self
+            .decrypted
+            .iter()
+            .any(|s| s.start <= rstr.node.span().start && rstr.node.span().end <= s.end);
+        let proof = match rstr.proof() {
+            Some(ProofToken::BinarySecret(secret)) => {
+                summary.push_str(", proof BinarySecret");
+                if in_clear {
+                    self.findings.push(Finding::new(
+                        Severity::Warning,
+                        "proof-key-in-clear",
+                        "the proof token is a BinarySecret in clear in the message: anyone who sees it (or the transport) learns the key",
+                        Some(secret.node.position().line),
+                    ));
+                }
+                self.binary_secret_key(secret, rstr, "proof token BinarySecret")
+            }
+            Some(ProofToken::EncryptedKey(node)) => {
+                summary.push_str(", proof EncryptedKey");
+                match self.unwrap_encrypted_key(doc, *node) {
+                    TokenValue::Key(k) => Some(k),
+                    _ => None,
+                }
+            }
+            Some(ProofToken::ComputedKey(ck)) => {
+                summary.push_str(", proof ComputedKey");
+                if ck.kind != ComputedKeyKind::PSha1 {
+                    self.findings.push(Finding::new(
+                        Severity::Warning,
+                        "unsupported",
+                        format!("ComputedKey {} is not computed by wskex", ck.uri),
+                        Some(line),
+                    ));
+                    None
+                } else {
+                    self.computed_key(rstr)
+                }
+            }
+            Some(ProofToken::EncryptedData(_)) => {
+                summary.push_str(", proof EncryptedData (decrypted above when its key was known)");
+                None
+            }
+            None => None,
+        };
+        if let Some(HeaderItem::SecurityContextToken(sct)) = token {
+            self.store.register_sct(SctEntry {
+                wsu_id: sct.id.clone(),
+                identifier: sct.identifier.clone(),
+                key: proof,
+                message: self.message,
+            });
+            if let Some(k) = proof {
+                let name = sct
+                    .identifier
+                    .clone()
+                    .or(sct.id.clone())
+                    .unwrap_or_else(|| "SecurityContextToken".into());
+                summary.push_str(&format!(" -> key of {name}"));
+                self.store
+                    .keyring
+                    .note_usage(k, format!("key of SecurityContextToken {name}"));
+            }
+        }
+        if let Some(lifetime) = &rstr.lifetime {
+            summary.push_str(&format!(
+                ", Lifetime {} .. {}",
+                lifetime.created.as_ref().map_or("-", |c| c.text.as_str()),
+                lifetime.expires.as_ref().map_or("-", |c| c.text.as_str())
+            ));
+        }
+        self.trust.push(summary);
+    }
+
+    fn binary_secret_key(
+        &mut self,
+        secret: &BinarySecret<'_>,
+        rstr: &RequestSecurityTokenResponse<'_>,
+        what: &str,
+    ) -> Option<KeyId> {
+        let bytes = secret.bytes.clone()?;
+        let name = rstr_key_name(rstr);
+        let source = format!(
+            "msg {} {what} (line {})",
+            self.message + 1,
+            secret.node.position().line
+        );
+        Some(self.add_key(
+            name,
+            crate::crypto::SecretBytes::new(bytes),
+            Provenance::ProofToken { source },
+            secret.node.position().line,
+        ))
+    }
+
+    /// ComputedKey PSHA1: requestor entropy (an earlier RST) as secret, issuer entropy (this
+    /// RSTR) as seed, KeySize bits.
+    fn computed_key(&mut self, rstr: &RequestSecurityTokenResponse<'_>) -> Option<KeyId> {
+        let line = rstr.node.position().line;
+        let issuer = match rstr.entropy.as_ref().and_then(|e| e.content.as_ref()) {
+            Some(EntropyContent::BinarySecret(b)) => b.bytes.clone(),
+            _ => None,
+        };
+        let Some(issuer) = issuer else {
+            self.findings.push(Finding::new(
+                Severity::Error,
+                "key-unavailable",
+                "ComputedKey without issuer entropy in the RSTR",
+                Some(line),
+            ));
+            return None;
+        };
+        let Some(requestor) = self.store.entropy_for(rstr.context.as_deref()).cloned() else {
+            self.findings.push(Finding::new(
+                Severity::Error,
+                "key-unavailable",
+                "ComputedKey: no requestor entropy seen earlier in this conversation (give the RST first)",
+                Some(line),
+            ));
+            return None;
+        };
+        let bits = rstr.key_size.or(requestor.key_size).unwrap_or(256);
+        match psha1::computed_key(requestor.bytes.expose(), &issuer, bits) {
+            Ok(bytes) => {
+                let provenance = Provenance::Computed {
+                    requestor_entropy: requestor.location.clone(),
+                    issuer_entropy: format!("msg {} RSTR Entropy (line {line})", self.message + 1),
+                    key_size_bits: bits,
+                };
+                Some(self.add_key(rstr_key_name(rstr), bytes, provenance, line))
+            }
+            Err(e) => {
+                self.findings.push(Finding::new(
+                    Severity::Error,
+                    "key-unavailable",
+                    format!("ComputedKey: {e}"),
+                    Some(line),
+                ));
+                None
+            }
+        }
+    }
+
+    /// What an auditor should know beyond individual failures: what the signatures do not
+    /// cover, and signature wrapping.
+    fn policy_findings(&mut self, doc: &Document) {
+        for s in &self.signatures {
+            if !s.valid {
+                self.findings.push(Finding::new(
+                    Severity::Error,
+                    "signature-invalid",
+                    format!(
+                        "signature {}: {}",
+                        s.id.as_deref().unwrap_or(&s.path),
+                        s.error.as_deref().unwrap_or("invalid")
+                    ),
+                    Some(s.line),
+                ));
+            }
+            if let Some(k) = &s.key
+                && k.origin == KeyOrigin::Message
+            {
+                self.findings.push(Finding::new(
+                    Severity::Info,
+                    "key-from-message",
+                    format!("signature {} was checked with a key the message carries itself: integrity, not identity", s.id.as_deref().unwrap_or(&s.path)),
+                    Some(s.line),
+                ));
+            }
+        }
+        let Ok(envelope) = SoapEnvelope::read(doc) else {
+            return;
+        };
+        let Some(body) = envelope.body else { return };
+        let body_path = body.path();
+        let header_signatures = !self.signatures.is_empty();
+        let targets: Vec<(&str, bool)> = self
+            .signatures
+            .iter()
+            .flat_map(|s| {
+                s.references
+                    .iter()
+                    .filter_map(move |r| r.target.as_deref().map(|t| (t, s.valid && r.valid)))
+            })
+            .collect();
+        for (target, _) in &targets {
+            let local = target
+                .rsplit('/')
+                .next()
+                .unwrap_or("")
+                .split('[')
+                .next()
+                .unwrap_or("");
+            let local = local.rsplit(':').next().unwrap_or(local);
+            if local == "Body" && *target != body_path {
+                self.findings.push(Finding::new(
+                    Severity::Error,
+                    "signature-wrapping",
+                    format!("a signature reference resolves to {target}, a Body element that is not the SOAP Body ({body_path}): the signed content was moved and a new Body put in its place"),
+                    None,
+                ));
+            }
+        }
+        if header_signatures && !targets.iter().any(|(t, ok)| *t == body_path && *ok) {
+            self.findings.push(Finding::new(
+                Severity::Warning,
+                "body-not-signed",
+                "no valid signature covers the SOAP Body: its content is not authenticated",
+                Some(body.position().line),
+            ));
+        }
+        if let Some(header) = envelope.security_for_ultimate_receiver() {
+            for t in header.timestamps() {
+                let path = t.node.path();
+                if header_signatures && !targets.iter().any(|(target, ok)| *target == path && *ok) {
+                    self.findings.push(Finding::new(
+                        Severity::Warning,
+                        "timestamp-not-signed",
+                        "no valid signature covers the Timestamp: it does not protect against replay",
+                        Some(t.node.position().line),
+                    ));
+                }
+            }
+        }
+    }
+
+    fn token_reports(&self) -> Vec<TokenReport> {
+        self.tokens
+            .iter()
+            .map(|t| TokenReport {
+                kind: t.kind.clone(),
+                id: t.id.clone(),
+                line: t.line,
+                detail: match &t.value {
+                    TokenValue::Unresolved(why) if !t.detail.contains(why.as_str()) => {
+                        format!("{}; key unknown: {why}", t.detail)
+                    }
+                    _ => t.detail.clone(),
+                },
+                key: match &t.value {
+                    TokenValue::Key(k) => Some(self.store.keyring.get(*k).name.clone()),
+                    TokenValue::Certificate(c) => Some(c.subject()),
+                    _ => None,
+                },
+            })
+            .collect()
+    }
+}
+
+/// A name for a key an RSTR establishes: the token's id or Identifier, else the Context.
+fn rstr_key_name(rstr: &RequestSecurityTokenResponse<'_>) -> String {
+    match rstr.token() {
+        Some(HeaderItem::SecurityContextToken(sct)) => {
+            format!(
+                "{} key",
+                sct.identifier
+                    .clone()
+                    .or(sct.id.clone())
+                    .unwrap_or_else(|| "SecurityContextToken".into())
+            )
+        }
+        Some(other) => format!("{} proof key", other.id().unwrap_or(other.kind_name())),
+        None => format!("proof key {}", rstr.context.as_deref().unwrap_or("")),
+    }
+}
+
+/// `http://www.w3.org/2001/04/xmlenc#aes128-cbc` → `aes128-cbc`.
+pub fn algorithm_name(uri: &str) -> String {
+    uri.rsplit(['#', '/']).next().unwrap_or(uri).to_string()
+}
+
+fn describe_plaintext(text: &str, data_type: &DataType, outer: Node<'_>) -> String {
+    match data_type {
+        DataType::Content => format!(
+            "content of {}",
+            outer
+                .parent()
+                .map(|p| p.qname().to_string())
+                .unwrap_or_default()
+        ),
+        _ => {
+            let name: String = text
+                .trim_start()
+                .trim_start_matches('<')
+                .chars()
+                .take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/')
+                .collect();
+            if name.is_empty() {
+                "element".into()
+            } else {
+                name
+            }
+        }
+    }
+}
+
+/// The end-entity certificate of an X509PKIPathv1 token: a DER SEQUENCE of certificates,
+/// the signer's last.
+fn last_certificate_of_pki_path(der: &[u8]) -> Result<Certificate, String> {
+    let (content, _) = der_sequence(der).ok_or("the PKIPath is not a DER SEQUENCE")?;
+    let mut rest = content;
+    let mut last = None;
+    while !rest.is_empty() {
+        let (_, total) = der_sequence(rest).ok_or("a PKIPath entry is not a certificate")?;
+        last = Some(&rest[..total]);
+        rest = &rest[total..];
+    }
+    let der = last.ok_or("the PKIPath holds no certificate")?;
+    Certificate::from_der(der, "PKIPath certificate").map_err(|e| e.to_string())
+}
+
+/// A DER SEQUENCE at the start of `bytes`: its content and its total length.
+fn der_sequence(bytes: &[u8]) -> Option<(&[u8], usize)> {
+    if bytes.first() != Some(&0x30) {
+        return None;
+    }
+    let first = *bytes.get(1)? as usize;
+    let (len, header) = if first < 0x80 {
+        (first, 2)
+    } else {
+        let n = first & 0x7f;
+        if n == 0 || n > 4 {
+            return None;
+        }
+        let mut len = 0usize;
+        for i in 0..n {
+            len = (len << 8) | *bytes.get(2 + i)? as usize;
+        }
+        (len, 2 + n)
+    };
+    let total = header.checked_add(len)?;
+    (total <= bytes.len()).then(|| (&bytes[header..total], total))
+}
+
+fn malformed_signature(node: Node<'_>, problem: &str) -> SignatureReport {
+    SignatureReport {
+        id: node.attribute("Id").map(str::to_string),
+        path: node.path(),
+        line: node.position().line,
+        signature_method: String::new(),
+        c14n_method: String::new(),
+        canonical_signed_info: String::new(),
+        key: None,
+        references: Vec::new(),
+        signature_value_valid: None,
+        valid: false,
+        error: Some(problem.to_string()),
+    }
+}
