@@ -201,7 +201,14 @@ fn inspect_message(
                 .filter(|(_, r)| {
                     score(r) > as_is && (r.valid || r.signature_value_valid == Some(true))
                 })
-                .max_by_key(|(_, r)| score(r));
+                // The first (lightest) repair wins a tie.
+                .fold(
+                    None,
+                    |best: Option<(WhitespaceMode, SignatureReport)>, candidate| match best {
+                        Some(b) if score(&b.1) >= score(&candidate.1) => Some(b),
+                        _ => Some(candidate),
+                    },
+                );
             let Some((mode, repaired)) = best else {
                 continue;
             };

@@ -1070,6 +1070,14 @@ impl Receiver<'_, '_> {
             return;
         };
         for message in find_in_envelope(&envelope) {
+            for problem in message.all_problems() {
+                self.findings.push(Finding::new(
+                    Severity::Error,
+                    "damaged",
+                    problem.message.clone(),
+                    Some(problem.position.line),
+                ));
+            }
             match &message {
                 TrustMessage::Request(rst) => {
                     let kind = rst
