@@ -132,7 +132,7 @@ fn check_key_values(id: &str, outcome: &str, run: &Run) -> Result<(), String> {
     Ok(())
 }
 
-fn message<'a>(run: &'a Run) -> &'a MessageResult {
+fn message(run: &Run) -> &MessageResult {
     &run.result.messages[run.index]
 }
 
