@@ -16,6 +16,7 @@ pub mod crypto;
 pub mod dsig;
 pub mod exchange;
 pub mod ns;
+pub mod patterns;
 pub mod resolve;
 pub mod trust;
 pub mod wss;

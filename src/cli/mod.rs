@@ -11,6 +11,7 @@ mod inspect;
 mod keys;
 mod report_format;
 mod verify;
+mod walk;
 mod ws_security;
 
 use std::io::{self, Write};
@@ -46,6 +47,8 @@ pub enum Command {
     Verify(verify::VerifyArgs),
     /// Decrypt every EncryptedData in a document.
     Decrypt(decrypt::DecryptArgs),
+    /// Walk through a WS-Trust 1.4 key exchange pattern step by step.
+    Walk(walk::WalkArgs),
     /// Process a captured conversation: tokens, keys, signatures, encryption, findings.
     Inspect(inspect::InspectArgs),
     /// Compute P_SHA-1 keys (DerivedKeyToken, ComputedKey) and print them in hex.
@@ -104,6 +107,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<O
         Some(Command::Decrypt(args)) => decrypt::run(&args, stdout, stderr),
         Some(Command::Derive(args)) => derive::run(&args, stdout),
         Some(Command::Inspect(args)) => inspect::run(&args, stdout),
+        Some(Command::Walk(args)) => walk::run(&args, stdout),
     }
 }
 

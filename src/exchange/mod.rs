@@ -6,7 +6,7 @@
 //! internals.
 
 mod ledger;
-mod snapshot;
+pub mod snapshot;
 
 pub use ledger::{Key, KeyLedger};
 pub use snapshot::{

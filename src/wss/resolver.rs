@@ -114,11 +114,30 @@ impl<'a, 'd> WssResolver<'a, 'd> {
     fn key_of_token(&self, token: &MessageToken, how: String) -> Result<Resolved, String> {
         match &token.value {
             TokenValue::Key(id) => Ok(Resolved::Key { id: *id, how }),
-            TokenValue::Certificate(c) => Ok(Resolved::Certificate {
-                certificate: c.clone(),
-                origin: KeyOrigin::Message,
-                how,
-            }),
+            TokenValue::Certificate(c) => {
+                // The message's certificate is an identity only when the user supplied it too.
+                let supplied = c
+                    .to_der()
+                    .ok()
+                    .and_then(|der| {
+                        self.keys
+                            .find_public_key(&[KeySelector::Certificate(der)])
+                            .ok()
+                    })
+                    .map(|m| m.key.label());
+                Ok(match supplied {
+                    Some(label) => Resolved::Certificate {
+                        certificate: c.clone(),
+                        origin: KeyOrigin::Supplied,
+                        how: format!("{how}, the same certificate as supplied {label}"),
+                    },
+                    None => Resolved::Certificate {
+                        certificate: c.clone(),
+                        origin: KeyOrigin::Message,
+                        how,
+                    },
+                })
+            }
             TokenValue::Unresolved(why) => Err(format!("{how}, whose key is unknown: {why}")),
             TokenValue::NoKey => Err(format!("{how}, which carries no key")),
         }

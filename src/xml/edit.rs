@@ -65,19 +65,18 @@ pub fn apply_to_text(text: &str, edits: &[Edit]) -> (String, Vec<Span>) {
 }
 
 /// Where `span` of the old text lies after `edits` (which produced `changed`): shifted by
-/// the edits before it. A span that overlaps an edit keeps its start and grows or shrinks
-/// with that edit.
+/// the edits before it (an insertion exactly at its start counts as before it), grown or
+/// shrunk by edits inside it (an insertion exactly at its end counts as after it).
 pub fn shift_span(span: Span, edits: &[Edit], changed: &[Span]) -> Span {
-    let mut sorted: Vec<(&Edit, &Span)> = edits.iter().zip(changed.iter()).collect();
-    sorted.sort_by_key(|(e, _)| e.span.start);
     let mut delta_start: i64 = 0;
     let mut delta_end: i64 = 0;
-    for (edit, new) in sorted {
+    for (edit, new) in edits.iter().zip(changed) {
         let growth = new.len() as i64 - edit.span.len() as i64;
-        if edit.span.end <= span.start && !(edit.span.is_empty() && edit.span.start == span.start) {
+        let at_end = edit.span.is_empty() && edit.span.start == span.end && !span.is_empty();
+        if edit.span.end <= span.start {
             delta_start += growth;
             delta_end += growth;
-        } else if edit.span.start >= span.start && edit.span.end <= span.end {
+        } else if edit.span.start >= span.start && edit.span.end <= span.end && !at_end {
             delta_end += growth;
         }
     }

@@ -1,0 +1,417 @@
+//! The stage a walkthrough plays on: the parties and what each knows, a seeded random
+//! generator and a fixed clock (so every run with the same seed is identical), the key
+//! ledger, the layers, and the steps recorded so far. Receivers are the `inspect` processor:
+//! each party keeps its own key store and token store across the messages it receives.
+
+use std::collections::BTreeMap;
+
+use crate::crypto::{KeyStore, RandomSource, SecretBytes, SeededRandom};
+use crate::exchange::{
+    Check, Envelope, KeyLedger, Layer, LayerStatus, Party, Snapshot, SpecRef, Step,
+};
+use crate::wss::datetime::UtcDateTime;
+use crate::wss::keys::Provenance;
+use crate::wss::processor::{ProcessOptions, ProcessedMessage, Severity, process_message};
+use crate::wss::resolver::NoAttachments;
+use crate::wss::store::TokenStore;
+use crate::xml::Document;
+
+use super::PatternError;
+use super::parties::{certificate, private_key};
+
+/// 2026-12-01T09:00:00Z: the walkthroughs' clock starts here, whatever the day.
+pub const CLOCK_START: i64 = 1_796_115_600;
+
+/// A message one party sent another.
+#[derive(Debug, Clone)]
+pub struct SentMessage {
+    pub index: usize,
+    pub from: String,
+    pub to: String,
+    pub text: String,
+}
+
+/// What a party holds to receive messages.
+struct ReceiverState {
+    keys: KeyStore,
+    store: TokenStore,
+}
+
+pub struct Scene {
+    rng: SeededRandom,
+    clock: i64,
+    pub parties: Vec<Party>,
+    pub ledger: KeyLedger,
+    pub layers: Vec<Layer>,
+    pending_checks: Vec<Check>,
+    pub steps: Vec<Step>,
+    pub messages: Vec<SentMessage>,
+    counters: BTreeMap<String, u32>,
+    receivers: BTreeMap<String, ReceiverState>,
+}
+
+impl Scene {
+    /// A scene with these parties; each starts knowing only its own key pair.
+    pub fn new(seed: u64, parties: Vec<Party>) -> Scene {
+        let mut receivers = BTreeMap::new();
+        for p in &parties {
+            let mut keys = KeyStore::new();
+            keys.add_private_key(private_key(p).clone());
+            keys.add_certificate(certificate(p).clone());
+            receivers.insert(
+                p.name.clone(),
+                ReceiverState {
+                    keys,
+                    store: TokenStore::default(),
+                },
+            );
+        }
+        Scene {
+            rng: SeededRandom::new(seed),
+            clock: CLOCK_START,
+            parties,
+            ledger: KeyLedger::default(),
+            layers: Vec::new(),
+            pending_checks: Vec::new(),
+            steps: Vec::new(),
+            messages: Vec::new(),
+            counters: BTreeMap::new(),
+            receivers,
+        }
+    }
+
+    pub fn party(&self, name: &str) -> &Party {
+        self.parties
+            .iter()
+            .find(|p| p.name == name)
+            .unwrap_or_else(|| panic!("no party {name}"))
+    }
+
+    fn receiver(&mut self, name: &str) -> &mut ReceiverState {
+        self.receivers
+            .get_mut(name)
+            .unwrap_or_else(|| panic!("no party {name}"))
+    }
+
+    /// `receiver` trusts `other`'s certificate (it was exchanged out of band).
+    pub fn trust(&mut self, receiver: &str, other: &str) {
+        let cert = certificate(self.party(other)).clone();
+        self.receiver(receiver).keys.add_certificate(cert);
+    }
+
+    /// A secret `a` and `b` share out of band, known to both as `name` (a ds:KeyName).
+    pub fn share_secret(&mut self, a: &str, b: &str, name: &str, secret: &SecretBytes) {
+        for party in [a, b] {
+            self.receiver(party).keys.add_named_secret(
+                name,
+                secret.clone(),
+                &format!("shared secret {name}"),
+            );
+        }
+        self.ledger.add(
+            name,
+            secret.clone(),
+            "HMAC-SHA256",
+            Provenance::Supplied {
+                label: format!("agreed by {a} and {b} beforehand"),
+            },
+            a,
+        );
+        self.ledger.learns(b, name);
+    }
+
+    /// The token store a party keeps across the messages it receives (for keys it made
+    /// itself and must recognise in replies).
+    pub fn store_mut(&mut self, party: &str) -> &mut TokenStore {
+        &mut self.receiver(party).store
+    }
+
+    /// `prefix-1`, `prefix-2`, ...: readable, and the same in every run.
+    pub fn next_id(&mut self, prefix: &str) -> String {
+        let n = self.counters.entry(prefix.to_string()).or_insert(0);
+        *n += 1;
+        format!("{prefix}-{n}")
+    }
+
+    pub fn rng(&mut self) -> &mut dyn RandomSource {
+        &mut self.rng
+    }
+
+    pub fn random(&mut self, len: usize) -> SecretBytes {
+        SecretBytes::new(self.rng.bytes(len))
+    }
+
+    /// A `urn:uuid:` made from the seeded generator.
+    pub fn uuid(&mut self) -> String {
+        let mut b = self.rng.bytes(16);
+        b[6] = (b[6] & 0x0f) | 0x40;
+        b[8] = (b[8] & 0x3f) | 0x80;
+        let h = hex::encode(b);
+        format!(
+            "urn:uuid:{}-{}-{}-{}-{}",
+            &h[..8],
+            &h[8..12],
+            &h[12..16],
+            &h[16..20],
+            &h[20..]
+        )
+    }
+
+    pub fn now(&self) -> UtcDateTime {
+        UtcDateTime {
+            unix_seconds: self.clock,
+            nanos: 0,
+        }
+    }
+
+    pub fn advance(&mut self, seconds: i64) {
+        self.clock += seconds;
+    }
+
+    /// A wsu:Timestamp created now, expiring after `lifetime` seconds.
+    pub fn timestamp_xml(&mut self, lifetime: i64) -> (String, String) {
+        let id = self.next_id("TS");
+        let created = self.now();
+        let expires = UtcDateTime {
+            unix_seconds: self.clock + lifetime,
+            nanos: 0,
+        };
+        let xml = format!(
+            "<wsu:Timestamp wsu:Id=\"{id}\"><wsu:Created>{created}</wsu:Created><wsu:Expires>{expires}</wsu:Expires></wsu:Timestamp>"
+        );
+        (id, xml)
+    }
+
+    /// Records a check for the next step.
+    pub fn check(&mut self, check: Check) {
+        self.pending_checks.push(check);
+    }
+
+    /// Records a step: the ledger and layers as they stand, the checks made since the last one.
+    pub fn step(
+        &mut self,
+        actor: &str,
+        title: &str,
+        narrative: &str,
+        spec: SpecRef,
+        envelope: Option<Envelope>,
+    ) {
+        let snapshot = Snapshot {
+            envelope,
+            ledger: self.ledger.clone(),
+            layers: self.layers.clone(),
+            checks: std::mem::take(&mut self.pending_checks),
+        };
+        self.steps.push(Step {
+            actor: actor.to_string(),
+            title: title.to_string(),
+            narrative: narrative.to_string(),
+            spec,
+            snapshot,
+        });
+    }
+
+    /// Sends a message; returns its index.
+    pub fn send(&mut self, from: &str, to: &str, text: &str) -> usize {
+        let index = self.messages.len();
+        self.messages.push(SentMessage {
+            index,
+            from: from.to_string(),
+            to: to.to_string(),
+            text: text.to_string(),
+        });
+        index
+    }
+
+    /// `party` receives `text` with the `inspect` processor, its own keys and its memory of
+    /// earlier messages, on its clock `now`. Its checks are recorded for the next step; the
+    /// ledger learns which keys it now holds; layers it checked get their status.
+    pub fn receive(
+        &mut self,
+        party: &str,
+        text: &str,
+        now: UtcDateTime,
+    ) -> Result<ProcessedMessage, PatternError> {
+        let doc = Document::parse_str(text, format!("message to {party}"))
+            .map_err(|e| PatternError::Internal(e.to_string()))?;
+        let index = self.messages.len().saturating_sub(1);
+        let state = self
+            .receivers
+            .get_mut(party)
+            .ok_or_else(|| PatternError::Internal(format!("no party {party}")))?;
+        let options = ProcessOptions {
+            now: Some(now),
+            ..ProcessOptions::default()
+        };
+        let processed = process_message(
+            doc,
+            index,
+            &state.keys,
+            &mut state.store,
+            &options,
+            &NoAttachments,
+        );
+
+        // Keys the receiver now holds: the ledger entry with the same bytes.
+        let learned: Vec<SecretBytes> = processed
+            .keys
+            .iter()
+            .map(|k| state.store.keyring.get(*k).bytes.clone())
+            .collect();
+        let names: Vec<String> = self
+            .ledger
+            .keys()
+            .iter()
+            .filter(|k| learned.iter().any(|b| b.expose() == k.bytes.expose()))
+            .map(|k| k.name.clone())
+            .collect();
+        for name in names {
+            self.ledger.learns(party, &name);
+        }
+        self.record_checks(&processed);
+        Ok(processed)
+    }
+
+    fn record_checks(&mut self, processed: &ProcessedMessage) {
+        for s in &processed.signatures {
+            let name = format!("signature {}", s.id.as_deref().unwrap_or(""));
+            let check = if s.valid {
+                let covered: Vec<&str> = s
+                    .references
+                    .iter()
+                    .filter_map(|r| r.uri.as_deref())
+                    .collect();
+                let key = s.key.as_ref().map(|k| k.description.as_str()).unwrap_or("");
+                Check::pass(
+                    name.trim_end(),
+                    format!("verifies over {} with {key}", covered.join(", ")),
+                )
+            } else {
+                Check::fail(
+                    name.trim_end(),
+                    s.error.clone().unwrap_or_else(|| "invalid".into()),
+                )
+            };
+            self.set_layer_status(s.id.as_deref(), &check);
+            self.pending_checks.push(check);
+        }
+        for e in &processed.encryptions {
+            let name = format!("decrypt {}", e.id.as_deref().unwrap_or(""));
+            let check = if e.ok {
+                Check::pass(
+                    name.trim_end(),
+                    format!(
+                        "{} opened with key {}",
+                        e.target,
+                        e.key.as_deref().unwrap_or("?")
+                    ),
+                )
+            } else {
+                Check::fail(
+                    name.trim_end(),
+                    e.error.clone().unwrap_or_else(|| "failed".into()),
+                )
+            };
+            self.set_layer_status(e.id.as_deref(), &check);
+            self.pending_checks.push(check);
+        }
+        for f in &processed.findings {
+            let failing = f.severity == Severity::Error
+                || matches!(
+                    f.code.as_str(),
+                    "body-not-signed" | "timestamp-not-signed" | "signature-wrapping"
+                );
+            if failing && f.code != "signature-invalid" && f.code != "decryption-failed" {
+                self.pending_checks
+                    .push(Check::fail(f.code.clone(), f.message.clone()));
+            }
+        }
+        if !processed
+            .findings
+            .iter()
+            .any(|f| f.code.starts_with("timestamp-"))
+        {
+            self.pending_checks.push(Check::pass(
+                "timestamp",
+                "the Timestamp is fresh and signed",
+            ));
+        }
+    }
+
+    /// Marks the signature or encryption layer with this id as verified or failed.
+    fn set_layer_status(&mut self, id: Option<&str>, check: &Check) {
+        let Some(id) = id else { return };
+        let status = if check.ok {
+            LayerStatus::Verified
+        } else {
+            LayerStatus::Failed(check.reason.clone())
+        };
+        for layer in &mut self.layers {
+            match layer {
+                Layer::Signature(s) if s.id == id => s.status = status.clone(),
+                Layer::Encryption(e) if e.encrypted_data.iter().any(|d| d == id) => {
+                    e.status = status.clone()
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// True when every check recorded for the next step passed.
+    pub fn pending_checks_pass(&self) -> bool {
+        self.pending_checks.iter().all(|c| c.ok)
+    }
+}
+
+impl Scene {
+    /// Sends `text` from `from` to `to`; with a tamper action, the attacker's step comes
+    /// first and the receiver gets the tampered bytes (on a later clock for a replay).
+    /// Returns what the receiver processed; its checks wait for the caller's next step.
+    pub fn deliver(
+        &mut self,
+        from: &str,
+        to: &str,
+        text: &str,
+        tamper: Option<super::Tamper>,
+    ) -> Result<ProcessedMessage, PatternError> {
+        let mut delivered = text.to_string();
+        let mut delay = 0;
+        if let Some(t) = tamper {
+            let recipient = certificate(self.party(to)).clone();
+            let tampered = super::tamper::apply(t, text, &recipient, &mut self.rng)?;
+            delay = tampered.delay;
+            delivered = tampered.text;
+            self.step(
+                "mallory",
+                &format!("Attack: {}", t.title()),
+                &format!(
+                    "{}. The receiver does not know; its checks must catch it.",
+                    tampered.what
+                ),
+                SpecRef::new("WS-Security 1.1", "13 Security Considerations"),
+                Some(Envelope {
+                    from: from.to_string(),
+                    to: to.to_string(),
+                    text: delivered.clone(),
+                    changed: tampered.changed,
+                }),
+            );
+        }
+        self.send(from, to, &delivered);
+        let now = UtcDateTime {
+            unix_seconds: self.clock + 2 + delay,
+            nanos: 0,
+        };
+        self.receive(to, &delivered, now)
+    }
+
+    /// The envelope of the last message sent, for a receiver's step.
+    pub fn last_envelope(&self) -> Option<Envelope> {
+        self.messages.last().map(|m| Envelope {
+            from: m.from.clone(),
+            to: m.to.clone(),
+            text: m.text.clone(),
+            changed: Vec::new(),
+        })
+    }
+}
