@@ -70,7 +70,9 @@ struct KeyFileJson {
     algorithm: String,
     hex: String,
     known_by: Vec<String>,
+    origin: &'static str,
     provenance: String,
+    token: Option<String>,
 }
 
 fn usage(e: PatternError) -> CliError {
@@ -322,7 +324,9 @@ fn write_out(dir: &std::path::Path, w: &Walkthrough) -> Result<(), CliError> {
             algorithm: k.algorithm.clone(),
             hex: hex::encode(k.bytes.expose()),
             known_by: k.known_by.iter().cloned().collect(),
+            origin: k.provenance.origin(),
             provenance: k.describe(),
+            token: k.token.clone(),
         })
         .collect();
     let path = dir.join("keys.json");

@@ -16,6 +16,9 @@ pub struct Key {
     pub algorithm: String,
     pub provenance: Provenance,
     pub known_by: BTreeSet<String>,
+    /// The token the key belongs to in the messages (an SCT Identifier, an EncryptedKey or
+    /// DerivedKeyToken id), so other tools can bind it (`wskex inspect --key-name TOKEN=...`).
+    pub token: Option<String>,
 }
 
 impl Key {
@@ -66,10 +69,18 @@ impl KeyLedger {
             algorithm: algorithm.to_string(),
             provenance,
             known_by: BTreeSet::from([holder.to_string()]),
+            token: None,
         };
         match self.keys.iter_mut().find(|k| k.name == name) {
             Some(existing) => *existing = key,
             None => self.keys.push(key),
+        }
+    }
+
+    /// Names the token a key belongs to.
+    pub fn set_token(&mut self, name: &str, token: &str) {
+        if let Some(k) = self.keys.iter_mut().find(|k| k.name == name) {
+            k.token = Some(token.to_string());
         }
     }
 
@@ -108,6 +119,7 @@ pub struct KeyJson {
     pub provenance: String,
     pub derived_from: Vec<String>,
     pub known_by: Vec<String>,
+    pub token: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value_hex: Option<String>,
 }
@@ -122,6 +134,7 @@ impl Key {
             provenance: self.describe(),
             derived_from: self.derived_from(),
             known_by: self.known_by.iter().cloned().collect(),
+            token: self.token.clone(),
             value_hex: reveal.then(|| hex::encode(self.bytes.expose())),
         }
     }

@@ -57,6 +57,7 @@ pub fn run(seed: u64, tamper: Option<Tamper>) -> Result<Scene, PatternError> {
         Provenance::Generated { by: "alice".into() },
         "alice",
     );
+    scene.ledger.set_token("context-key", &identifier);
     // Alice remembers her own context, so she can read bob's replies.
     let record = KeyRecord {
         name: "context-key".into(),
@@ -298,6 +299,9 @@ fn secure_with_context(
         };
         scene.ledger.add(name, key.clone(), what, provenance, from);
     }
+    let (dks_id, dke_id) = (scene.next_id("DK"), scene.next_id("DK"));
+    scene.ledger.set_token(&sign_name, &dks_id);
+    scene.ledger.set_token(&enc_name, &dke_id);
 
     let body_id = scene.next_id("Body");
     let action = if round == 1 {
@@ -309,7 +313,6 @@ fn secure_with_context(
     let (ts_id, ts) = scene.timestamp_xml(300);
     draft.prepend_security(&ts)?;
     let sct_ref = str_reference(identifier, Some(SCT_200512));
-    let (dks_id, dke_id) = (scene.next_id("DK"), scene.next_id("DK"));
     draft.prepend_security(&derived_key_token_xml(
         &dke_id,
         &sct_ref,

@@ -618,6 +618,32 @@ impl Receiver<'_, '_> {
     ) -> TokenValue {
         let ek = EncryptedKey::read(node);
         let line = node.position().line;
+        // A secret the user bound to this EncryptedKey's id (the sender of a message holds
+        // the key it wrapped for someone else, and an auditor may know it from elsewhere).
+        if let Some(binding) = ek
+            .id
+            .and_then(|id| self.store.bindings.iter().find(|b| b.name == id))
+            .cloned()
+        {
+            let name = binding.name.clone();
+            let id = self.add_key(
+                name.clone(),
+                binding.secret,
+                Provenance::Supplied {
+                    label: binding.label,
+                },
+                line,
+            );
+            if let Some(sha1) = encrypted_key_sha1(&ek) {
+                self.store.encrypted_keys.push(EncryptedKeyEntry {
+                    id: Some(name),
+                    sha1,
+                    key: id,
+                    message: self.message,
+                });
+            }
+            return TokenValue::Key(id);
+        }
         let ids = IdIndex::build(doc, &self.options.id_attributes);
         // The key length the data needs, when the ReferenceList tells which data.
         let expected = ek.data_references.iter().find_map(|r| {
@@ -1012,6 +1038,9 @@ impl Receiver<'_, '_> {
                 }
             }
             if !report.ok {
+                if !self.failed_data.contains(&start) {
+                    self.failed_data.push(start);
+                }
                 self.findings.push(Finding::new(
                     Severity::Error,
                     "decryption-failed",
