@@ -440,8 +440,7 @@ fn reply(
     draft.prepend_security(&ts)?;
     let data_id = scene.next_id("ED");
     let sig_id = scene.next_id("SIG");
-    let narrative;
-    if encrypt_then_sign {
+    let narrative = if encrypt_then_sign {
         draft.encrypt_content(
             &body_id,
             &data_id,
@@ -474,10 +473,10 @@ fn reply(
                 (&format!("#{ts_id}"), "wsu:Timestamp"),
             ],
         ));
-        narrative = "Bob answers with the same key: he encrypts the reply's Body under it and signs Body and Timestamp \
+        "Bob answers with the same key: he encrypts the reply's Body under it and signs Body and Timestamp \
                      with HMAC-SHA256. Both name the key by EncryptedKeySHA1, the SHA-1 of the EncryptedKey Alice sent, \
                      so no key travels again. Only Alice (who made the key) and Bob (who unwrapped it) can read or \
-                     produce this reply.";
+                     produce this reply."
     } else {
         let (sign_nonce, enc_nonce) = (scene.random(16), scene.random(16));
         let dk_sign =
@@ -542,11 +541,11 @@ fn reply(
             None,
             "dk-enc-reply",
         ));
-        narrative = "Bob answers under the same random key: two new DerivedKeyTokens name it by EncryptedKeySHA1 (the \
+        "Bob answers under the same random key: two new DerivedKeyTokens name it by EncryptedKeySHA1 (the \
                      SHA-1 of the EncryptedKey Alice sent), one signs the reply and one encrypts it. No key travels \
-                     again, and only the two holders of the random key can derive these.";
-    }
-    let env = envelope("bob", "alice", &mut draft);
+                     again, and only the two holders of the random key can derive these."
+    };
+    let env = envelope(\"bob\", "alice", &mut draft);
     scene.step(
         "bob",
         "Secure the reply with the transferred key",
