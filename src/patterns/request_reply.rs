@@ -545,7 +545,7 @@ fn reply(
                      SHA-1 of the EncryptedKey Alice sent), one signs the reply and one encrypts it. No key travels \
                      again, and only the two holders of the random key can derive these."
     };
-    let env = envelope(\"bob\", "alice", &mut draft);
+    let env = envelope("bob", "alice", &mut draft);
     scene.step(
         "bob",
         "Secure the reply with the transferred key",
