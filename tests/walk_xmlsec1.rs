@@ -34,8 +34,14 @@ fn xmlsec1_verify(file: &Path, signature_id: &str, key: &[&str]) -> std::process
     for element in ID_ATTRS {
         cmd.arg("--id-attr:Id").arg(element);
     }
-    cmd.arg("--id-attr:ID").arg("urn:oasis:names:tc:SAML:2.0:assertion:Assertion");
-    cmd.args(key).arg("--node-xpath").arg(format!("//*[local-name()='Signature' and @Id='{signature_id}']")).arg(file);
+    cmd.arg("--id-attr:ID")
+        .arg("urn:oasis:names:tc:SAML:2.0:assertion:Assertion");
+    cmd.args(key)
+        .arg("--node-xpath")
+        .arg(format!(
+            "//*[local-name()='Signature' and @Id='{signature_id}']"
+        ))
+        .arg(file);
     cmd.output().expect("run xmlsec1")
 }
 
@@ -56,7 +62,8 @@ fn walkthrough_signatures_and_encryption_verify_in_xmlsec1() {
     let (mut signatures, mut decryptions) = (0, 0);
     for info in CATALOG {
         for variant in info.variants {
-            let w = walk(info.name, Some(variant), 1, None).unwrap_or_else(|e| panic!("{} {variant}: {e}", info.name));
+            let w = walk(info.name, Some(variant), 1, None)
+                .unwrap_or_else(|e| panic!("{} {variant}: {e}", info.name));
             // A receiver that holds every key: the point here is xmlsec1, not key distribution.
             let mut keys = KeyStore::new();
             for p in &w.parties {
@@ -72,39 +79,82 @@ fn walkthrough_signatures_and_encryption_verify_in_xmlsec1() {
                 .ledger
                 .keys()
                 .iter()
-                .filter_map(|k| Some(Binding { name: k.token.clone()?, secret: k.bytes.clone(), label: k.name.clone() }))
+                .filter_map(|k| {
+                    Some(Binding {
+                        name: k.token.clone()?,
+                        secret: k.bytes.clone(),
+                        label: k.name.clone(),
+                    })
+                })
                 .collect();
-            let messages: Vec<_> =
-                w.messages.iter().flat_map(|m| load_bytes(m.text.clone().into_bytes(), &format!("m{}", m.index)).unwrap()).collect();
-            let result = inspect_conversation(&messages, &keys, bindings, &ProcessOptions::default());
+            let messages: Vec<_> = w
+                .messages
+                .iter()
+                .flat_map(|m| {
+                    load_bytes(m.text.clone().into_bytes(), &format!("m{}", m.index)).unwrap()
+                })
+                .collect();
+            let result =
+                inspect_conversation(&messages, &keys, bindings, &ProcessOptions::default());
             for (m, sent) in result.messages.iter().zip(&w.messages) {
                 let processed = m.processed.as_ref().unwrap();
-                let received = dir.path().join(format!("{}-{variant}-{}.xml", info.name, sent.index));
-                let decrypted = dir.path().join(format!("{}-{variant}-{}-decrypted.xml", info.name, sent.index));
+                let received = dir
+                    .path()
+                    .join(format!("{}-{variant}-{}.xml", info.name, sent.index));
+                let decrypted = dir.path().join(format!(
+                    "{}-{variant}-{}-decrypted.xml",
+                    info.name, sent.index
+                ));
                 std::fs::write(&received, &sent.text).unwrap();
                 std::fs::write(&decrypted, processed.document.text()).unwrap();
                 for s in &processed.signatures {
-                    let id = s.id.clone().unwrap_or_else(|| panic!("{} {variant}: a signature without Id", info.name));
-                    let key = s.key.as_ref().unwrap_or_else(|| panic!("{} {variant} {id}: no key: {:?}", info.name, s.error));
+                    let id = s.id.clone().unwrap_or_else(|| {
+                        panic!("{} {variant}: a signature without Id", info.name)
+                    });
+                    let key = s.key.as_ref().unwrap_or_else(|| {
+                        panic!("{} {variant} {id}: no key: {:?}", info.name, s.error)
+                    });
                     let key_file = dir.path().join(format!("{}-{variant}-{id}.key", info.name));
                     let attempts: Vec<Vec<String>> = if s.signature_method.contains("hmac") {
-                        let record = result.store.keyring.by_name(&key.name).map(|k| result.store.keyring.get(k)).unwrap();
+                        let record = result
+                            .store
+                            .keyring
+                            .by_name(&key.name)
+                            .map(|k| result.store.keyring.get(k))
+                            .unwrap();
                         std::fs::write(&key_file, record.bytes.expose()).unwrap();
                         vec![vec!["--hmackey".into(), key_file.display().to_string()]]
                     } else {
-                        certs.iter().map(|(_, c)| vec!["--pubkey-cert-pem".to_string(), c.display().to_string()]).collect()
+                        certs
+                            .iter()
+                            .map(|(_, c)| {
+                                vec!["--pubkey-cert-pem".to_string(), c.display().to_string()]
+                            })
+                            .collect()
                     };
                     let verified = attempts.iter().any(|args| {
                         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-                        [&received, &decrypted].iter().any(|f| xmlsec1_verify(f, &id, &args).status.success())
+                        [&received, &decrypted]
+                            .iter()
+                            .any(|f| xmlsec1_verify(f, &id, &args).status.success())
                     });
-                    assert!(verified, "{} {variant} message {}: signature {id} does not verify in xmlsec1", info.name, sent.index + 1);
+                    assert!(
+                        verified,
+                        "{} {variant} message {}: signature {id} does not verify in xmlsec1",
+                        info.name,
+                        sent.index + 1
+                    );
                     signatures += 1;
                 }
                 for e in processed.encryptions.iter().filter(|e| e.ok) {
                     let id = e.id.clone().unwrap();
                     let name = e.key.clone().unwrap();
-                    let record = result.store.keyring.by_name(&name).map(|k| result.store.keyring.get(k)).unwrap();
+                    let record = result
+                        .store
+                        .keyring
+                        .by_name(&name)
+                        .map(|k| result.store.keyring.get(k))
+                        .unwrap();
                     let key_file = dir.path().join(format!("{}-{variant}-{id}.aes", info.name));
                     std::fs::write(&key_file, record.bytes.expose()).unwrap();
                     let out = Command::new("xmlsec1")
@@ -123,12 +173,20 @@ fn walkthrough_signatures_and_encryption_verify_in_xmlsec1() {
                         sent.index + 1,
                         String::from_utf8_lossy(&out.stderr)
                     );
-                    assert!(!String::from_utf8_lossy(&out.stdout).contains(&format!("Id=\"{id}\"")), "{id} still encrypted");
+                    assert!(
+                        !String::from_utf8_lossy(&out.stdout).contains(&format!("Id=\"{id}\"")),
+                        "{id} still encrypted"
+                    );
                     decryptions += 1;
                 }
             }
         }
     }
-    visible(&format!("walkthroughs in xmlsec1: {signatures} signatures verified, {decryptions} EncryptedData decrypted"));
-    assert!(signatures >= 20 && decryptions >= 8, "{signatures} signatures, {decryptions} decryptions");
+    visible(&format!(
+        "walkthroughs in xmlsec1: {signatures} signatures verified, {decryptions} EncryptedData decrypted"
+    ));
+    assert!(
+        signatures >= 20 && decryptions >= 8,
+        "{signatures} signatures, {decryptions} decryptions"
+    );
 }

@@ -71,7 +71,7 @@ pub fn run(args: &VerifyArgs, stdout: &mut dyn Write) -> Result<Outcome, CliErro
                 Ok(signature) => {
                     verify_signature(&doc, &ids, &signature, &resolver, None, &options)
                 }
-                Err(malformed) => malformed_report(element, &malformed.to_string()),
+                Err(malformed) => SignatureReport::malformed(element, &malformed.to_string()),
             })
             .collect()
     };
@@ -109,22 +109,6 @@ pub fn run(args: &VerifyArgs, stdout: &mut dyn Write) -> Result<Outcome, CliErro
     } else {
         Outcome::ChecksFailed
     })
-}
-
-fn malformed_report(element: crate::xml::Node<'_>, problem: &str) -> SignatureReport {
-    SignatureReport {
-        id: element.attribute("Id").map(str::to_string),
-        path: element.path(),
-        line: element.position().line,
-        signature_method: String::new(),
-        c14n_method: String::new(),
-        canonical_signed_info: String::new(),
-        key: None,
-        references: Vec::new(),
-        signature_value_valid: None,
-        valid: false,
-        error: Some(problem.to_string()),
-    }
 }
 
 /// One line per signature and per reference, then a verdict.

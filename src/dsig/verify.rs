@@ -130,6 +130,25 @@ pub struct SignatureReport {
     pub error: Option<String>,
 }
 
+impl SignatureReport {
+    /// The report for a Signature element too malformed to verify at all.
+    pub fn malformed(element: crate::xml::Node<'_>, problem: &str) -> SignatureReport {
+        SignatureReport {
+            id: element.attribute("Id").map(str::to_string),
+            path: element.path(),
+            line: element.position().line,
+            signature_method: String::new(),
+            c14n_method: String::new(),
+            canonical_signed_info: String::new(),
+            key: None,
+            references: Vec::new(),
+            signature_value_valid: None,
+            valid: false,
+            error: Some(problem.to_string()),
+        }
+    }
+}
+
 /// Settings for verification.
 #[derive(Debug, Clone)]
 pub struct VerifyOptions {

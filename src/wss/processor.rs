@@ -741,7 +741,7 @@ impl Receiver<'_, '_> {
                         &VerifyOptions::default(),
                     )
                 }
-                Err(e) => malformed_signature(signature, &e.to_string()),
+                Err(e) => SignatureReport::malformed(signature, &e.to_string()),
             };
             self.signatures.push(report);
         }
@@ -863,7 +863,7 @@ impl Receiver<'_, '_> {
                             &VerifyOptions::default(),
                         )
                     }
-                    Err(e) => malformed_signature(node, &e.to_string()),
+                    Err(e) => SignatureReport::malformed(node, &e.to_string()),
                 };
                 if let Some(key) = &report.key
                     && let Some(id) = self.store.keyring.by_name(&key.name)
@@ -1498,20 +1498,4 @@ fn der_sequence(bytes: &[u8]) -> Option<(&[u8], usize)> {
     };
     let total = header.checked_add(len)?;
     (total <= bytes.len()).then(|| (&bytes[header..total], total))
-}
-
-fn malformed_signature(node: Node<'_>, problem: &str) -> SignatureReport {
-    SignatureReport {
-        id: node.attribute("Id").map(str::to_string),
-        path: node.path(),
-        line: node.position().line,
-        signature_method: String::new(),
-        c14n_method: String::new(),
-        canonical_signed_info: String::new(),
-        key: None,
-        references: Vec::new(),
-        signature_value_valid: None,
-        valid: false,
-        error: Some(problem.to_string()),
-    }
 }
