@@ -71,9 +71,9 @@ const BOB_ENDPOINT: &str = "urn:wskex:bob";
 const ALICE_ENDPOINT: &str = "urn:wskex:alice";
 
 /// The key the STS issues in the encrypted-key variant.
-pub(crate) const SESSION_KEY: &str = "session-key";
+const SESSION_KEY: &str = "session-key";
 /// The key both sides compute in the computed-key variant.
-pub(crate) const CONTEXT_KEY: &str = "context-key";
+const CONTEXT_KEY: &str = "context-key";
 const KEY_BITS: u32 = 256;
 /// How long issued tokens live, in seconds.
 const TOKEN_LIFETIME: i64 = 3600;
@@ -158,7 +158,7 @@ fn applies_to(address: &str) -> String {
 }
 
 /// An STR naming a SAML 2.0 assertion by its ID (SAML Token Profile 1.1, 3.4.2).
-pub(crate) fn saml_str(assertion_id: &str) -> String {
+fn saml_str(assertion_id: &str) -> String {
     format!(
         "<wsse:SecurityTokenReference wsse11:TokenType=\"{}\"><wsse:KeyIdentifier ValueType=\"{}\">{assertion_id}</wsse:KeyIdentifier></wsse:SecurityTokenReference>",
         uris::SAML_V20_TOKEN,
@@ -333,7 +333,7 @@ fn read_trust_body(doc: &Document) -> Option<TrustRead> {
 
 /// The check that each party's private key stayed with it: no other party's key store holds
 /// it, and it is in no ledger entry.
-pub(crate) fn private_keys_check(scene: &Scene) -> Check {
+fn private_keys_check(scene: &Scene) -> Check {
     let mut leaks = Vec::new();
     for owner in &scene.parties {
         let Ok(public) = certificate(owner).public_key() else {
@@ -554,7 +554,7 @@ fn encrypted_key(seed: u64, tamper: Option<Tamper>, setup: Setup) -> Result<Scen
          </wst:RequestSecurityTokenResponse></wst:RequestSecurityTokenResponseCollection>",
         uris::SAML_V20_TOKEN,
         assertion.xml,
-        applies_to(request.applies_to.as_deref().unwrap_or(BOB_ENDPOINT)),
+        applies_to(BOB_ENDPOINT),
         ctx = escape(request.context.as_deref().unwrap_or("")),
     );
     let body_id = scene.next_id("Body");
@@ -757,6 +757,7 @@ fn encrypted_key(seed: u64, tamper: Option<Tamper>, setup: Setup) -> Result<Scen
     // 9. Bob receives.
     scene.advance(1);
     let processed = scene.deliver("alice", "bob", draft.text(), None)?;
+    // Scene::deliver runs the receiver's clock two seconds after the sender's.
     let bob_now = at(scene.now().unix_seconds + 2);
     for check in assertion_checks(&scene, &processed, &assertion.id, bob_now) {
         scene.check(check);
