@@ -120,6 +120,12 @@ impl Scene {
         self.ledger.learns(b, name);
     }
 
+    /// The keys a party was given to receive messages with: its own key pair, the
+    /// certificates it trusts, the secrets it shares (for checks of who holds what).
+    pub fn key_store(&self, party: &str) -> Option<&KeyStore> {
+        self.receivers.get(party).map(|r| &r.keys)
+    }
+
     /// The token store a party keeps across the messages it receives (for keys it made
     /// itself and must recognise in replies).
     pub fn store_mut(&mut self, party: &str) -> &mut TokenStore {
