@@ -185,6 +185,7 @@ fn encrypt_body_for(
         from,
     );
     let ek_id = scene.next_id("EK");
+    scene.ledger.set_token(key_name, &ek_id);
     let ed_id = scene.next_id("ED");
     draft.encrypt_content(
         body_id,
