@@ -1329,31 +1329,10 @@ fn secure_with_context(
     sct_id: &str,
 ) -> Result<(), PatternError> {
     let (from, to) = ("alice", "bob");
-    let context = scene
-        .ledger
-        .get(CONTEXT_KEY)
-        .ok_or_else(|| internal("no context key"))?
-        .bytes
-        .clone();
     let (sign_name, enc_name) = ("dk-sign", "dk-enc");
-    let (sign_nonce, enc_nonce) = (scene.random(16), scene.random(16));
-    let dk_sign =
-        psha1::derived_key(context.expose(), None, sign_nonce.expose(), 0, 32).map_err(internal)?;
-    let dk_enc =
-        psha1::derived_key(context.expose(), None, enc_nonce.expose(), 0, 32).map_err(internal)?;
-    for (name, key, nonce, what) in [
-        (sign_name, &dk_sign, &sign_nonce, "HMAC-SHA256"),
-        (enc_name, &dk_enc, &enc_nonce, "AES-256-CBC"),
-    ] {
-        let provenance = Provenance::Derived {
-            base: CONTEXT_KEY.into(),
-            label: None,
-            nonce: nonce.expose().to_vec(),
-            offset: 0,
-            length: 32,
-        };
-        scene.ledger.add(name, key.clone(), what, provenance, from);
-    }
+    let sign = scene.derive_key(from, CONTEXT_KEY, sign_name, 32, "HMAC-SHA256")?;
+    let enc = scene.derive_key(from, CONTEXT_KEY, enc_name, 32, "AES-256-CBC")?;
+    let (dk_sign, sign_nonce, dk_enc, enc_nonce) = (sign.key, sign.nonce, enc.key, enc.nonce);
 
     scene.advance(1);
     let body_id = scene.next_id("Body");

@@ -17,7 +17,6 @@ use super::draft::{
 use super::parties::{certificate, party, private_key};
 use super::scene::Scene;
 use super::{PatternError, Tamper};
-use crate::crypto::psha1;
 
 const WST_SPEC: &str = "WS-Trust 1.4";
 const SC_TOKEN_TYPE: &str = SCT_200512;
@@ -274,31 +273,10 @@ fn secure_with_context(
     round: usize,
     body: &str,
 ) -> Result<(), PatternError> {
-    let context = scene
-        .ledger
-        .get("context-key")
-        .ok_or_else(|| PatternError::Internal("no context key".into()))?
-        .bytes
-        .clone();
     let (sign_name, enc_name) = (format!("dk-sign-{round}"), format!("dk-enc-{round}"));
-    let (sign_nonce, enc_nonce) = (scene.random(16), scene.random(16));
-    let dk_sign = psha1::derived_key(context.expose(), None, sign_nonce.expose(), 0, 32)
-        .map_err(|e| PatternError::Internal(e.to_string()))?;
-    let dk_enc = psha1::derived_key(context.expose(), None, enc_nonce.expose(), 0, 16)
-        .map_err(|e| PatternError::Internal(e.to_string()))?;
-    for (name, key, nonce, len, what) in [
-        (&sign_name, &dk_sign, &sign_nonce, 32, "HMAC-SHA256"),
-        (&enc_name, &dk_enc, &enc_nonce, 16, "AES-128-CBC"),
-    ] {
-        let provenance = Provenance::Derived {
-            base: "context-key".into(),
-            label: None,
-            nonce: nonce.expose().to_vec(),
-            offset: 0,
-            length: len,
-        };
-        scene.ledger.add(name, key.clone(), what, provenance, from);
-    }
+    let sign = scene.derive_key(from, "context-key", &sign_name, 32, "HMAC-SHA256")?;
+    let enc = scene.derive_key(from, "context-key", &enc_name, 16, "AES-128-CBC")?;
+    let (dk_sign, sign_nonce, dk_enc, enc_nonce) = (sign.key, sign.nonce, enc.key, enc.nonce);
     let (dks_id, dke_id) = (scene.next_id("DK"), scene.next_id("DK"));
     scene.ledger.set_token(&sign_name, &dks_id);
     scene.ledger.set_token(&enc_name, &dke_id);

@@ -7,7 +7,6 @@
 //! and sign-then-encrypt (an HMAC under a derived key signs the plaintext, another derived key
 //! encrypts, and the X.509 signature covers only the EncryptedKey).
 
-use crate::crypto::psha1;
 use crate::crypto::signature::SigningKey;
 use crate::crypto::{
     BlockCipherAlgorithm, DigestAlgorithm, SecretBytes, SignatureAlgorithm, digest,
@@ -228,26 +227,9 @@ pub fn run(variant: &str, seed: u64, tamper: Option<Tamper>) -> Result<Scene, Pa
         let ek = encrypted_key_for(random.expose(), &bob_cert, &ek_id, &[], scene.rng())?;
         draft.prepend_security(&ek.xml)?;
         remember_encrypted_key(&mut scene, "alice", &ek_id, &random, &ek.cipher_value)?;
-        let (sign_nonce, enc_nonce) = (scene.random(16), scene.random(16));
-        let dk_sign = psha1::derived_key(random.expose(), None, sign_nonce.expose(), 0, 32)
-            .map_err(internal)?;
-        let dk_enc = psha1::derived_key(random.expose(), None, enc_nonce.expose(), 0, 16)
-            .map_err(internal)?;
-        for (name, key, nonce, len, what) in [
-            ("dk-sign", &dk_sign, &sign_nonce, 32, "HMAC-SHA256"),
-            ("dk-enc", &dk_enc, &enc_nonce, 16, "AES-128-CBC"),
-        ] {
-            let provenance = Provenance::Derived {
-                base: key_name.clone(),
-                label: None,
-                nonce: nonce.expose().to_vec(),
-                offset: 0,
-                length: len,
-            };
-            scene
-                .ledger
-                .add(name, key.clone(), what, provenance, "alice");
-        }
+        let sign = scene.derive_key("alice", &key_name, "dk-sign", 32, "HMAC-SHA256")?;
+        let enc = scene.derive_key("alice", &key_name, "dk-enc", 16, "AES-128-CBC")?;
+        let (dk_sign, sign_nonce, dk_enc, enc_nonce) = (sign.key, sign.nonce, enc.key, enc.nonce);
         let ek_ref = str_reference(&format!("#{ek_id}"), Some(uris::ENCRYPTED_KEY_TOKEN));
         let (dks_id, dke_id) = (scene.next_id("DK"), scene.next_id("DK"));
         draft.prepend_security(&derived_key_token_xml(
@@ -478,24 +460,9 @@ fn reply(
                      so no key travels again. Only Alice (who made the key) and Bob (who unwrapped it) can read or \
                      produce this reply."
     } else {
-        let (sign_nonce, enc_nonce) = (scene.random(16), scene.random(16));
-        let dk_sign =
-            psha1::derived_key(key.expose(), None, sign_nonce.expose(), 0, 32).map_err(internal)?;
-        let dk_enc =
-            psha1::derived_key(key.expose(), None, enc_nonce.expose(), 0, 16).map_err(internal)?;
-        for (name, k, nonce, len, what) in [
-            ("dk-sign-reply", &dk_sign, &sign_nonce, 32, "HMAC-SHA256"),
-            ("dk-enc-reply", &dk_enc, &enc_nonce, 16, "AES-128-CBC"),
-        ] {
-            let provenance = Provenance::Derived {
-                base: key_name.to_string(),
-                label: None,
-                nonce: nonce.expose().to_vec(),
-                offset: 0,
-                length: len,
-            };
-            scene.ledger.add(name, k.clone(), what, provenance, "bob");
-        }
+        let sign = scene.derive_key("bob", key_name, "dk-sign-reply", 32, "HMAC-SHA256")?;
+        let enc = scene.derive_key("bob", key_name, "dk-enc-reply", 16, "AES-128-CBC")?;
+        let (dk_sign, sign_nonce, dk_enc, enc_nonce) = (sign.key, sign.nonce, enc.key, enc.nonce);
         let (dks_id, dke_id) = (scene.next_id("DK"), scene.next_id("DK"));
         draft.prepend_security(&derived_key_token_xml(
             &dks_id,

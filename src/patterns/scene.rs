@@ -421,3 +421,44 @@ impl Scene {
         })
     }
 }
+
+/// A key a party derived from a ledger key, and the nonce to put in its DerivedKeyToken.
+pub struct DerivedKey {
+    pub key: SecretBytes,
+    pub nonce: SecretBytes,
+}
+
+impl Scene {
+    /// `holder` derives `length` bytes from the ledger key `base` with a fresh 16-byte nonce
+    /// and the default label (P_SHA-1, WS-SecureConversation 7); the result joins the ledger
+    /// as `name`, for `purpose`.
+    pub fn derive_key(
+        &mut self,
+        holder: &str,
+        base: &str,
+        name: &str,
+        length: usize,
+        purpose: &str,
+    ) -> Result<DerivedKey, PatternError> {
+        let secret = self
+            .ledger
+            .get(base)
+            .ok_or_else(|| PatternError::Internal(format!("no ledger key {base}")))?
+            .bytes
+            .clone();
+        let nonce = self.random(16);
+        let key =
+            crate::crypto::psha1::derived_key(secret.expose(), None, nonce.expose(), 0, length)
+                .map_err(|e| PatternError::Internal(e.to_string()))?;
+        let provenance = Provenance::Derived {
+            base: base.to_string(),
+            label: None,
+            nonce: nonce.expose().to_vec(),
+            offset: 0,
+            length,
+        };
+        self.ledger
+            .add(name, key.clone(), purpose, provenance, holder);
+        Ok(DerivedKey { key, nonce })
+    }
+}
