@@ -12,8 +12,16 @@ use wskex::wss::processor::ProcessOptions;
 fn captures() -> Option<(Vec<Vec<u8>>, KeyStore)> {
     let shared = common::shared_dir("inspect properties")?;
     let dir = shared.join("captures");
-    let files = ["rampart/rst04.xml", "cxf/encrypted_body_content_signed.xml", "wss4j16/g3_ek_oaep_dk_hmac_aes128.xml", "corewcf/rstr_response.xml"];
-    let bytes = files.iter().map(|f| std::fs::read(dir.join(f)).unwrap()).collect();
+    let files = [
+        "rampart/rst04.xml",
+        "cxf/encrypted_body_content_signed.xml",
+        "wss4j16/g3_ek_oaep_dk_hmac_aes128.xml",
+        "corewcf/rstr_response.xml",
+    ];
+    let bytes = files
+        .iter()
+        .map(|f| std::fs::read(dir.join(f)).unwrap())
+        .collect();
     let mut keys = KeyStore::new();
     for k in ["rampart2008-service.key.pem", "cxf-myalias.key.pem"] {
         keys.add_key_file(&dir.join("keys").join(k), None).unwrap();

@@ -114,32 +114,34 @@ impl<'a, 'd> WssResolver<'a, 'd> {
     fn key_of_token(&self, token: &MessageToken, how: String) -> Result<Resolved, String> {
         match &token.value {
             TokenValue::Key(id) => Ok(Resolved::Key { id: *id, how }),
-            TokenValue::Certificate(c) => {
-                // The message's certificate is an identity only when the user supplied it too.
-                let supplied = c
-                    .to_der()
-                    .ok()
-                    .and_then(|der| {
-                        self.keys
-                            .find_public_key(&[KeySelector::Certificate(der)])
-                            .ok()
-                    })
-                    .map(|m| m.key.label());
-                Ok(match supplied {
-                    Some(label) => Resolved::Certificate {
-                        certificate: c.clone(),
-                        origin: KeyOrigin::Supplied,
-                        how: format!("{how}, the same certificate as supplied {label}"),
-                    },
-                    None => Resolved::Certificate {
-                        certificate: c.clone(),
-                        origin: KeyOrigin::Message,
-                        how,
-                    },
-                })
-            }
+            TokenValue::Certificate(c) => Ok(self.certificate_from_message(c, how)),
             TokenValue::Unresolved(why) => Err(format!("{how}, whose key is unknown: {why}")),
             TokenValue::NoKey => Err(format!("{how}, which carries no key")),
+        }
+    }
+
+    /// A certificate carried by the message: an identity only when the user supplied it too.
+    fn certificate_from_message(&self, c: &Certificate, how: String) -> Resolved {
+        let supplied = c
+            .to_der()
+            .ok()
+            .and_then(|der| {
+                self.keys
+                    .find_public_key(&[KeySelector::Certificate(der)])
+                    .ok()
+            })
+            .map(|m| m.key.label());
+        match supplied {
+            Some(label) => Resolved::Certificate {
+                certificate: c.clone(),
+                origin: KeyOrigin::Supplied,
+                how: format!("{how}, the same certificate as supplied {label}"),
+            },
+            None => Resolved::Certificate {
+                certificate: c.clone(),
+                origin: KeyOrigin::Message,
+                how,
+            },
         }
     }
 
@@ -239,11 +241,10 @@ impl<'a, 'd> WssResolver<'a, 'd> {
                         .map_err(|e| format!("embedded token: {e}"))?;
                     let certificate = Certificate::from_der(&der, "embedded BinarySecurityToken")
                         .map_err(|e| e.to_string())?;
-                    return Ok(Resolved::Certificate {
-                        certificate,
-                        origin: KeyOrigin::Message,
-                        how: "embedded BinarySecurityToken".into(),
-                    });
+                    return Ok(self.certificate_from_message(
+                        &certificate,
+                        "embedded BinarySecurityToken".into(),
+                    ));
                 }
                 match token
                     .attribute_ns(ns::WSU, "Id")
