@@ -337,7 +337,15 @@ fn walk_json_snapshots_under_seed_1() {
             ])
             .output()
             .unwrap();
-        let text = String::from_utf8(out.stdout).unwrap();
+        // The envelope bytes are pinned by the committed samples (tests/samples.rs); here the
+        // story is pinned: steps, narratives, keys, layers and checks.
+        let mut json: Value = serde_json::from_slice(&out.stdout).unwrap();
+        for step in json["steps"].as_array_mut().unwrap() {
+            if let Some(text) = step["envelope"].as_str() {
+                step["envelope"] = Value::String(format!("<{} bytes>", text.len()));
+            }
+        }
+        let text = serde_json::to_string_pretty(&json).unwrap();
         insta::assert_snapshot!(format!("walk_{pattern}_{variant}"), text);
     }
 }

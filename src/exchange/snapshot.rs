@@ -82,6 +82,31 @@ pub enum Layer {
     Encryption(EncryptionLayer),
 }
 
+impl Layer {
+    /// A signature a sender just made over `references` (URI, what it covers).
+    pub fn signature_created(
+        id: &str,
+        method: &str,
+        key: &str,
+        references: &[(&str, &str)],
+    ) -> Layer {
+        Layer::Signature(SignatureLayer {
+            id: id.to_string(),
+            method: method.to_string(),
+            key: key.to_string(),
+            references: references
+                .iter()
+                .map(|(uri, target)| ReferenceStatus {
+                    uri: uri.to_string(),
+                    target: target.to_string(),
+                    status: LayerStatus::Created,
+                })
+                .collect(),
+            status: LayerStatus::Created,
+        })
+    }
+}
+
 /// Something a receiver verified, and the verdict.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Check {

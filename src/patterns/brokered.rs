@@ -35,8 +35,8 @@ use crate::xml::c14n::C14nMethod;
 use crate::xml::{Document, IdAttributes, Span, base64};
 
 use super::draft::{
-    DK_200512, Draft, SCT_200512, bst_xml, derived_key_token_xml, encrypted_key_for,
-    reference_list_xml, str_reference,
+    DK_200512, Draft, SCT_200512, derived_key_token_xml, encrypted_key_for, reference_list_xml,
+    str_reference,
 };
 use super::parties::{certificate, party, private_key};
 use super::scene::Scene;
@@ -207,48 +207,6 @@ fn encrypt_body_for(
         )),
         key: key_name.into(),
         target: "s:Body content".into(),
-        status: LayerStatus::Created,
-    }));
-    Ok(())
-}
-
-/// Adds a Timestamp and the signer's certificate, and signs Body and Timestamp with RSA-SHA256.
-fn sign_with_certificate(
-    scene: &mut Scene,
-    draft: &mut Draft,
-    signer: &str,
-    body_id: &str,
-    body_what: &str,
-) -> Result<(), PatternError> {
-    let (ts_id, ts) = scene.timestamp_xml(300);
-    let bst_id = scene.next_id("X509");
-    draft.prepend_security(&ts)?;
-    draft.prepend_security(&bst_xml(&bst_id, certificate(scene.party(signer)))?)?;
-    let sig_id = scene.next_id("SIG");
-    let key = private_key(scene.party(signer)).pkey().to_owned();
-    draft.sign(
-        &sig_id,
-        SignatureAlgorithm::Rsa(DigestAlgorithm::Sha256),
-        SigningKey::Rsa(&key),
-        &[&format!("#{body_id}"), &format!("#{ts_id}")],
-        &str_reference(&format!("#{bst_id}"), Some(uris::X509V3)),
-    )?;
-    scene.layers.push(Layer::Signature(SignatureLayer {
-        id: sig_id,
-        method: "rsa-sha256".into(),
-        key: format!("{signer}'s certificate"),
-        references: vec![
-            ReferenceStatus {
-                uri: format!("#{body_id}"),
-                target: body_what.into(),
-                status: LayerStatus::Created,
-            },
-            ReferenceStatus {
-                uri: format!("#{ts_id}"),
-                target: "wsu:Timestamp".into(),
-                status: LayerStatus::Created,
-            },
-        ],
         status: LayerStatus::Created,
     }));
     Ok(())
@@ -453,13 +411,7 @@ fn encrypted_key(seed: u64, tamper: Option<Tamper>, setup: Setup) -> Result<Scen
         &body_id,
         "rst-body-key",
     )?;
-    sign_with_certificate(
-        &mut scene,
-        &mut draft,
-        "alice",
-        &body_id,
-        "s:Body (the encrypted RST)",
-    )?;
+    scene.sign_body_and_timestamp(&mut draft, "alice", &body_id, "s:Body (the encrypted RST)")?;
     let changed = draft.take_changed();
     scene.step(
         "alice",
@@ -601,19 +553,7 @@ fn encrypted_key(seed: u64, tamper: Option<Tamper>, setup: Setup) -> Result<Scen
     let ek_id = scene.next_id("EK");
     let alice_cert = certificate(scene.party("alice")).clone();
     let ek = encrypted_key_for(key.expose(), &alice_cert, &ek_id, &[], scene.rng())?;
-    let lifetime = draft
-        .document()?
-        .descendants()
-        .find(|n| n.has_name(ns::WST, "Lifetime"))
-        .map(|n| n.span().start as usize)
-        .ok_or_else(|| internal("no Lifetime"))?;
-    draft.replace(
-        Span::new(lifetime, lifetime),
-        &format!(
-            "<wst:RequestedProofToken>{}</wst:RequestedProofToken>",
-            ek.xml
-        ),
-    )?;
+    draft.insert_proof_token(&ek.xml)?;
     scene.layers.push(Layer::Encryption(EncryptionLayer {
         encrypted_key: Some(ek_id),
         encrypted_data: vec![],
@@ -623,13 +563,7 @@ fn encrypted_key(seed: u64, tamper: Option<Tamper>, setup: Setup) -> Result<Scen
         target: "RequestedProofToken".into(),
         status: LayerStatus::Created,
     }));
-    sign_with_certificate(
-        &mut scene,
-        &mut draft,
-        "sts",
-        &body_id,
-        "s:Body (the RSTR collection)",
-    )?;
+    scene.sign_body_and_timestamp(&mut draft, "sts", &body_id, "s:Body (the RSTR collection)")?;
     let changed = draft.take_changed();
     scene.step(
         "sts",
@@ -1096,13 +1030,7 @@ fn computed_key(seed: u64, tamper: Option<Tamper>) -> Result<Scene, PatternError
         &body_id,
         "rst-body-key",
     )?;
-    sign_with_certificate(
-        &mut scene,
-        &mut draft,
-        "alice",
-        &body_id,
-        "s:Body (the encrypted RST)",
-    )?;
+    scene.sign_body_and_timestamp(&mut draft, "alice", &body_id, "s:Body (the encrypted RST)")?;
     let changed = draft.take_changed();
     scene.step(
         "alice",
@@ -1263,13 +1191,7 @@ fn computed_key(seed: u64, tamper: Option<Tamper>) -> Result<Scene, PatternError
         &body_id,
         "rstr-body-key",
     )?;
-    sign_with_certificate(
-        &mut scene,
-        &mut draft,
-        "bob",
-        &body_id,
-        "s:Body (the encrypted RSTR)",
-    )?;
+    scene.sign_body_and_timestamp(&mut draft, "bob", &body_id, "s:Body (the encrypted RSTR)")?;
     let changed = draft.take_changed();
     scene.step(
         "bob",

@@ -112,17 +112,7 @@ pub fn run(seed: u64, tamper: Option<Tamper>) -> Result<Scene, PatternError> {
     let ek_id = scene.next_id("EK");
     let bob_cert = certificate(scene.party("bob")).clone();
     let ek = encrypted_key_for(secret.expose(), &bob_cert, &ek_id, &[], scene.rng())?;
-    let doc = draft.document()?;
-    let lifetime = doc
-        .descendants()
-        .find(|n| n.local_name() == "Lifetime")
-        .ok_or_else(|| PatternError::Internal("no Lifetime".into()))?;
-    let at = lifetime.span().start as usize;
-    let proof = format!(
-        "<wst:RequestedProofToken>{}</wst:RequestedProofToken>",
-        ek.xml
-    );
-    draft.replace(crate::xml::Span::new(at, at), &proof)?;
+    draft.insert_proof_token(&ek.xml)?;
     let changed = draft.take_changed();
     scene.layers.push(Layer::Encryption(EncryptionLayer {
         encrypted_key: Some(ek_id.clone()),

@@ -83,6 +83,17 @@ impl Draft {
         Ok(edited.changed)
     }
 
+    /// The message as it stands, from `from` to `to`, highlighting what changed since the
+    /// last step: what a step's envelope pane shows.
+    pub fn shown(&mut self, from: &str, to: &str) -> Option<crate::exchange::Envelope> {
+        Some(crate::exchange::Envelope {
+            from: from.to_string(),
+            to: to.to_string(),
+            text: self.text.clone(),
+            changed: self.take_changed(),
+        })
+    }
+
     pub fn text(&self) -> &str {
         &self.text
     }
@@ -171,6 +182,21 @@ impl Draft {
         let replacement = self.text[edited.changed[0].range()].to_string();
         self.record(&[Edit::replace(replaced, replacement)], &edited.changed);
         Ok(edited.changed[0])
+    }
+
+    /// Puts a `wst:RequestedProofToken` holding `proof_xml` just before the RSTR's
+    /// `wst:Lifetime` (the order WS-Trust examples use).
+    pub fn insert_proof_token(&mut self, proof_xml: &str) -> Result<Span, PatternError> {
+        let at = self
+            .document()?
+            .descendants()
+            .find(|n| n.has_name(ns::WST, "Lifetime"))
+            .map(|n| n.span().start as usize)
+            .ok_or_else(|| internal("no wst:Lifetime to put the proof token before"))?;
+        self.replace(
+            Span::new(at, at),
+            &format!("<wst:RequestedProofToken>{proof_xml}</wst:RequestedProofToken>"),
+        )
     }
 
     /// Replaces the text in `span` (for tampering and for building bodies).

@@ -10,6 +10,7 @@
 
 mod brokered;
 mod delegated;
+pub mod delegation_token;
 mod direct;
 pub mod draft;
 pub mod parties;

@@ -11,9 +11,7 @@ use crate::crypto::signature::SigningKey;
 use crate::crypto::{
     BlockCipherAlgorithm, DigestAlgorithm, SecretBytes, SignatureAlgorithm, digest,
 };
-use crate::exchange::{
-    Check, EncryptionLayer, Envelope, Layer, LayerStatus, ReferenceStatus, SignatureLayer, SpecRef,
-};
+use crate::exchange::{Check, EncryptionLayer, Layer, LayerStatus, SpecRef};
 use crate::wss::keys::{KeyRecord, Provenance};
 use crate::wss::store::EncryptedKeyEntry;
 use crate::wss::uris;
@@ -24,39 +22,13 @@ use super::draft::{
     str_encrypted_key_sha1, str_reference,
 };
 use super::parties::{certificate, party, private_key};
-use super::scene::Scene;
+use super::scene::{Scene, signed_with_identity_over};
 use super::{PatternError, Tamper};
 
 const APPENDIX: &str = "Appendix I (authenticated request/reply key transfer)";
 
 fn internal(e: impl std::fmt::Display) -> PatternError {
     PatternError::Internal(e.to_string())
-}
-
-fn envelope(from: &str, to: &str, draft: &mut Draft) -> Option<Envelope> {
-    Some(Envelope {
-        from: from.into(),
-        to: to.into(),
-        text: draft.text().to_string(),
-        changed: draft.take_changed(),
-    })
-}
-
-fn signature_layer(id: &str, method: &str, key: &str, refs: &[(&str, &str)]) -> Layer {
-    Layer::Signature(SignatureLayer {
-        id: id.to_string(),
-        method: method.to_string(),
-        key: key.to_string(),
-        references: refs
-            .iter()
-            .map(|(uri, target)| ReferenceStatus {
-                uri: uri.to_string(),
-                target: target.to_string(),
-                status: LayerStatus::Created,
-            })
-            .collect(),
-        status: LayerStatus::Created,
-    })
 }
 
 fn encryption_layer(
@@ -167,7 +139,7 @@ pub fn run(variant: &str, seed: u64, tamper: Option<Tamper>) -> Result<Scene, Pa
             Some("rsa-oaep-mgf1p to bob"),
             &key_name,
         ));
-        let env = envelope("alice", "bob", &mut draft);
+        let env = draft.shown("alice", "bob");
         scene.step(
             "alice",
             "Encrypt the order under a fresh key and wrap the key for Bob",
@@ -191,7 +163,7 @@ pub fn run(variant: &str, seed: u64, tamper: Option<Tamper>) -> Result<Scene, Pa
             ],
             &str_reference(&format!("#{bst_id}"), Some(uris::X509V3)),
         )?;
-        scene.layers.push(signature_layer(
+        scene.layers.push(Layer::signature_created(
             &sig_id,
             "rsa-sha256",
             "alice's certificate",
@@ -201,7 +173,7 @@ pub fn run(variant: &str, seed: u64, tamper: Option<Tamper>) -> Result<Scene, Pa
                 (&format!("#{ek_id}"), "xenc:EncryptedKey"),
             ],
         ));
-        let env = envelope("alice", "bob", &mut draft);
+        let env = draft.shown("alice", "bob");
         scene.step(
             "alice",
             "Sign the ciphertext, the Timestamp and the EncryptedKey",
@@ -244,7 +216,7 @@ pub fn run(variant: &str, seed: u64, tamper: Option<Tamper>) -> Result<Scene, Pa
             16,
             enc_nonce.expose(),
         ))?;
-        let env = envelope("alice", "bob", &mut draft);
+        let env = draft.shown("alice", "bob");
         scene.step(
             "alice",
             "Wrap a random key for Bob and derive two keys from it",
@@ -271,7 +243,7 @@ pub fn run(variant: &str, seed: u64, tamper: Option<Tamper>) -> Result<Scene, Pa
             scene.rng(),
         )?;
         draft.prepend_security(&reference_list_xml(&[&data_id]))?;
-        scene.layers.push(signature_layer(
+        scene.layers.push(Layer::signature_created(
             &sig_id,
             "hmac-sha256",
             "dk-sign",
@@ -287,7 +259,7 @@ pub fn run(variant: &str, seed: u64, tamper: Option<Tamper>) -> Result<Scene, Pa
             None,
             "dk-enc",
         ));
-        let env = envelope("alice", "bob", &mut draft);
+        let env = draft.shown("alice", "bob");
         scene.step(
             "alice",
             "Sign the order with the derived signing key, then encrypt it with the other",
@@ -297,21 +269,13 @@ pub fn run(variant: &str, seed: u64, tamper: Option<Tamper>) -> Result<Scene, Pa
             SpecRef::new("WS-Security 1.1", "8 Signatures; 9 Encryption"),
             env,
         );
-        let endorse_id = scene.next_id("SIG");
-        draft.sign(
-            &endorse_id,
-            SignatureAlgorithm::Rsa(DigestAlgorithm::Sha256),
-            SigningKey::Rsa(&alice_key),
-            &[&format!("#{ek_id}")],
-            &str_reference(&format!("#{bst_id}"), Some(uris::X509V3)),
-        )?;
-        scene.layers.push(signature_layer(
-            &endorse_id,
-            "rsa-sha256",
-            "alice's certificate",
+        scene.sign_with_certificate(
+            &mut draft,
+            "alice",
+            &bst_id,
             &[(&format!("#{ek_id}"), "xenc:EncryptedKey")],
-        ));
-        let env = envelope("alice", "bob", &mut draft);
+        )?;
+        let env = draft.shown("alice", "bob");
         scene.step(
             "alice",
             "Sign only the EncryptedKey with her certificate",
@@ -326,13 +290,7 @@ pub fn run(variant: &str, seed: u64, tamper: Option<Tamper>) -> Result<Scene, Pa
     // Bob receives.
     scene.advance(1);
     let processed = scene.deliver("alice", "bob", draft.text(), tamper)?;
-    let identity = processed.signatures.iter().any(|s| {
-        s.valid
-            && s.key.as_ref().is_some_and(|k| k.proves_identity)
-            && s.references
-                .iter()
-                .any(|r| r.uri.as_deref() == Some(&format!("#{ek_id}")))
-    });
+    let identity = signed_with_identity_over(&processed, &format!("#{ek_id}"));
     scene.check(if identity {
         Check::pass(
             "key origin",
@@ -446,7 +404,7 @@ fn reply(
             None,
             key_name,
         ));
-        scene.layers.push(signature_layer(
+        scene.layers.push(Layer::signature_created(
             &sig_id,
             "hmac-sha256",
             key_name,
@@ -492,7 +450,7 @@ fn reply(
             scene.rng(),
         )?;
         draft.prepend_security(&reference_list_xml(&[&data_id]))?;
-        scene.layers.push(signature_layer(
+        scene.layers.push(Layer::signature_created(
             &sig_id,
             "hmac-sha256",
             "dk-sign-reply",
@@ -512,7 +470,7 @@ fn reply(
                      SHA-1 of the EncryptedKey Alice sent), one signs the reply and one encrypts it. No key travels \
                      again, and only the two holders of the random key can derive these."
     };
-    let env = envelope("bob", "alice", &mut draft);
+    let env = draft.shown("bob", "alice");
     scene.step(
         "bob",
         "Secure the reply with the transferred key",

@@ -17,7 +17,11 @@ use crate::wss::store::TokenStore;
 use crate::xml::Document;
 
 use super::PatternError;
+use super::draft::{Draft, bst_xml, str_reference};
 use super::parties::{certificate, private_key};
+use crate::crypto::signature::SigningKey;
+use crate::crypto::{DigestAlgorithm, SignatureAlgorithm};
+use crate::wss::uris;
 
 /// 2026-12-01T09:00:00Z: the walkthroughs' clock starts here, whatever the day.
 pub const CLOCK_START: i64 = 1_796_115_600;
@@ -105,7 +109,7 @@ impl Scene {
             self.receiver(party).keys.add_named_secret(
                 name,
                 secret.clone(),
-                &format!("shared secret {name}"),
+                &format!("{a} and {b} agreed beforehand"),
             );
         }
         self.ledger.add(
@@ -264,6 +268,25 @@ impl Scene {
             .iter()
             .map(|k| state.store.keyring.get(*k).bytes.clone())
             .collect();
+        // EncryptedKeys it opened: their key-transport layers are now verified.
+        let unwrapped: Vec<String> = processed
+            .keys
+            .iter()
+            .filter_map(|k| match &state.store.keyring.get(*k).provenance {
+                Provenance::Unwrapped { encrypted_key, .. } => Some(encrypted_key.clone()),
+                _ => None,
+            })
+            .collect();
+        for layer in &mut self.layers {
+            if let Layer::Encryption(e) = layer
+                && e.status == LayerStatus::Created
+                && e.encrypted_key
+                    .as_ref()
+                    .is_some_and(|id| unwrapped.contains(id))
+            {
+                e.status = LayerStatus::Verified;
+            }
+        }
         let names: Vec<String> = self
             .ledger
             .keys()
@@ -460,5 +483,69 @@ impl Scene {
         self.ledger
             .add(name, key.clone(), purpose, provenance, holder);
         Ok(DerivedKey { key, nonce })
+    }
+}
+
+/// True when a valid signature whose key proves identity (a certificate or secret the
+/// receiver was given, not one the message carries) covers the reference `uri`.
+pub fn signed_with_identity_over(processed: &ProcessedMessage, uri: &str) -> bool {
+    processed.signatures.iter().any(|s| {
+        s.valid
+            && s.key.as_ref().is_some_and(|k| k.proves_identity)
+            && s.references.iter().any(|r| r.uri.as_deref() == Some(uri))
+    })
+}
+
+impl Scene {
+    /// `signer` adds a Timestamp and its certificate (a BinarySecurityToken) and signs Body
+    /// and Timestamp with RSA-SHA256; `body_what` says what the Body holds, for the layer.
+    pub fn sign_body_and_timestamp(
+        &mut self,
+        draft: &mut Draft,
+        signer: &str,
+        body_id: &str,
+        body_what: &str,
+    ) -> Result<(), PatternError> {
+        let (ts_id, ts) = self.timestamp_xml(300);
+        let bst_id = self.next_id("X509");
+        draft.prepend_security(&ts)?;
+        draft.prepend_security(&bst_xml(&bst_id, certificate(self.party(signer)))?)?;
+        self.sign_with_certificate(
+            draft,
+            signer,
+            &bst_id,
+            &[
+                (&format!("#{body_id}"), body_what),
+                (&format!("#{ts_id}"), "wsu:Timestamp"),
+            ],
+        )
+    }
+
+    /// `signer` signs `references` (URI, what it covers) with RSA-SHA256 under its own key,
+    /// naming its certificate in the BinarySecurityToken `bst_id`; the layer joins the scene.
+    pub fn sign_with_certificate(
+        &mut self,
+        draft: &mut Draft,
+        signer: &str,
+        bst_id: &str,
+        references: &[(&str, &str)],
+    ) -> Result<(), PatternError> {
+        let sig_id = self.next_id("SIG");
+        let key = private_key(self.party(signer)).pkey().to_owned();
+        let uris: Vec<&str> = references.iter().map(|(uri, _)| *uri).collect();
+        draft.sign(
+            &sig_id,
+            SignatureAlgorithm::Rsa(DigestAlgorithm::Sha256),
+            SigningKey::Rsa(&key),
+            &uris,
+            &str_reference(&format!("#{bst_id}"), Some(uris::X509V3)),
+        )?;
+        self.layers.push(Layer::signature_created(
+            &sig_id,
+            "rsa-sha256",
+            &format!("{signer}'s certificate"),
+            references,
+        ));
+        Ok(())
     }
 }

@@ -367,10 +367,17 @@ impl SignatureKeyResolver for StandardResolver<'_, '_> {
                     } else {
                         KeyOrigin::Supplied
                     },
+                    // The KeyName, when the secret was chosen by one: what the user called it.
                     name: if wrapped {
                         "EncryptedKey".into()
                     } else {
-                        "HMAC secret".into()
+                        items
+                            .iter()
+                            .find_map(|i| match i {
+                                KeyInfoItem::KeyName(n) => Some(n.clone()),
+                                _ => None,
+                            })
+                            .unwrap_or_else(|| "HMAC secret".into())
                     },
                     description: chain.join("; "),
                 })

@@ -392,7 +392,7 @@ impl Receiver<'_, '_> {
                     | HeaderItem::UsernameToken(_)
                     | HeaderItem::SignatureConfirmation(_)
                     | HeaderItem::SecurityContextToken(_) => pass == 0,
-                    HeaderItem::EncryptedKey(_) => pass == 1,
+                    HeaderItem::EncryptedKey(_) | HeaderItem::Other(_) => pass == 1,
                     HeaderItem::SamlAssertion(_) => pass == 2,
                     HeaderItem::DerivedKeyToken(_) => pass == 3,
                     _ => false,
@@ -401,6 +401,10 @@ impl Receiver<'_, '_> {
                     continue;
                 }
                 self.registered.push(key);
+                if let HeaderItem::Other(block) = item {
+                    self.register_nested(doc, *block);
+                    continue;
+                }
                 let token = self.register(doc, item);
                 self.tokens.push(token);
             }
@@ -603,6 +607,76 @@ impl Receiver<'_, '_> {
         }
     }
 
+    /// A header block wskex has no reader for (a custom token such as wskex's own delegation
+    /// token) may carry EncryptedKeys and its own signature: the keys are registered so an
+    /// STR can name them, and the signatures are verified like a SAML assertion's. A nested
+    /// key that cannot be opened is only a warning: the block may carry keys for others.
+    fn register_nested(&mut self, doc: &Document, block: Node<'_>) {
+        let outside_encrypted = |n: &Node<'_>| {
+            !n.ancestors().take_while(|a| a.id() != block.id()).any(|a| {
+                a.has_name(ns::XENC, "EncryptedData") || a.has_name(ns::XENC, "EncryptedKey")
+            })
+        };
+        let keys: Vec<Node<'_>> = block
+            .descendants()
+            .filter(|n| n.has_name(ns::XENC, "EncryptedKey") && outside_encrypted(n))
+            .collect();
+        for ek in keys {
+            let line = ek.position().line;
+            let value = self.unwrap_encrypted_key_reporting(doc, ek, false);
+            if let TokenValue::Unresolved(why) = &value {
+                self.findings.push(Finding::new(
+                    Severity::Warning,
+                    "nested-key-unavailable",
+                    format!(
+                        "the EncryptedKey inside {} cannot be opened: {why}",
+                        block.qname()
+                    ),
+                    Some(line),
+                ));
+            }
+            self.tokens.push(MessageToken {
+                kind: "EncryptedKey".to_string(),
+                id: ek.attribute("Id").map(str::to_string),
+                alias: None,
+                line,
+                value,
+                detail: format!("inside {} (line {})", block.qname(), block.position().line),
+            });
+        }
+        let signatures: Vec<Node<'_>> = block
+            .descendants()
+            .filter(|n| n.has_name(ns::DS, "Signature") && outside_encrypted(n))
+            .collect();
+        if signatures.is_empty() {
+            return;
+        }
+        let ids = IdIndex::build(doc, &self.options.id_attributes);
+        for signature in signatures {
+            self.verify_token_signature(doc, &ids, signature);
+        }
+    }
+
+    /// Verifies a signature that belongs to a token (a SAML assertion's, a custom block's)
+    /// rather than to the Security header, where it stands.
+    fn verify_token_signature(&mut self, doc: &Document, ids: &IdIndex, signature: Node<'_>) {
+        let report = match SignatureElement::read(signature) {
+            Ok(parsed) => {
+                let resolver = self.resolver(doc, ids);
+                verify_signature(
+                    doc,
+                    ids,
+                    &parsed,
+                    &resolver,
+                    Some(&resolver),
+                    &VerifyOptions::default(),
+                )
+            }
+            Err(e) => SignatureReport::malformed(signature, &e.to_string()),
+        };
+        self.signatures.push(report);
+    }
+
     /// Opens an EncryptedKey and remembers its key by id and by SHA-1.
     fn unwrap_encrypted_key(&mut self, doc: &Document, node: Node<'_>) -> TokenValue {
         self.unwrap_encrypted_key_reporting(doc, node, true)
@@ -729,21 +803,7 @@ impl Receiver<'_, '_> {
     ) -> TokenValue {
         let ids = IdIndex::build(doc, &self.options.id_attributes);
         if let Some(signature) = assertion.signature {
-            let report = match SignatureElement::read(signature) {
-                Ok(parsed) => {
-                    let resolver = self.resolver(doc, &ids);
-                    verify_signature(
-                        doc,
-                        &ids,
-                        &parsed,
-                        &resolver,
-                        Some(&resolver),
-                        &VerifyOptions::default(),
-                    )
-                }
-                Err(e) => SignatureReport::malformed(signature, &e.to_string()),
-            };
-            self.signatures.push(report);
+            self.verify_token_signature(doc, &ids, signature);
         }
         let line = assertion.node.position().line;
         let Some(key_info) = assertion.confirmations.iter().find_map(|c| c.key_info) else {
@@ -1576,5 +1636,76 @@ mod tests {
             .filter(|f| f.code == "decryption-failed")
             .count();
         assert_eq!(failures, 1, "{:#?}", processed.findings);
+    }
+
+    /// A custom header block (here a stand-in for wskex's delegation token) carrying an
+    /// EncryptedKey and its own signature: the key is registered so an STR can name it, the
+    /// signature is verified, and a receiver who cannot open the key gets a warning for the
+    /// block and a failed signature, not a crash or a silent pass.
+    #[test]
+    fn keys_and_signatures_inside_unknown_header_blocks_are_processed() {
+        use crate::crypto::signature::SigningKey;
+        use crate::crypto::{DigestAlgorithm, SignatureAlgorithm};
+        use crate::patterns::draft::{Draft, encrypted_key_for, str_reference};
+        use crate::patterns::parties::{certificate, party, private_key};
+        let bob = party("bob", "receiver");
+        let alice = party("alice", "bystander");
+        let key = [9u8; 32];
+        let ek = encrypted_key_for(
+            &key,
+            certificate(&bob),
+            "EK-9",
+            &[],
+            &mut SeededRandom::new(3),
+        )
+        .unwrap();
+        let mut draft = Draft::envelope(
+            "urn:bob",
+            "urn:act",
+            "Body-1",
+            "<ex:Hi xmlns:ex=\"urn:x\"/>",
+        );
+        draft
+            .prepend_security(&format!(
+                "<x:Custom xmlns:x=\"urn:x\">{}</x:Custom>",
+                ek.xml
+            ))
+            .unwrap();
+        draft
+            .sign(
+                "SIG-1",
+                SignatureAlgorithm::Hmac(DigestAlgorithm::Sha256),
+                SigningKey::Hmac(&key),
+                &["#Body-1"],
+                &str_reference("#EK-9", Some(super::super::uris::ENCRYPTED_KEY_TOKEN)),
+            )
+            .unwrap();
+        for (who, expect) in [(&bob, true), (&alice, false)] {
+            let mut keys = KeyStore::new();
+            keys.add_private_key(private_key(who).clone());
+            keys.add_certificate(certificate(who).clone());
+            let processed = process_message(
+                Document::parse_str(draft.text(), "test").unwrap(),
+                0,
+                &keys,
+                &mut TokenStore::default(),
+                &ProcessOptions::default(),
+                &super::super::resolver::NoAttachments,
+            );
+            assert_eq!(processed.signatures.len(), 1);
+            assert_eq!(processed.signatures[0].valid, expect, "{}", who.name);
+            assert!(
+                processed.tokens.iter().any(|t| t.kind == "EncryptedKey"
+                    && t.id.as_deref() == Some("EK-9")
+                    && t.detail.contains("x:Custom")),
+                "{:?}",
+                processed.tokens
+            );
+            let warned = processed
+                .findings
+                .iter()
+                .any(|f| f.code == "nested-key-unavailable");
+            assert_eq!(warned, !expect, "{}", who.name);
+        }
     }
 }
