@@ -13,6 +13,7 @@
 pub mod audit;
 pub mod cli;
 pub mod crypto;
+pub mod delegation;
 pub mod dsig;
 pub mod exchange;
 pub mod ns;

@@ -435,12 +435,16 @@ fn lf_only_http_request() {
 }
 
 #[test]
-fn directory_loads_its_visible_files_sorted_by_name() {
+fn directory_loads_its_visible_message_files_sorted_by_name() {
     let dir = tempfile::tempdir().unwrap();
     let envelope =
         |n: &str| format!("<s:Envelope xmlns:s=\"urn:s\"><s:Body>{n}</s:Body></s:Envelope>");
     for name in ["b.xml", "a.xml", "10.xml", ".hidden.xml"] {
         std::fs::write(dir.path().join(name), envelope(name)).unwrap();
+    }
+    // What `wskex walk --out` puts next to the messages is not read as messages.
+    for name in ["keys.json", "alice.key.pem", "alice.cert.pem", "README.md"] {
+        std::fs::write(dir.path().join(name), "not a message").unwrap();
     }
     std::fs::create_dir(dir.path().join("sub")).unwrap();
     std::fs::write(dir.path().join("sub/c.xml"), envelope("c")).unwrap();

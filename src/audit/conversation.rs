@@ -288,6 +288,7 @@ fn inspect_message(
             }
         }
     }
+    findings.extend(delegation_findings(&processed, options));
     let ok = signatures
         .iter()
         .all(|s| s.report.valid && s.whitespace_mode == WhitespaceMode::AsIs)
@@ -302,4 +303,38 @@ fn inspect_message(
         findings,
         ok,
     }
+}
+
+/// A request carrying wskex's delegation token gets the target's checks too: each one a
+/// finding, an error when it fails.
+fn delegation_findings(processed: &ProcessedMessage, options: &ProcessOptions) -> Vec<Finding> {
+    let doc = &processed.document;
+    let Some(token) = crate::delegation::DelegationToken::find(doc) else {
+        return Vec::new();
+    };
+    // A token handed over in an RSTR body is not being used yet: nothing to check.
+    if !token
+        .node
+        .ancestors()
+        .any(|a| a.has_name(crate::ns::WSSE, "Security"))
+    {
+        return Vec::new();
+    }
+    let line = Some(token.node.position().line);
+    crate::delegation::target_checks(doc, &processed.signatures, options.now, None)
+        .into_iter()
+        .map(|c| {
+            let severity = if c.ok {
+                Severity::Info
+            } else {
+                Severity::Error
+            };
+            Finding::new(
+                severity,
+                "delegation",
+                format!("{}: {}", c.name, c.reason),
+                line,
+            )
+        })
+        .collect()
 }

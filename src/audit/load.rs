@@ -59,7 +59,22 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
     Ok(files)
 }
 
-/// A directory's visible regular files (symbolic links followed), sorted by name.
+/// Files that sit next to captured messages but are not messages: key material, the keys.json
+/// and README of a `wskex walk --out` folder, scripts. Named files are always read; in a
+/// directory these are passed over, so a sample folder opens as the conversation it holds.
+const NOT_MESSAGES: &[&str] = &[
+    "pem", "key", "crt", "cer", "der", "p12", "pfx", "json", "md", "sh",
+];
+
+fn is_message_file(path: &Path) -> bool {
+    !path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| NOT_MESSAGES.contains(&e.to_ascii_lowercase().as_str()))
+}
+
+/// A directory's visible regular files that may be messages (symbolic links followed),
+/// sorted by name.
 fn directory_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
     let io_error = |source| LoadError::Io {
         path: dir.display().to_string(),
@@ -76,7 +91,7 @@ fn directory_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
             path: path.display().to_string(),
             source,
         })?;
-        if meta.is_file() {
+        if meta.is_file() && is_message_file(&path) {
             files.push(path);
         }
     }

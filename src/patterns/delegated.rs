@@ -12,22 +12,23 @@
 //! `exceed-rights` tamper is a dishonest delegate: Alice writes the missing right into the
 //! token herself and re-signs everything she can.
 
+use crate::crypto::DigestAlgorithm;
 use crate::crypto::SignatureAlgorithm;
 use crate::crypto::signature::SigningKey;
-use crate::crypto::{Certificate, DigestAlgorithm};
 use crate::exchange::{Check, EncryptionLayer, Envelope, Layer, LayerStatus, SpecRef};
 use crate::ns;
 use crate::wss::datetime::UtcDateTime;
 use crate::wss::keys::Provenance;
-use crate::wss::processor::ProcessedMessage;
 use crate::wss::uris;
-use crate::xml::{Document, IdAttributes, IdIndex, IdLookup, Span, base64};
+use crate::xml::{Document, Span};
 
-use super::delegation_token::{self, DelegationToken, Right, TokenSpec};
 use super::draft::{Draft, bst_xml, encrypted_key_for, str_reference};
 use super::parties::{certificate, party};
 use super::scene::{Scene, signed_with_identity_over};
 use super::{PatternError, Tamper};
+use crate::delegation::{
+    self as delegation_token, DelegationToken, Right, TokenSpec, target_checks,
+};
 
 const APPENDIX: &str = "Appendix I (delegated key transfer)";
 const SECRET: &str = "carol-bob-secret";
@@ -142,7 +143,8 @@ pub fn run(variant: &str, seed: u64, tamper: Option<Tamper>) -> Result<Scene, Pa
             },
         nanos: 0,
     };
-    for check in delegation_checks(&received, &processed, now)? {
+    let received = Document::parse_str(&received, "received").map_err(internal)?;
+    for check in target_checks(&received, &processed.signatures, Some(now), Some(BOB_URI)) {
         scene.check(check);
     }
     scene.check(if scene.ledger.knows("bob", SESSION_KEY) {
@@ -220,7 +222,8 @@ fn issue_token(
             secret_name: SECRET,
         },
         secret,
-    )?;
+    )
+    .map_err(internal)?;
     scene
         .layers
         .push(key_transport_layer(&ek_id, "bob", "dlg:SessionKey"));
@@ -404,7 +407,8 @@ fn forge_right(
     unsigned.push_str(&token[at..sig.start as usize]);
     unsigned.push_str(&token[sig.end as usize..]);
     let guess = scene.random(32);
-    let forged = delegation_token::sign_token(&unsigned, token_id, &signature_id, SECRET, &guess)?;
+    let forged = delegation_token::sign_token(&unsigned, token_id, &signature_id, SECRET, &guess)
+        .map_err(internal)?;
     let forged_doc = Document::parse_str(&forged, "forged token").map_err(internal)?;
     let changed: Vec<Span> = forged_doc
         .descendants()
@@ -522,182 +526,6 @@ fn purchase_order(
         env,
     );
     Ok(draft)
-}
-
-/// The target's own rules on top of what the processor verified: the token is signed by the
-/// shared secret, the endorsing certificate is the named delegate, the token is for this
-/// target and not expired, and the signed Action is a granted right.
-fn delegation_checks(
-    received: &str,
-    processed: &ProcessedMessage,
-    now: UtcDateTime,
-) -> Result<Vec<Check>, PatternError> {
-    let doc = Document::parse_str(received, "received").map_err(internal)?;
-    let Some(token) = DelegationToken::find(&doc) else {
-        return Ok(vec![Check::fail(
-            "delegation token",
-            "the request carries no delegation token",
-        )]);
-    };
-    let mut checks = Vec::new();
-    let token_ref = token.id.map(|id| format!("#{id}"));
-    let token_signature = token.signature.and_then(|s| s.attribute("Id"));
-    let token_verified = processed.signatures.iter().any(|s| {
-        s.valid
-            && s.id.as_deref() == token_signature
-            && s.key.as_ref().is_some_and(|k| k.proves_identity)
-            && s.references
-                .iter()
-                .any(|r| r.uri.is_some() && r.uri == token_ref)
-    });
-    checks.push(if token_verified {
-        Check::pass(
-            "delegation signature",
-            format!("the token's HMAC verifies with {SECRET}: Carol wrote it and nobody changed it"),
-        )
-    } else {
-        Check::fail(
-            "delegation signature",
-            format!("the token's HMAC does not verify with {SECRET}: it was not written by Carol, or was changed"),
-        )
-    });
-
-    // The endorsing signature: valid, over a valid signature made with the token's session
-    // key, by the certificate the token names.
-    let ids = IdIndex::build(&doc, &IdAttributes::default());
-    let session_key_id = token.session_key.and_then(|k| k.attribute("Id"));
-    let primary = processed.signatures.iter().find(|s| {
-        s.valid
-            && s.id.as_deref() != token_signature
-            && session_key_id.is_some_and(|ek| {
-                signature_key_reference(&doc, &ids, s.id.as_deref()).as_deref()
-                    == Some(&format!("#{ek}"))
-            })
-    });
-    let endorser = primary.and_then(|p| {
-        let primary_ref = format!("#{}", p.id.as_deref()?);
-        processed
-            .signatures
-            .iter()
-            .filter(|s| {
-                s.valid
-                    && s.references
-                        .iter()
-                        .any(|r| r.uri.as_deref() == Some(&primary_ref))
-            })
-            .find_map(|s| signing_certificate(&doc, &ids, s.id.as_deref()))
-    });
-    let delegate_ok = match (&endorser, &token.delegate_thumbprint) {
-        (Some(cert), Some(named)) => cert.thumbprint_sha1().ok().as_ref() == Some(named),
-        _ => false,
-    };
-    checks.push(if delegate_ok {
-        Check::pass(
-            "named delegate",
-            format!(
-                "the certificate that endorsed the session-key signature ({}) is the delegate the token names",
-                endorser.as_ref().map(|c| c.subject()).unwrap_or_default()
-            ),
-        )
-    } else if primary.is_none() {
-        Check::fail(
-            "named delegate",
-            "no valid signature made with the token's session key: the delegate is not proven",
-        )
-    } else {
-        Check::fail(
-            "named delegate",
-            "the session-key signature is not endorsed by the certificate the token names",
-        )
-    });
-
-    checks.push(match token.expires {
-        Some(expires) if now < expires => Check::pass(
-            "delegation expiry",
-            format!("the delegation is valid until {expires}"),
-        ),
-        Some(expires) => Check::fail(
-            "delegation expiry",
-            format!("the delegation expired at {expires}"),
-        ),
-        None => Check::fail("delegation expiry", "the token states no expiry"),
-    });
-    checks.push(if token.audience.as_deref() == Some(BOB_URI) {
-        Check::pass("delegation audience", "the token is meant for Bob")
-    } else {
-        Check::fail(
-            "delegation audience",
-            format!(
-                "the token is meant for {}, not Bob",
-                token.audience.as_deref().unwrap_or("nobody")
-            ),
-        )
-    });
-
-    // The action asked for: the wsa:Action, which a valid session-key signature must cover.
-    let action = doc
-        .descendants()
-        .find(|n| n.has_name(ns::WSA, "Action"))
-        .map(|n| (n.text_content().trim().to_string(), n.path()));
-    let action_signed = match (&action, primary) {
-        (Some((_, path)), Some(p)) => p
-            .references
-            .iter()
-            .any(|r| r.valid && r.target.as_deref() == Some(path.as_str())),
-        _ => false,
-    };
-    checks.push(match action {
-        None => Check::fail("delegated right", "the request names no wsa:Action, so no right can be checked"),
-        Some(_) if !action_signed => Check::fail(
-            "delegated right",
-            "the wsa:Action is not covered by the session-key signature, so the right asked for is not proven",
-        ),
-        Some((action, _)) if !token_verified => Check::fail(
-            "delegated right",
-            format!("{action} needs a right, and the token's rights cannot be trusted: its signature does not verify"),
-        ),
-        Some((action, _)) => match token.right_for(&action) {
-            Some(right) => Check::pass(
-                "delegated right",
-                format!("{action} is allowed by the granted right {}", right.name),
-            ),
-            None => Check::fail(
-                "delegated right",
-                format!(
-                    "{action} is not a granted right (the delegation grants: {})",
-                    token.right_names()
-                ),
-            ),
-        },
-    });
-    Ok(checks)
-}
-
-/// The `wsse:Reference URI` in the KeyInfo of the signature with this id.
-fn signature_key_reference(doc: &Document, ids: &IdIndex, id: Option<&str>) -> Option<String> {
-    let IdLookup::Unique(node) = ids.lookup(id?) else {
-        return None;
-    };
-    doc.node(node)
-        .child(ns::DS, "KeyInfo")?
-        .child(ns::WSSE, "SecurityTokenReference")?
-        .child(ns::WSSE, "Reference")?
-        .attribute("URI")
-        .map(str::to_string)
-}
-
-/// The certificate in the BinarySecurityToken the signature with this id names.
-fn signing_certificate(doc: &Document, ids: &IdIndex, id: Option<&str>) -> Option<Certificate> {
-    let uri = signature_key_reference(doc, ids, id)?;
-    let IdLookup::Unique(bst) = ids.lookup(uri.strip_prefix('#')?) else {
-        return None;
-    };
-    let bst = doc.node(bst);
-    if !bst.has_name(ns::WSSE, "BinarySecurityToken") {
-        return None;
-    }
-    let der = base64::decode(bst.text_content().trim()).ok()?;
-    Certificate::from_der(&der, "delegate's BinarySecurityToken").ok()
 }
 
 #[cfg(test)]
@@ -821,7 +649,8 @@ mod tests {
             processed.signatures.iter().all(|s| s.valid),
             "every signature verifies"
         );
-        let checks = delegation_checks(draft.text(), &processed, now).unwrap();
+        let doc = Document::parse_str(draft.text(), "request").unwrap();
+        let checks = target_checks(&doc, &processed.signatures, Some(now), Some(BOB_URI));
         let delegate = checks.iter().find(|c| c.name == "named delegate").unwrap();
         assert!(!delegate.ok, "{delegate:?}");
         assert!(

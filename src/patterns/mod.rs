@@ -10,7 +10,6 @@
 
 mod brokered;
 mod delegated;
-pub mod delegation_token;
 mod direct;
 pub mod draft;
 pub mod parties;

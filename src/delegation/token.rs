@@ -1,12 +1,4 @@
-//! wskex's delegation token (namespace `urn:wskex:delegation:2026`, described in
-//! `docs/delegation-token.md`): a delegator who shares a secret with a target names a delegate
-//! by its certificate's thumbprint, grants it rights (each tied to a `wsa:Action`) until an
-//! expiry, and carries a session key encrypted for the target. The token is HMAC-signed with
-//! the delegator–target secret, so the delegate can carry it but never change it.
-//!
-//! WS-Trust 1.4 leaves the delegation token's format to the parties; this one uses only
-//! WS-Security and XML-DSig building blocks, so every check the target makes is a check the
-//! `inspect` processor already knows how to make, plus the few rules below.
+//! The token itself: building and signing it (the delegator), reading it (the target).
 
 use crate::crypto::signature::SigningKey;
 use crate::crypto::{Certificate, DigestAlgorithm, SecretBytes, SignatureAlgorithm};
@@ -17,15 +9,15 @@ use crate::wss::uris;
 use crate::xml::c14n::C14nMethod;
 use crate::xml::{Document, IdAttributes, Node, base64};
 
-use super::PatternError;
+use super::DelegationError;
 
 /// The token's namespace.
 pub const DLG: &str = "urn:wskex:delegation:2026";
 /// The `wst:TokenType` of a delegation token.
 pub const TOKEN_TYPE: &str = "urn:wskex:delegation:2026#DelegationToken";
 
-fn internal(e: impl std::fmt::Display) -> PatternError {
-    PatternError::Internal(e.to_string())
+fn build_error(e: impl std::fmt::Display) -> DelegationError {
+    DelegationError::Build(e.to_string())
 }
 
 /// One granted right: a name for people and the `wsa:Action` it allows.
@@ -59,8 +51,8 @@ fn rights_xml(rights: &[Right]) -> String {
 
 /// The token, signed: an enveloped HMAC-SHA256 signature over the whole token with exclusive
 /// c14n, so it verifies wherever the token is carried (verbatim) later.
-pub fn build(spec: &TokenSpec<'_>, secret: &SecretBytes) -> Result<String, PatternError> {
-    let thumbprint = spec.delegate.thumbprint_sha1().map_err(internal)?;
+pub fn build(spec: &TokenSpec<'_>, secret: &SecretBytes) -> Result<String, DelegationError> {
+    let thumbprint = spec.delegate.thumbprint_sha1().map_err(build_error)?;
     let unsigned = format!(
         "<dlg:DelegationToken xmlns:dlg=\"{DLG}\" xmlns:wsse=\"{wsse}\" Id=\"{id}\">\
          <dlg:Delegator>{delegator}</dlg:Delegator>\
@@ -98,12 +90,12 @@ pub fn sign_token(
     signature_id: &str,
     secret_name: &str,
     secret: &SecretBytes,
-) -> Result<String, PatternError> {
-    let doc = Document::parse_str(unsigned, "delegation token").map_err(internal)?;
+) -> Result<String, DelegationError> {
+    let doc = Document::parse_str(unsigned, "delegation token").map_err(build_error)?;
     let at = doc
         .root_element()
         .end_tag_span()
-        .ok_or_else(|| internal("the delegation token has no end tag"))?
+        .ok_or_else(|| build_error("the delegation token has no end tag"))?
         .start as usize;
     let spec = SignatureSpec {
         id: Some(signature_id.to_string()),
@@ -128,7 +120,7 @@ pub fn sign_token(
         &IdAttributes::default(),
         None,
     )
-    .map_err(internal)?;
+    .map_err(build_error)?;
     Ok(signed.document.text().to_string())
 }
 
