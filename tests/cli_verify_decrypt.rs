@@ -797,3 +797,76 @@ fn usage_errors_and_empty_results() {
     assert!(stderr.contains("no xenc:EncryptedData found"), "{stderr}");
     assert!(out.stdout.is_empty(), "nothing decrypted, nothing written");
 }
+
+/// A SOAP message with a Security header (signed there with HMAC over the Timestamp) and an
+/// enveloped signature over the whole envelope: the receiver checks the header's, plain
+/// XML-DSig checks the other, and `wskex verify` reports both.
+#[test]
+fn verify_reports_signatures_outside_the_security_header_of_a_soap_message() {
+    use wskex::crypto::signature::SigningKey;
+    use wskex::crypto::{DigestAlgorithm, SignatureAlgorithm};
+    use wskex::dsig::{ReferenceSpec, SignatureSpec, TransformSpec, sign};
+    use wskex::patterns::draft::Draft;
+    use wskex::xml::IdAttributes;
+    let key = b"a secret of thirty-two bytes ...";
+    let mut draft = Draft::envelope("urn:to", "urn:act", "Body-1", "<ex:Hi xmlns:ex=\"urn:x\"/>");
+    draft
+        .prepend_security("<wsu:Timestamp wsu:Id=\"TS-1\"><wsu:Created>2026-12-01T09:00:00Z</wsu:Created></wsu:Timestamp>")
+        .unwrap();
+    draft
+        .sign(
+            "SIG-H",
+            SignatureAlgorithm::Hmac(DigestAlgorithm::Sha256),
+            SigningKey::Hmac(key),
+            &["#TS-1"],
+            "<ds:KeyName>k</ds:KeyName>",
+        )
+        .unwrap();
+    let doc = draft.document().unwrap();
+    let at = doc.root_element().end_tag_span().unwrap().start as usize;
+    let spec = SignatureSpec {
+        id: Some("SIG-E".into()),
+        c14n: C14nMethod::exclusive(false),
+        algorithm: SignatureAlgorithm::Hmac(DigestAlgorithm::Sha256),
+        hmac_output_bits: None,
+        references: vec![ReferenceSpec {
+            uri: String::new(),
+            transforms: vec![
+                TransformSpec::EnvelopedSignature,
+                TransformSpec::Canonicalize(C14nMethod::exclusive(false)),
+            ],
+            digest: DigestAlgorithm::Sha256,
+        }],
+        key_info: Some("<ds:KeyName>k</ds:KeyName>".into()),
+    };
+    let signed = sign(
+        &doc,
+        &spec,
+        SigningKey::Hmac(key),
+        at,
+        &IdAttributes::default(),
+        None,
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("both.xml");
+    std::fs::write(&path, signed.document.text()).unwrap();
+    let out = run(&[
+        os("verify"),
+        path.clone().into(),
+        os("--key-name"),
+        os(format!("k=hex:{}", hex::encode(key))),
+        os("--format"),
+        os("json"),
+    ]);
+    let json = json_of("verify", &out);
+    let ids: Vec<&str> = json["signatures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["SIG-H", "SIG-E"], "{json:#}");
+    assert_eq!(json["valid"], true, "{json:#}");
+    assert_eq!(out.status.code(), Some(0));
+}
