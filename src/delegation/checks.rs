@@ -207,3 +207,46 @@ fn signing_certificate(doc: &Document, ids: &IdIndex, id: Option<&str>) -> Optio
     let der = base64::decode(bst.text_content().trim()).ok()?;
     Certificate::from_der(&der, "delegate's BinarySecurityToken").ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A token with nothing in it, in an unsigned request: every check fails with a reason,
+    /// none panics.
+    #[test]
+    fn an_empty_token_fails_every_check_with_a_reason() {
+        let text = format!(
+            "<s:Envelope xmlns:s=\"{}\" xmlns:wsse=\"{}\"><s:Header><wsse:Security>\
+             <dlg:DelegationToken xmlns:dlg=\"{}\"/></wsse:Security></s:Header><s:Body/></s:Envelope>",
+            ns::SOAP12,
+            ns::WSSE,
+            super::super::DLG
+        );
+        let doc = Document::parse_str(&text, "empty").unwrap();
+        let checks = target_checks(&doc, &[], None, Some("urn:target"));
+        let names: Vec<&str> = checks.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "delegation signature",
+                "named delegate",
+                "delegation expiry",
+                "delegation audience",
+                "delegated right"
+            ]
+        );
+        assert!(
+            checks.iter().all(|c| !c.ok && !c.reason.is_empty()),
+            "{checks:#?}"
+        );
+    }
+
+    #[test]
+    fn a_request_without_a_token_says_so() {
+        let doc = Document::parse_str("<a/>", "none").unwrap();
+        let checks = target_checks(&doc, &[], None, None);
+        assert_eq!(checks.len(), 1);
+        assert!(!checks[0].ok && checks[0].reason.contains("no delegation token"));
+    }
+}

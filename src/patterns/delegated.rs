@@ -107,7 +107,7 @@ pub fn run(variant: &str, seed: u64, tamper: Option<Tamper>) -> Result<Scene, Pa
     );
 
     let (token_text, token_id, ek_for_bob) = issue_token(&mut scene, &secret)?;
-    let proof_ek = send_delegation(&mut scene, &token_text, &token_id)?;
+    send_delegation(&mut scene, &token_text, &token_id)?;
 
     // Alice asks for what the variant says; a dishonest Alice (exceed-rights) rewrites the
     // token to grant herself the right she lacks.
@@ -159,7 +159,6 @@ pub fn run(variant: &str, seed: u64, tamper: Option<Tamper>) -> Result<Scene, Pa
         )
     });
     let accepted = scene.pending_checks_pass();
-    let _ = proof_ek;
     scene.step(
         "bob",
         if accepted {
@@ -236,9 +235,9 @@ fn issue_token(
     Ok((token, token_id, ek_id))
 }
 
-/// Steps 3 and 4: the RSTR to Alice with the token and the proof token, signed by Carol;
-/// Alice receives it. Returns the proof token's EncryptedKey id.
-fn send_delegation(scene: &mut Scene, token: &str, token_id: &str) -> Result<String, PatternError> {
+/// Steps 2 to 4: the RSTR to Alice with the token (step 2), the proof token and Carol's
+/// signature (step 3); Alice receives it (step 4).
+fn send_delegation(scene: &mut Scene, token: &str, token_id: &str) -> Result<(), PatternError> {
     let session = scene
         .ledger
         .get(SESSION_KEY)
@@ -368,7 +367,7 @@ fn send_delegation(scene: &mut Scene, token: &str, token_id: &str) -> Result<Str
     if !accepted {
         return Err(internal("the untampered delegation was rejected"));
     }
-    Ok(proof_id)
+    Ok(())
 }
 
 /// The dishonest delegate's step: Alice writes the right she lacks into the token. She cannot
