@@ -17,6 +17,7 @@ mod load;
 mod message;
 mod mime;
 mod source;
+pub mod steps;
 mod transfer;
 
 pub use cid::content_id_from_cid_url;

@@ -5,13 +5,14 @@
 
 use std::collections::BTreeMap;
 
+use crate::audit::steps::{encryption_check, finding_checks, signature_check};
 use crate::crypto::{KeyStore, RandomSource, SecretBytes, SeededRandom};
 use crate::exchange::{
     Check, Envelope, KeyLedger, Layer, LayerStatus, Party, Snapshot, SpecRef, Step,
 };
 use crate::wss::datetime::UtcDateTime;
 use crate::wss::keys::Provenance;
-use crate::wss::processor::{ProcessOptions, ProcessedMessage, Severity, process_message};
+use crate::wss::processor::{ProcessOptions, ProcessedMessage, process_message};
 use crate::wss::resolver::NoAttachments;
 use crate::wss::store::TokenStore;
 use crate::xml::Document;
@@ -303,58 +304,17 @@ impl Scene {
 
     fn record_checks(&mut self, processed: &ProcessedMessage) {
         for s in &processed.signatures {
-            let name = format!("signature {}", s.id.as_deref().unwrap_or(""));
-            let check = if s.valid {
-                let covered: Vec<&str> = s
-                    .references
-                    .iter()
-                    .filter_map(|r| r.uri.as_deref())
-                    .collect();
-                let key = s.key.as_ref().map(|k| k.description.as_str()).unwrap_or("");
-                Check::pass(
-                    name.trim_end(),
-                    format!("verifies over {} with {key}", covered.join(", ")),
-                )
-            } else {
-                Check::fail(
-                    name.trim_end(),
-                    s.error.clone().unwrap_or_else(|| "invalid".into()),
-                )
-            };
+            let check = signature_check(s);
             self.set_layer_status(s.id.as_deref(), &check);
             self.pending_checks.push(check);
         }
         for e in &processed.encryptions {
-            let name = format!("decrypt {}", e.id.as_deref().unwrap_or(""));
-            let check = if e.ok {
-                Check::pass(
-                    name.trim_end(),
-                    format!(
-                        "{} opened with key {}",
-                        e.target,
-                        e.key.as_deref().unwrap_or("?")
-                    ),
-                )
-            } else {
-                Check::fail(
-                    name.trim_end(),
-                    e.error.clone().unwrap_or_else(|| "failed".into()),
-                )
-            };
+            let check = encryption_check(e);
             self.set_layer_status(e.id.as_deref(), &check);
             self.pending_checks.push(check);
         }
-        for f in &processed.findings {
-            let failing = f.severity == Severity::Error
-                || matches!(
-                    f.code.as_str(),
-                    "body-not-signed" | "timestamp-not-signed" | "signature-wrapping"
-                );
-            if failing && f.code != "signature-invalid" && f.code != "decryption-failed" {
-                self.pending_checks
-                    .push(Check::fail(f.code.clone(), f.message.clone()));
-            }
-        }
+        self.pending_checks
+            .extend(finding_checks(&processed.findings));
         if !processed
             .findings
             .iter()
