@@ -57,3 +57,51 @@ proptest! {
         }
     }
 }
+
+/// The delegation walkthrough's request (a custom header block with a nested EncryptedKey and
+/// signature, the delegation checks) with the target's keys.
+fn delegated_request() -> (Vec<u8>, KeyStore) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let bytes = std::fs::read(root.join("delegated/within-rights/02-alice-bob.xml")).unwrap();
+    let mut keys = KeyStore::new();
+    keys.add_key_file(&root.join("keys/bob.key.pem"), None)
+        .unwrap();
+    keys.add_cert_file(&root.join("keys/alice.cert.pem"))
+        .unwrap();
+    let secret =
+        hex::decode("68b9e3cba819ce27c214b99a7d4331a463e7fa3e731be9a2f881dfa29384dead").unwrap();
+    keys.add_named_secret(
+        "carol-bob-secret",
+        wskex::crypto::SecretBytes::new(secret),
+        "test",
+    );
+    (bytes, keys)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn a_mangled_delegated_request_never_panics(
+        edits in proptest::collection::vec((any::<usize>(), any::<u8>(), 0u8..3), 1..6),
+    ) {
+        let (mut bytes, keys) = delegated_request();
+        for (at, byte, op) in edits {
+            if bytes.is_empty() { break; }
+            let at = at % bytes.len();
+            match op {
+                0 => bytes[at] = byte,
+                1 => { bytes.remove(at); }
+                _ => {
+                    const SPECIAL: &[u8] = b"<>&;:=\"'/#xAZ+ \n";
+                    bytes.insert(at, SPECIAL[byte as usize % SPECIAL.len()]);
+                }
+            }
+        }
+        if let Ok(messages) = load_bytes(bytes, "mangled") {
+            let result = inspect_conversation(&messages, &keys, Vec::new(), &ProcessOptions::default());
+            let steps = wskex::audit::steps::conversation_steps(&messages, &result);
+            prop_assert_eq!(steps.len(), messages.len());
+        }
+    }
+}
