@@ -1,5 +1,6 @@
 //! The `wskex` binary: parse arguments, run, turn the outcome into an exit code.
 
+use std::io::{BufWriter, ErrorKind, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -7,11 +8,21 @@ use wskex::cli::{Cli, run};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    // Block-buffered: the canonical form or a decrypted document can be megabytes of short
+    // lines, and a line-buffered stdout would make a system call for each.
+    let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let mut err = std::io::stderr();
-    match run(cli, &mut out, &mut err) {
-        Ok(outcome) => outcome.exit_code(),
+    let result = run(cli, &mut out, &mut err);
+    let flushed = out.flush();
+    match result {
+        Ok(outcome) => match flushed {
+            Ok(()) => outcome.exit_code(),
+            Err(e) if e.kind() == ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: cannot write to standard output: {e}");
+                ExitCode::from(2)
+            }
+        },
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
