@@ -70,6 +70,12 @@ fn help_is_complete() {
         text.contains("c14n") && text.contains("Exit codes"),
         "{text}"
     );
+    // Each command's own long help (not a one-line summary) with its exit codes.
+    for command in ["c14n", "verify", "decrypt", "walk", "inspect", "derive"] {
+        let out = wskex().args([command, "--help"]).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("Exit codes"), "{command} --help:\n{text}");
+    }
     let out = wskex().args(["c14n", "--help"]).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     for flag in [

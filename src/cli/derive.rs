@@ -10,7 +10,13 @@ use crate::crypto::psha1::{DEFAULT_DERIVED_KEY_LEN, computed_key, derived_key, g
 use crate::xml::base64;
 
 #[derive(Debug, Args)]
-#[command(about = "Compute P_SHA-1 keys (DerivedKeyToken, ComputedKey) and print them in hex")]
+#[command(
+    about = "Compute P_SHA-1 keys (DerivedKeyToken, ComputedKey) and print them in hex",
+    long_about = "Compute the key of a DerivedKeyToken (psha1) or of a WS-Trust ComputedKey (computed) with \
+                  P_SHA-1, as WS-SecureConversation and WS-Trust define them, and print it in hex: a check \
+                  of a stack's derivation without a message.\n\n\
+                  Exit codes: 0 printed, 2 usage error or a value that does not decode."
+)]
 pub struct DeriveArgs {
     #[command(subcommand)]
     pub what: DeriveCommand,

@@ -41,17 +41,12 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Write the canonical form (C14N 1.0 or Exclusive C14N 1.0) of a document or part of it.
+    // No doc comments here: they would replace each command's own about/long_about.
     C14n(c14n::C14nArgs),
-    /// Verify every XML signature in a document.
     Verify(verify::VerifyArgs),
-    /// Decrypt every EncryptedData in a document.
     Decrypt(decrypt::DecryptArgs),
-    /// Walk through a WS-Trust 1.4 key exchange pattern step by step.
     Walk(walk::WalkArgs),
-    /// Process a captured conversation: tokens, keys, signatures, encryption, findings.
     Inspect(inspect::InspectArgs),
-    /// Compute P_SHA-1 keys (DerivedKeyToken, ComputedKey) and print them in hex.
     Derive(derive::DeriveArgs),
 }
 

@@ -21,7 +21,9 @@ use crate::patterns::{CATALOG, PatternError, Walkthrough, parties, walk};
                   Patterns: direct; brokered (variants encrypted-key, computed-key); delegated (within-rights, \
                   beyond-rights); request-reply (encrypt-then-sign, sign-then-encrypt). Tamper actions: \
                   change-body, swap-key, replay, wrap-body, exceed-rights (delegated).\n\n\
-                  Exit codes: 0 every check passed, 1 a check failed (as a tampered run must), 2 usage error."
+                  The delegation token is wskex's own format (docs/delegation-token.md).\n\n\
+                  Exit codes: 0 every check passed, 1 a check failed (as a tampered run or beyond-rights \
+                  must), 2 usage error."
 )]
 pub struct WalkArgs {
     /// The pattern to walk (omit with --list).
@@ -30,12 +32,14 @@ pub struct WalkArgs {
     /// List the patterns, their variants and tamper actions.
     #[arg(long, conflicts_with = "pattern")]
     pub list: bool,
+    /// The pattern's variant (the first listed is the default; see --list).
     #[arg(long, value_name = "V")]
     pub variant: Option<String>,
     /// Seed for everything random (keys, nonces, IVs, identifiers).
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub seed: u64,
-    /// Apply an attacker's action to the pattern's first protected message.
+    /// Apply an attack to the message that carries the key (in delegated, the delegate's
+    /// request; exceed-rights is the delegate rewriting its own token).
     #[arg(long, value_name = "NAME")]
     pub tamper: Option<String>,
     /// Write every message sent as NN-from-to.xml, keys.json and the parties' key files here.
