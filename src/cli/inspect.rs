@@ -30,7 +30,9 @@ use crate::xml::whitespace::WhitespaceMode;
                   encrypted part, and findings (what fails and what is risky). Messages share one token \
                   store, so a message may use a key established in an earlier one. Inputs: raw SOAP \
                   XML, HTTP dumps, MIME multipart/related (MTOM), several files in order, or a \
-                  directory (sorted by name).\n\n\
+                  directory (its files sorted by name, passing over key material, JSON and Markdown, so \
+                  a `wskex walk --out` folder opens as its conversation). A request carrying a wskex \
+                  delegation token also gets the target's delegation checks.\n\n\
                   Signatures that fail as captured are retried with the re-indentation undone; one that \
                   verifies only then is reported as such, never as plainly valid.\n\n\
                   Exit codes: 0 every signature verified as captured and every encrypted part opened, 1 \
