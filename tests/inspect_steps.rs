@@ -9,7 +9,7 @@ use wskex::audit::conversation::inspect_conversation;
 use wskex::audit::load_paths;
 use wskex::audit::steps::{AUDITOR, conversation_steps};
 use wskex::crypto::KeyStore;
-use wskex::exchange::{Layer, LayerStatus};
+use wskex::exchange::{Layer, LayerStatus, Step};
 use wskex::wss::processor::ProcessOptions;
 
 fn auditor_keys(parties: &[&str]) -> KeyStore {
@@ -26,17 +26,22 @@ fn auditor_keys(parties: &[&str]) -> KeyStore {
     store
 }
 
-#[test]
-fn an_audited_walkthrough_reads_as_passing_steps_over_the_received_bytes() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/request-reply/sign-then-encrypt");
-    let messages = load_paths(std::slice::from_ref(&dir)).unwrap();
+/// The steps of the messages at `paths` audited with alice's and bob's keys.
+fn audited_steps(paths: &[PathBuf]) -> Vec<Step> {
+    let messages = load_paths(paths).unwrap();
     let result = inspect_conversation(
         &messages,
         &auditor_keys(&["alice", "bob"]),
         Vec::new(),
         &ProcessOptions::default(),
     );
-    let steps = conversation_steps(&messages, &result);
+    conversation_steps(&messages, &result)
+}
+
+#[test]
+fn an_audited_walkthrough_reads_as_passing_steps_over_the_received_bytes() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/request-reply/sign-then-encrypt");
+    let steps = audited_steps(std::slice::from_ref(&dir));
     assert_eq!(steps.len(), 2);
     let files: Vec<PathBuf> = ["01-alice-bob.xml", "02-bob-alice.xml"]
         .iter()
@@ -88,14 +93,7 @@ fn a_changed_byte_fails_the_step_with_the_digest_mismatch() {
     bytes[value] = if bytes[value] == b'A' { b'B' } else { b'A' };
     let path = dir.path().join("tampered.xml");
     std::fs::write(&path, &bytes).unwrap();
-    let messages = load_paths(&[path]).unwrap();
-    let result = inspect_conversation(
-        &messages,
-        &auditor_keys(&["alice", "bob"]),
-        Vec::new(),
-        &ProcessOptions::default(),
-    );
-    let steps = conversation_steps(&messages, &result);
+    let steps = audited_steps(&[path]);
     let failed: Vec<String> = steps[0]
         .snapshot
         .checks

@@ -145,21 +145,16 @@ pub fn conversation_steps(messages: &[CapturedMessage], result: &ConversationRes
     let mut steps = Vec::with_capacity(result.messages.len());
     for (m, captured) in result.messages.iter().zip(messages) {
         // Keys established by this message join the ledger, as the auditor's.
-        for (_, record) in result.store.keyring.iter() {
-            if record.message == m.index {
-                let algorithm = record
-                    .usage
-                    .first()
-                    .cloned()
-                    .unwrap_or_else(|| "key".to_string());
-                ledger.add(
-                    &record.name,
-                    record.bytes.clone(),
-                    &algorithm,
-                    record.provenance.clone(),
-                    AUDITOR,
-                );
-            }
+        for id in m.keys() {
+            let record = result.store.keyring.get(*id);
+            let algorithm = record.usage.first().map_or("key", String::as_str);
+            ledger.add(
+                &record.name,
+                record.bytes.clone(),
+                algorithm,
+                record.provenance.clone(),
+                AUDITOR,
+            );
         }
         let mut layers: Vec<Layer> = m.signatures.iter().map(signature_layer).collect();
         layers.extend(m.encryptions().iter().map(encryption_layer));

@@ -11,8 +11,10 @@ use super::report_format::Format;
 use super::{CliError, Outcome, read_input, stdout_error};
 use crate::dsig::model::SignatureElement;
 use crate::dsig::{SignatureReport, VerifyOptions, find_signatures, verify_signature};
+use crate::ns;
 use crate::resolve::StandardResolver;
-use crate::xml::{Document, IdAttributes, IdIndex};
+use crate::wss::SoapEnvelope;
+use crate::xml::{Document, IdAttributes, IdIndex, Node, Span};
 
 #[derive(Debug, Args)]
 #[command(
@@ -56,15 +58,34 @@ pub fn run(args: &VerifyArgs, stdout: &mut dyn Write) -> Result<Outcome, CliErro
     let store = args.keys.load()?;
     let doc = Document::parse(bytes, name)?;
     let ids = IdIndex::build(&doc, &IdAttributes::with_extra(&args.id_attrs));
-    let ws_security = super::ws_security::is_ws_security_message(&doc);
-    // In a WS-Security message the receiver checks what the Security header holds, in its
-    // order and with its token references; any other signature (an enveloped one over the
-    // whole envelope, one inside the Body) is plain XML-DSig.
+    // In a WS-Security message the receiver checks what the Security headers hold, in their
+    // order and with their token references; any other signature (an enveloped one over the
+    // whole envelope, one inside the Body) is plain XML-DSig. The receiver runs only when a
+    // header holds a signature, possibly encrypted, for it to check.
+    let (security, receiver_has_work) = match SoapEnvelope::read(&doc) {
+        Ok(envelope) => (
+            envelope.security.iter().map(|h| h.node.span()).collect(),
+            envelope.security.iter().any(|h| {
+                h.node.descendants().any(|n| {
+                    n.has_name(ns::DS, "Signature")
+                        || n.has_name(ns::XENC, "EncryptedData")
+                        || n.has_name(ns::WSSE11, "EncryptedHeader")
+                })
+            }),
+        ),
+        Err(_) => (Vec::new(), false),
+    };
+    let in_security_header = |element: Node<'_>| {
+        let span = element.span();
+        security
+            .iter()
+            .any(|h: &Span| h.start <= span.start && span.end <= h.end)
+    };
     let standalone: Vec<SignatureReport> = {
         let resolver = StandardResolver::new(&doc, &ids, &store);
         let options = VerifyOptions::default();
         find_signatures(&doc)
-            .filter(|element| !ws_security || !in_security_header(*element))
+            .filter(|element| !in_security_header(*element))
             .map(|element| match SignatureElement::read(element) {
                 Ok(signature) => {
                     verify_signature(&doc, &ids, &signature, &resolver, None, &options)
@@ -80,9 +101,8 @@ pub fn run(args: &VerifyArgs, stdout: &mut dyn Write) -> Result<Outcome, CliErro
         .collect();
     drop(ids);
     let source_name = doc.source_name().to_string();
-    // The receiver takes the document (it splices decrypted parts in); it runs only when the
-    // header holds a signature, possibly encrypted, for it to check.
-    let mut reports = if ws_security && security_header_has_signatures(&doc) {
+    // The receiver takes the document (it splices decrypted parts in).
+    let mut reports = if receiver_has_work {
         super::ws_security::verify_as_receiver(doc, &store)
     } else {
         Vec::new()
@@ -119,26 +139,6 @@ pub fn run(args: &VerifyArgs, stdout: &mut dyn Write) -> Result<Outcome, CliErro
     } else {
         Outcome::ChecksFailed
     })
-}
-
-/// True when some wsse:Security header holds a ds:Signature or encrypted content (which may
-/// be a signature).
-fn security_header_has_signatures(doc: &Document) -> bool {
-    doc.descendants()
-        .filter(|n| n.has_name(crate::ns::WSSE, "Security"))
-        .any(|header| {
-            header.descendants().any(|n| {
-                n.has_name(crate::ns::DS, "Signature")
-                    || n.has_name(crate::ns::XENC, "EncryptedData")
-                    || n.has_name(crate::ns::WSSE11, "EncryptedHeader")
-            })
-        })
-}
-
-fn in_security_header(element: crate::xml::Node<'_>) -> bool {
-    element
-        .ancestors()
-        .any(|a| a.has_name(crate::ns::WSSE, "Security"))
 }
 
 /// One line per signature and per reference, then a verdict.

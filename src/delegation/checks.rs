@@ -32,21 +32,20 @@ pub fn target_checks(
     let mut checks = Vec::new();
     let token_ref = token.id.map(|id| format!("#{id}"));
     let token_signature = token.signature.and_then(|s| s.attribute("Id"));
-    let token_verified = signatures.iter().any(|s| {
+    // The token's own signature, valid over the token, with a key the target supplied.
+    let token_report = signatures.iter().find(|s| {
         s.valid
+            && token_signature.is_some()
             && s.id.as_deref() == token_signature
             && s.key.as_ref().is_some_and(|k| k.proves_identity)
             && s.references
                 .iter()
                 .any(|r| r.uri.is_some() && r.uri == token_ref)
     });
+    let token_verified = token_report.is_some();
     let delegator = token.delegator.as_deref().unwrap_or("the delegator");
-    checks.push(if token_verified {
-        let key = signatures
-            .iter()
-            .find(|s| s.id.as_deref() == token_signature)
-            .and_then(|s| s.key.as_ref())
-            .map_or(String::new(), |k| k.name.clone());
+    checks.push(if let Some(report) = token_report {
+        let key = report.key.as_ref().map_or("", |k| k.name.as_str());
         Check::pass(
             "delegation signature",
             format!("the token's signature verifies with the shared secret {key}: {delegator} wrote it and nobody changed it"),

@@ -20,7 +20,7 @@ use crate::ns;
 use crate::wss::datetime::UtcDateTime;
 use crate::wss::keys::Provenance;
 use crate::wss::uris;
-use crate::xml::{Document, Span};
+use crate::xml::{Document, Edit, Span};
 
 use super::draft::{Draft, bst_xml, encrypted_key_for, str_reference};
 use super::parties::{certificate, party};
@@ -123,28 +123,18 @@ pub fn run(variant: &str, seed: u64, tamper: Option<Tamper>) -> Result<Scene, Pa
     } else {
         token_text
     };
-    let draft = purchase_order(&mut scene, request, &carried, &ek_for_bob)?;
+    let draft = purchase_order(&mut scene, request, &carried, &token_id, &ek_for_bob)?;
 
     scene.advance(1);
     let network_tamper = tamper.filter(|t| *t != Tamper::ExceedRights);
     let processed = scene.deliver("alice", "bob", draft.text(), network_tamper)?;
-    let received = scene
-        .messages
-        .last()
-        .ok_or_else(|| internal("nothing was delivered"))?
-        .text
-        .clone();
-    let now = UtcDateTime {
-        unix_seconds: scene.now().unix_seconds
-            + if network_tamper == Some(Tamper::Replay) {
-                3602
-            } else {
-                2
-            },
-        nanos: 0,
-    };
-    let received = Document::parse_str(&received, "received").map_err(internal)?;
-    for check in target_checks(&received, &processed.signatures, Some(now), Some(BOB_URI)) {
+    let checks = target_checks(
+        &processed.document,
+        &processed.signatures,
+        Some(scene.received_at()),
+        Some(BOB_URI),
+    );
+    for check in checks {
         scene.check(check);
     }
     scene.check(if scene.ledger.knows("bob", SESSION_KEY) {
@@ -399,15 +389,18 @@ fn forge_right(
         request.action, request.right
     );
     // The token without its signature, plus the forged right.
-    let mut unsigned = String::with_capacity(token.len());
-    let sig = signature.span();
-    unsigned.push_str(&token[..at]);
-    unsigned.push_str(&added);
-    unsigned.push_str(&token[at..sig.start as usize]);
-    unsigned.push_str(&token[sig.end as usize..]);
-    let guess = scene.random(32);
-    let forged = delegation_token::sign_token(&unsigned, token_id, &signature_id, SECRET, &guess)
+    let unsigned = doc
+        .with_edits(&[Edit::insert(at, added), Edit::replace(signature.span(), "")])
         .map_err(internal)?;
+    let guess = scene.random(32);
+    let forged = delegation_token::sign_token(
+        unsigned.document.text(),
+        token_id,
+        &signature_id,
+        SECRET,
+        &guess,
+    )
+    .map_err(internal)?;
     let forged_doc = Document::parse_str(&forged, "forged token").map_err(internal)?;
     let changed: Vec<Span> = forged_doc
         .descendants()
@@ -442,6 +435,7 @@ fn purchase_order(
     scene: &mut Scene,
     request: &Request,
     token: &str,
+    token_id: &str,
     ek_for_bob: &str,
 ) -> Result<Draft, PatternError> {
     let session = scene
@@ -465,10 +459,6 @@ fn purchase_order(
     draft.prepend_security(&ts)?;
     let bst_id = scene.next_id("X509");
     draft.prepend_security(&bst_xml(&bst_id, certificate(scene.party("alice")))?)?;
-    let token_id = Document::parse_str(token, "token")
-        .ok()
-        .and_then(|d| d.root_element().attribute("Id").map(str::to_string))
-        .ok_or_else(|| internal("token without Id"))?;
     draft.prepend_security(token)?;
     let primary_id = scene.next_id("SIG");
     let references = [
@@ -648,8 +638,12 @@ mod tests {
             processed.signatures.iter().all(|s| s.valid),
             "every signature verifies"
         );
-        let doc = Document::parse_str(draft.text(), "request").unwrap();
-        let checks = target_checks(&doc, &processed.signatures, Some(now), Some(BOB_URI));
+        let checks = target_checks(
+            &processed.document,
+            &processed.signatures,
+            Some(now),
+            Some(BOB_URI),
+        );
         let delegate = checks.iter().find(|c| c.name == "named delegate").unwrap();
         assert!(!delegate.ok, "{delegate:?}");
         assert!(

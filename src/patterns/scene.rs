@@ -53,6 +53,9 @@ pub struct Scene {
     pub messages: Vec<SentMessage>,
     counters: BTreeMap<String, u32>,
     receivers: BTreeMap<String, ReceiverState>,
+    /// The receiver's clock when the last message was received (later than `clock` for a
+    /// replay), so checks made after processing judge time as the processor did.
+    received_at: UtcDateTime,
 }
 
 impl Scene {
@@ -82,6 +85,10 @@ impl Scene {
             messages: Vec::new(),
             counters: BTreeMap::new(),
             receivers,
+            received_at: UtcDateTime {
+                unix_seconds: CLOCK_START,
+                nanos: 0,
+            },
         }
     }
 
@@ -175,6 +182,11 @@ impl Scene {
         }
     }
 
+    /// The receiver's clock when the last message arrived.
+    pub fn received_at(&self) -> UtcDateTime {
+        self.received_at
+    }
+
     pub fn advance(&mut self, seconds: i64) {
         self.clock += seconds;
     }
@@ -243,6 +255,7 @@ impl Scene {
         text: &str,
         now: UtcDateTime,
     ) -> Result<ProcessedMessage, PatternError> {
+        self.received_at = now;
         let doc = Document::parse_str(text, format!("message to {party}"))
             .map_err(|e| PatternError::Internal(e.to_string()))?;
         let index = self.messages.len().saturating_sub(1);
