@@ -19,6 +19,7 @@ pub mod exchange;
 pub mod ns;
 pub mod patterns;
 pub mod resolve;
+pub mod safe_text;
 pub mod trust;
 pub mod wss;
 pub mod xenc;
