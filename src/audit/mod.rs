@@ -16,6 +16,7 @@ mod http;
 mod load;
 mod message;
 mod mime;
+pub mod pattern;
 mod source;
 pub mod steps;
 mod transfer;

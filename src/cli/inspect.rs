@@ -14,6 +14,7 @@ use crate::audit::conversation::{
     ConversationResult, MessageResult, SignatureVerdict, inspect_conversation,
 };
 use crate::audit::load_paths;
+use crate::audit::pattern::{PatternMatch, identify};
 use crate::wss::datetime::UtcDateTime;
 use crate::wss::keys::KeyRecord;
 use crate::wss::processor::{EncryptionReport, Finding, ProcessOptions, Severity, TokenReport};
@@ -108,6 +109,8 @@ struct MessageJson<'a> {
 #[derive(Serialize)]
 struct InspectJson<'a> {
     ok: bool,
+    /// The key exchange patterns the conversation shows, best match first.
+    patterns: &'a [PatternMatch],
     messages: Vec<MessageJson<'a>>,
 }
 
@@ -139,10 +142,12 @@ pub fn run(args: &InspectArgs, stdout: &mut dyn Write) -> Result<Outcome, CliErr
         id_attributes: IdAttributes::with_extra(&args.id_attrs),
     };
     let result = inspect_conversation(&messages, &store, bindings, &options);
+    let patterns = identify(&result.messages);
     match args.format {
         Format::Json => {
             let json = InspectJson {
                 ok: result.ok,
+                patterns: &patterns,
                 messages: result
                     .messages
                     .iter()
@@ -153,7 +158,10 @@ pub fn run(args: &InspectArgs, stdout: &mut dyn Write) -> Result<Outcome, CliErr
                 .map_err(|e| stdout_error(e.into()))?;
             writeln!(stdout).map_err(stdout_error)?;
         }
-        Format::Text => write_text(stdout, &result, args.reveal_secrets).map_err(stdout_error)?,
+        Format::Text => {
+            write_text(stdout, &result, args.reveal_secrets).map_err(stdout_error)?;
+            write_patterns(stdout, &patterns).map_err(stdout_error)?;
+        }
     }
     Ok(if result.ok {
         Outcome::Success
@@ -319,4 +327,23 @@ fn write_text(
         "conversation: {ok} of {} messages pass every check",
         result.messages.len()
     )
+}
+
+/// The patterns, best first, each with the evidence that decided it.
+fn write_patterns(out: &mut dyn Write, patterns: &[PatternMatch]) -> std::io::Result<()> {
+    for (i, p) in patterns.iter().enumerate() {
+        let variant = p.variant.map(|v| format!(" ({v})")).unwrap_or_default();
+        let messages: Vec<String> = p.messages.iter().map(|m| m.to_string()).collect();
+        writeln!(
+            out,
+            "{} {}{variant}, messages {}",
+            if i == 0 { "pattern:" } else { "also:   " },
+            p.name.as_str(),
+            messages.join(", ")
+        )?;
+        for sentence in &p.evidence {
+            writeln!(out, "  - {sentence}")?;
+        }
+    }
+    Ok(())
 }
