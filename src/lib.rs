@@ -11,6 +11,7 @@
 //! (`src/main.rs` and [`cli`]) turns its typed errors into text and exit codes.
 
 pub mod audit;
+pub mod bounded_read;
 pub mod cli;
 pub mod crypto;
 pub mod delegation;
