@@ -21,6 +21,7 @@ pub mod ns;
 pub mod patterns;
 pub mod resolve;
 pub mod safe_text;
+pub mod safe_write;
 pub mod trust;
 pub mod wss;
 pub mod xenc;

@@ -21,6 +21,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::safe_text::{escape, one_line};
+use crate::safe_write::SafeWriteError;
 use crate::xml::XmlError;
 
 pub use closed_pipe::ClosedPipeTolerant;
@@ -83,6 +84,8 @@ pub enum CliError {
     Io { path: String, source: io::Error },
     #[error("{}", one_line(.0))]
     Input(String),
+    #[error(transparent)]
+    Write(#[from] SafeWriteError),
 }
 
 /// Runs a parsed command line, writing results to `stdout` and reports meant for a person
