@@ -11,6 +11,7 @@
 //! (`src/main.rs` and [`cli`]) turns its typed errors into text and exit codes.
 
 pub mod audit;
+pub mod bounded_read;
 pub mod cli;
 pub mod crypto;
 pub mod delegation;
@@ -20,6 +21,7 @@ pub mod ns;
 pub mod patterns;
 pub mod resolve;
 pub mod safe_text;
+pub mod safe_write;
 pub mod trust;
 pub mod wss;
 pub mod xenc;

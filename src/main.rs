@@ -1,31 +1,33 @@
 //! The `wskex` binary: parse arguments, run, turn the outcome into an exit code.
 
-use std::io::{BufWriter, ErrorKind, Write};
+use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use wskex::cli::{Cli, run};
+use wskex::cli::{Cli, ClosedPipeTolerant, run};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // Block-buffered: the canonical form or a decrypted document can be megabytes of short
-    // lines, and a line-buffered stdout would make a system call for each.
-    let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    let mut err = std::io::stderr();
+    // lines, and a line-buffered stdout would make a system call for each. A reader that
+    // closes the pipe early only stops the output: the exit code stays the run's own.
+    let mut out = BufWriter::with_capacity(
+        1 << 16,
+        ClosedPipeTolerant::new(std::io::stdout().lock()),
+    );
+    let mut err = ClosedPipeTolerant::new(std::io::stderr());
     let result = run(cli, &mut out, &mut err);
     let flushed = out.flush();
     match result {
         Ok(outcome) => match flushed {
             Ok(()) => outcome.exit_code(),
-            Err(e) if e.kind() == ErrorKind::BrokenPipe => ExitCode::SUCCESS,
             Err(e) => {
-                eprintln!("error: cannot write to standard output: {e}");
+                let _ = writeln!(err, "error: cannot write to standard output: {e}");
                 ExitCode::from(2)
             }
         },
-        Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            let _ = writeln!(err, "error: {e}");
             ExitCode::from(2)
         }
     }

@@ -544,7 +544,8 @@ fn bad_input_is_reported_with_its_position() {
     assert_eq!(
         err.to_string(),
         format!(
-            "{}: directory holds no files to load (hidden files and subdirectories are skipped)",
+            "{}: directory holds no files to load (hidden files, subdirectories and special files \
+             are skipped)",
             dir.path().display()
         )
     );

@@ -2,27 +2,35 @@
 //! malformed content, the `line:col` where the problem is, so the CLI can print it as is and
 //! the TUI can show it in its status bar.
 
+use crate::safe_text::escape;
 use crate::xml::Position;
 
-/// A capture could not be loaded.
+/// A capture could not be loaded. File names are input too: they are shown escaped.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("{path}: {source}")]
+    #[error("{}: {source}", escape(path))]
     Io {
         path: String,
         #[source]
         source: std::io::Error,
     },
-    /// Refused before reading, so a huge or endless file cannot exhaust memory.
-    #[error("{path}:1:1: input is {size} bytes, above the limit of {limit} bytes")]
+    /// Refused before reading, so a huge file cannot exhaust memory.
+    #[error("{}:1:1: input is {size} bytes, above the limit of {limit} bytes", escape(path))]
     TooLarge { path: String, size: u64, limit: u64 },
+    /// A stream (standard input, a pipe, a device) went on past the limit; reading stopped.
+    #[error("{}: input is more than {limit} bytes (the limit); stopped reading", escape(path))]
+    LimitExceeded { path: String, limit: u64 },
+    #[error("{}: is a directory, expected a file", escape(path))]
+    IsDirectory { path: String },
     #[error(
-        "{path}: directory holds no files to load (hidden files and subdirectories are skipped)"
+        "{}: directory holds no files to load (hidden files, subdirectories and special files \
+         are skipped)",
+        escape(path)
     )]
     EmptyDirectory { path: String },
     #[error("no input files given")]
     NoInput,
-    #[error("{file}:{position}: {kind}")]
+    #[error("{}:{position}: {kind}", escape(file))]
     Malformed {
         file: String,
         position: Position,
@@ -62,21 +70,30 @@ pub enum LoadErrorKind {
     HeaderWithoutColon { context: &'static str },
     #[error("{context} header name {name:?} is not a token")]
     InvalidHeaderName { context: &'static str, name: String },
-    #[error("headers without an HTTP start line must announce a multipart body; found {found}")]
+    #[error(
+        "headers without an HTTP start line must announce a multipart body; found {}",
+        escape(found)
+    )]
     HeadersWithoutMultipart { found: String },
-    #[error("malformed Content-Type: {0}")]
+    #[error("malformed Content-Type: {}", escape(.0))]
     MalformedContentType(String),
-    #[error("{media_type} without a boundary parameter")]
+    #[error("{} without a boundary parameter", escape(media_type))]
     MissingBoundary { media_type: String },
-    #[error("multipart body has no delimiter line \"--{boundary}\"")]
+    #[error("multipart body has no delimiter line \"--{}\"", escape(boundary))]
     NoDelimiter { boundary: String },
-    #[error("multipart body closes (\"--{boundary}--\") before its first part")]
+    #[error(
+        "multipart body closes (\"--{}--\") before its first part",
+        escape(boundary)
+    )]
     NoParts { boundary: String },
-    #[error("the start parameter names <{start}> but no MIME part has that Content-ID")]
+    #[error(
+        "the start parameter names <{}> but no MIME part has that Content-ID",
+        escape(start)
+    )]
     RootNotFound { start: String },
-    #[error("chunk size \"{found}\" is not hexadecimal")]
+    #[error("chunk size \"{}\" is not hexadecimal", escape(found))]
     ChunkSizeNotHex { found: String },
-    #[error("chunk size \"{found}\" is too large")]
+    #[error("chunk size \"{}\" is too large", escape(found))]
     ChunkSizeTooLarge { found: String },
     #[error(
         "truncated chunk: its size line declares {declared} bytes but only {available} follow \
@@ -85,7 +102,7 @@ pub enum LoadErrorKind {
     TruncatedChunk { declared: u64, available: usize },
     #[error("expected a line end after the chunk data (the chunk size does not match the data)")]
     MissingChunkLineEnd,
-    #[error("{header}: {coding} is not supported (only identity and chunked are)")]
+    #[error("{header}: {} is not supported (only identity and chunked are)", escape(coding))]
     UnsupportedCoding {
         header: &'static str,
         coding: String,

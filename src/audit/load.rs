@@ -2,9 +2,8 @@
 //!
 //! What a file holds is recognized from its first non-blank bytes: `<` is raw XML, an HTTP
 //! start line is an HTTP dump (maybe several messages), `--boundary` or MIME headers are a
-//! bare multipart. Sizes are checked before reading.
+//! bare multipart. Files are read through [`super::read`], which bounds their size.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::content_type::{ContentType, MediaType};
@@ -12,33 +11,44 @@ use super::envelope::{extract, leading_space};
 use super::error::{LoadError, LoadErrorKind};
 use super::headers::{HeaderStyle, block_notes, parse_header_block};
 use super::http::{is_start_line, load_http};
-use super::message::{CapturedMessage, Framing};
+use super::message::{CapturedMessage, Framing, push_note};
+use super::read::{MAX_INPUT_BYTES, read_input_file};
 use super::source::{OffsetMap, Source, excerpt, is_space, line_at, trim_end};
-
-/// Largest capture file accepted, in bytes (the XML parser's limit too).
-pub const MAX_INPUT_BYTES: u64 = 1 << 30;
+use crate::safe_text::escape;
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Loads files in the order given; a directory stands for its files sorted by name (hidden
-/// files and subdirectories skipped).
+/// files and subdirectories skipped; FIFOs, devices and sockets skipped with a note on the
+/// first message, since reading them could block or never end).
 pub fn load_paths(paths: &[PathBuf]) -> Result<Vec<CapturedMessage>, LoadError> {
-    let files = expand_paths(paths)?;
+    let (files, skipped) = expand(paths)?;
     let mut messages = Vec::new();
     for file in files {
         let name = file.display().to_string();
-        let bytes = read_limited(&file, &name)?;
+        let bytes = read_input_file(&file, &name)?;
         messages.extend(load_bytes(bytes, &name)?);
+    }
+    if let Some(first) = messages.first_mut() {
+        for note in skipped {
+            push_note(&mut first.notes, note);
+        }
     }
     Ok(messages)
 }
 
 /// The files `load_paths` would read, in order.
 pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
+    expand(paths).map(|(files, _)| files)
+}
+
+/// The files to read, and a note for each directory entry passed over as no regular file.
+fn expand(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<String>), LoadError> {
     if paths.is_empty() {
         return Err(LoadError::NoInput);
     }
     let mut files = Vec::new();
+    let mut skipped = Vec::new();
     for path in paths {
         let io_error = |source| LoadError::Io {
             path: path.display().to_string(),
@@ -46,7 +56,7 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
         };
         if std::fs::metadata(path).map_err(io_error)?.is_dir() {
             let before = files.len();
-            files.extend(directory_files(path)?);
+            files.extend(directory_files(path, &mut skipped)?);
             if files.len() == before {
                 return Err(LoadError::EmptyDirectory {
                     path: path.display().to_string(),
@@ -56,7 +66,7 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
             files.push(path.clone());
         }
     }
-    Ok(files)
+    Ok((files, skipped))
 }
 
 /// Files that sit next to captured messages but are not messages: key material, the keys.json
@@ -74,8 +84,8 @@ fn is_message_file(path: &Path) -> bool {
 }
 
 /// A directory's visible regular files that may be messages (symbolic links followed),
-/// sorted by name.
-fn directory_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
+/// sorted by name; what is neither a regular file nor a directory gets a note in `skipped`.
+fn directory_files(dir: &Path, skipped: &mut Vec<String>) -> Result<Vec<PathBuf>, LoadError> {
     let io_error = |source| LoadError::Io {
         path: dir.display().to_string(),
         source,
@@ -91,39 +101,36 @@ fn directory_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
             path: path.display().to_string(),
             source,
         })?;
-        if meta.is_file() && is_message_file(&path) {
-            files.push(path);
+        if meta.is_file() {
+            if is_message_file(&path) {
+                files.push(path);
+            }
+        } else if let Some(kind) = special_file_kind(&meta.file_type()) {
+            skipped.push(format!(
+                "skipped {}: {kind}, not a regular file",
+                escape(&path.display().to_string())
+            ));
         }
     }
     files.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
+    skipped.sort();
     Ok(files)
 }
 
-/// Reads a file, refusing it before reading when it is above [`MAX_INPUT_BYTES`] (and while
-/// reading, should it grow meanwhile).
-fn read_limited(path: &Path, name: &str) -> Result<Vec<u8>, LoadError> {
-    let io_error = |source| LoadError::Io {
-        path: name.to_string(),
-        source,
-    };
-    let too_large = |size| LoadError::TooLarge {
-        path: name.to_string(),
-        size,
-        limit: MAX_INPUT_BYTES,
-    };
-    let file = std::fs::File::open(path).map_err(io_error)?;
-    let size = file.metadata().map_err(io_error)?.len();
-    if size > MAX_INPUT_BYTES {
-        return Err(too_large(size));
+/// What a directory entry that is neither a file nor a directory is, in words.
+fn special_file_kind(file_type: &std::fs::FileType) -> Option<&'static str> {
+    use std::os::unix::fs::FileTypeExt;
+    if file_type.is_fifo() {
+        Some("a FIFO")
+    } else if file_type.is_char_device() {
+        Some("a character device")
+    } else if file_type.is_block_device() {
+        Some("a block device")
+    } else if file_type.is_socket() {
+        Some("a socket")
+    } else {
+        None
     }
-    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-    file.take(MAX_INPUT_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io_error)?;
-    if bytes.len() as u64 > MAX_INPUT_BYTES {
-        return Err(too_large(bytes.len() as u64));
-    }
-    Ok(bytes)
 }
 
 /// Loads the messages one file's bytes hold; `source_name` names it in messages and errors.
@@ -155,7 +162,7 @@ pub fn load_bytes(bytes: Vec<u8>, source_name: &str) -> Result<Vec<CapturedMessa
 }
 
 /// What a file holds, and where its content starts.
-enum Detected {
+pub(super) enum Detected {
     Empty,
     Xml,
     Http(usize),
@@ -163,7 +170,7 @@ enum Detected {
     Unrecognized(usize),
 }
 
-fn detect(bytes: &[u8]) -> Detected {
+pub(super) fn detect(bytes: &[u8]) -> Detected {
     // UTF-16 (with or without a byte order mark) can only be XML; the XML layer decodes it.
     if matches!(
         bytes,

@@ -98,9 +98,14 @@ pub struct Attachment {
     pub first_line: u32,
 }
 
-/// Adds a note unless the same note is already there.
+/// Adds a note unless the same note is already there. Notes quote header values and
+/// Content-IDs from the capture, so they are kept to one escaped line.
 pub(crate) fn push_note(notes: &mut Vec<String>, note: impl Into<String>) {
     let note = note.into();
+    let note = match crate::safe_text::one_line(&note) {
+        std::borrow::Cow::Borrowed(_) => note,
+        std::borrow::Cow::Owned(escaped) => escaped,
+    };
     if !notes.contains(&note) {
         notes.push(note);
     }

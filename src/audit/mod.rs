@@ -17,12 +17,14 @@ mod load;
 mod message;
 mod mime;
 pub mod pattern;
+mod read;
 mod source;
 pub mod steps;
 mod transfer;
 
 pub use cid::content_id_from_cid_url;
 pub use error::{LoadError, LoadErrorKind};
-pub use load::{MAX_INPUT_BYTES, expand_paths, load_bytes, load_paths};
+pub use load::{expand_paths, load_bytes, load_paths};
+pub use read::{MAX_INPUT_BYTES, read_input, read_input_file};
 pub use message::{Attachment, CapturedMessage, Framing, MimeInfo, MimePart};
 pub use transfer::TransferEncoding;

@@ -12,6 +12,7 @@ use super::report_format::Format;
 use super::{CliError, Outcome, read_input, stdout_error};
 use crate::ns;
 use crate::resolve::StandardResolver;
+use crate::safe_write::{self, Privacy};
 use crate::xenc::{DecryptionReport, decrypt_document};
 use crate::xml::{Document, IdAttributes, IdIndex};
 
@@ -33,7 +34,8 @@ pub struct DecryptArgs {
     pub file: String,
     #[command(flatten)]
     pub keys: KeyArgs,
-    /// Write the decrypted document here instead of standard output (never over FILE).
+    /// Write the decrypted document here instead of standard output: never over FILE, never
+    /// through a symbolic link, owner-only (0600).
     #[arg(short = 'o', long = "out", value_name = "OUT")]
     pub out: Option<PathBuf>,
     /// Print the data keys in the report (hex).
@@ -63,6 +65,9 @@ pub fn run(
             "-o {}: refusing to write over the input",
             out.display()
         )));
+    }
+    if let Some(out) = &args.out {
+        safe_write::check_target(out)?;
     }
     let (bytes, name) = read_input(&args.file)?;
     let store = args.keys.load()?;
@@ -128,11 +133,9 @@ fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
     }
 }
 
+/// The plaintext was encrypted for a reason: it is written owner-only, never through a link.
 fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), CliError> {
-    std::fs::write(path, bytes).map_err(|source| CliError::Io {
-        path: path.display().to_string(),
-        source,
-    })
+    Ok(safe_write::write_file(path, bytes, Privacy::Secret)?)
 }
 
 fn write_report(

@@ -1,38 +1,19 @@
-//! Reading input files (or standard input) with the size limit applied before reading.
-
-use std::io::Read;
+//! Reading the document of `c14n`, `verify` and `decrypt`: a file or standard input, through
+//! the bounded reader every command uses (the size limit holds for pipes and devices too, and
+//! an input that cannot start XML, HTTP or MIME is refused after its first block).
 
 use super::CliError;
-use crate::xml::ParseOptions;
+use crate::audit::{LoadError, MAX_INPUT_BYTES};
 
-/// Reads `path` (`-` for standard input), refusing files above the parser's size limit
-/// without reading them. Returns the bytes and the name to use in messages.
+/// Reads `path` (`-` for standard input). Returns the bytes and the name to use in messages.
 pub fn read_input(path: &str) -> Result<(Vec<u8>, String), CliError> {
-    let limit = ParseOptions::default().max_input_bytes;
-    let io_error = |source| CliError::Io {
-        path: path.to_string(),
-        source,
-    };
+    let input_error = |e: LoadError| CliError::Input(e.to_string());
     if path == "-" {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .take(limit as u64 + 1)
-            .read_to_end(&mut bytes)
-            .map_err(io_error)?;
-        return Ok((bytes, "<stdin>".to_string()));
+        let name = "<stdin>";
+        let bytes = crate::audit::read_input(&mut std::io::stdin().lock(), name, MAX_INPUT_BYTES)
+            .map_err(input_error)?;
+        return Ok((bytes, name.to_string()));
     }
-    let meta = std::fs::metadata(path).map_err(io_error)?;
-    if meta.is_dir() {
-        return Err(CliError::Input(format!(
-            "{path}: is a directory, expected a file"
-        )));
-    }
-    if meta.len() > limit as u64 {
-        return Err(CliError::Input(format!(
-            "{path}:1:1: input is {} bytes, above the limit of {limit} bytes",
-            meta.len()
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(io_error)?;
+    let bytes = crate::audit::read_input_file(std::path::Path::new(path), path).map_err(input_error)?;
     Ok((bytes, path.to_string()))
 }

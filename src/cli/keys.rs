@@ -1,10 +1,11 @@
 //! The KEYS options shared by verify, decrypt, inspect and export, and the key store they build.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
 use super::CliError;
+use crate::bounded_read::{BoundedReadError, read_limited};
 use crate::crypto::{KeyStore, SecretSpec};
 
 #[derive(Debug, Clone, Default, Args)]
@@ -13,9 +14,14 @@ pub struct KeyArgs {
     /// Repeatable.
     #[arg(long = "key", value_name = "PATH")]
     pub keys: Vec<PathBuf>,
-    /// Password for encrypted keys and PKCS#12 bundles given with --key.
-    #[arg(long, value_name = "P")]
+    /// Password for encrypted keys and PKCS#12 bundles given with --key. It shows in `ps` and
+    /// in shell history: prefer --password-file or the WSKEX_PASSWORD environment variable.
+    #[arg(long, value_name = "P", conflicts_with = "password_file")]
     pub password: Option<String>,
+    /// Read the password for --key from this file (its first line; a final line break is not
+    /// part of it). Without --password or --password-file, WSKEX_PASSWORD is used when set.
+    #[arg(long, value_name = "PATH")]
+    pub password_file: Option<PathBuf>,
     /// A certificate (PEM or DER; a PEM file may hold several) to verify with. Repeatable.
     #[arg(long = "cert", value_name = "PATH")]
     pub certs: Vec<PathBuf>,
@@ -38,9 +44,10 @@ impl KeyArgs {
     pub fn load(&self) -> Result<KeyStore, CliError> {
         crate::crypto::init();
         let mut store = KeyStore::new();
+        let password = self.password()?;
         for path in &self.keys {
             store
-                .add_key_file(path, self.password.as_deref())
+                .add_key_file(path, password.as_deref())
                 .map_err(|e| CliError::Input(format!("--key {}: {e}", path.display())))?;
         }
         for path in &self.certs {
@@ -81,6 +88,54 @@ impl KeyArgs {
         }
         Ok(store)
     }
+}
+
+impl KeyArgs {
+    /// The password for --key: --password, else the first line of --password-file, else
+    /// WSKEX_PASSWORD. Errors name the file, never the password.
+    fn password(&self) -> Result<Option<String>, CliError> {
+        if let Some(password) = &self.password {
+            return Ok(Some(password.clone()));
+        }
+        if let Some(path) = &self.password_file {
+            return read_password_file(path).map(Some);
+        }
+        match std::env::var(PASSWORD_VARIABLE) {
+            Ok(password) => Ok(Some(password)),
+            Err(std::env::VarError::NotPresent) => Ok(None),
+            Err(std::env::VarError::NotUnicode(_)) => Err(CliError::Usage(format!(
+                "{PASSWORD_VARIABLE} is not valid UTF-8"
+            ))),
+        }
+    }
+}
+
+/// The environment variable a password for --key may come from.
+pub const PASSWORD_VARIABLE: &str = "WSKEX_PASSWORD";
+
+/// Largest password file read: a password is a line, not a document.
+const MAX_PASSWORD_FILE_BYTES: u64 = 64 * 1024;
+
+fn read_password_file(path: &Path) -> Result<String, CliError> {
+    let shown = || format!("--password-file {}", path.display());
+    let mut file = std::fs::File::open(path).map_err(|source| CliError::Io {
+        path: shown(),
+        source,
+    })?;
+    let bytes = read_limited(&mut file, MAX_PASSWORD_FILE_BYTES).map_err(|e| match e {
+        BoundedReadError::Io(source) => CliError::Io {
+            path: shown(),
+            source,
+        },
+        _ => CliError::Input(format!(
+            "{}: larger than {MAX_PASSWORD_FILE_BYTES} bytes, not a password file",
+            shown()
+        )),
+    })?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| CliError::Input(format!("{}: not valid UTF-8", shown())))?;
+    let first_line = text.split('\n').next().unwrap_or("");
+    Ok(first_line.strip_suffix('\r').unwrap_or(first_line).to_string())
 }
 
 /// Shows the name part of a malformed binding without the value.

@@ -4,6 +4,7 @@
 //! exit codes: 0 everything checked out, 1 a check failed, 2 usage error or bad input.
 
 mod c14n;
+mod closed_pipe;
 mod decrypt;
 mod derive;
 mod input;
@@ -19,8 +20,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::safe_text::{escape, one_line};
+use crate::safe_write::SafeWriteError;
 use crate::xml::XmlError;
 
+pub use closed_pipe::ClosedPipeTolerant;
 pub use input::read_input;
 
 /// wskex: explore, debug and audit WS-Security / WS-Trust key exchange.
@@ -68,24 +72,20 @@ impl Outcome {
     }
 }
 
-/// Why a command could not run (exit 2). The message is one line and names the input.
+/// Why a command could not run (exit 2). The message is one line and names the input; what
+/// it quotes (file names, values from the input) is escaped.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
-    #[error("{0}")]
+    #[error("{}", one_line(.0))]
     Usage(String),
     #[error("{0}")]
     Xml(#[from] XmlError),
-    #[error("{path}: {source}")]
+    #[error("{}: {}", escape(path), one_line(&source.to_string()))]
     Io { path: String, source: io::Error },
-    #[error("{0}")]
+    #[error("{}", one_line(.0))]
     Input(String),
-}
-
-impl CliError {
-    /// Writing to a closed pipe (`wskex c14n big.xml | head`) is not an error worth reporting.
-    pub fn is_broken_pipe(&self) -> bool {
-        matches!(self, CliError::Io { source, .. } if source.kind() == io::ErrorKind::BrokenPipe)
-    }
+    #[error(transparent)]
+    Write(#[from] SafeWriteError),
 }
 
 /// Runs a parsed command line, writing results to `stdout` and reports meant for a person

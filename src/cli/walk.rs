@@ -10,6 +10,8 @@ use super::report_format::Format;
 use super::{CliError, Outcome, stdout_error};
 use crate::exchange::{Layer, LayerStatus, Step};
 use crate::patterns::{CATALOG, PatternError, Walkthrough, parties, walk};
+use crate::safe_text;
+use crate::safe_write::{Privacy, write_file};
 
 #[derive(Debug, Args)]
 #[command(
@@ -42,7 +44,8 @@ pub struct WalkArgs {
     /// request; exceed-rights is the delegate rewriting its own token).
     #[arg(long, value_name = "NAME")]
     pub tamper: Option<String>,
-    /// Write every message sent as NN-from-to.xml, keys.json and the parties' key files here.
+    /// Write every message sent as NN-from-to.xml, keys.json and the parties' key files here
+    /// (keys.json and private keys owner-only; a symbolic link in DIR is refused, not followed).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t)]
@@ -309,15 +312,16 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
+/// Writes the walk's files: messages and certificates readable by all, `keys.json` and the
+/// private keys owner-only (0600); none through a link planted in `dir`.
 fn write_out(dir: &std::path::Path, w: &Walkthrough) -> Result<(), CliError> {
-    let io = |path: &std::path::Path| {
-        let path = path.display().to_string();
-        move |source| CliError::Io { path, source }
-    };
-    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    std::fs::create_dir_all(dir).map_err(|source| CliError::Io {
+        path: dir.display().to_string(),
+        source,
+    })?;
     for m in &w.messages {
         let path = dir.join(format!("{:02}-{}-{}.xml", m.index + 1, m.from, m.to));
-        std::fs::write(&path, &m.text).map_err(io(&path))?;
+        write_file(&path, m.text.as_bytes(), Privacy::Public)?;
     }
     let keys: Vec<KeyFileJson> = w
         .ledger
@@ -333,16 +337,19 @@ fn write_out(dir: &std::path::Path, w: &Walkthrough) -> Result<(), CliError> {
             token: k.token.clone(),
         })
         .collect();
-    let path = dir.join("keys.json");
-    let text =
-        serde_json::to_string_pretty(&serde_json::json!({ "keys": keys })).expect("serializable");
-    std::fs::write(&path, text + "\n").map_err(io(&path))?;
+    let text = safe_text::to_json_pretty(&serde_json::json!({ "keys": keys }))
+        .expect("serializable");
+    write_file(
+        &dir.join("keys.json"),
+        (text + "\n").as_bytes(),
+        Privacy::Secret,
+    )?;
     for p in &w.parties {
         if let Some((key, cert)) = parties::pem_files(&p.name) {
-            let kp = dir.join(format!("{}.key.pem", p.name));
-            std::fs::write(&kp, key).map_err(io(&kp))?;
-            let cp = dir.join(format!("{}.cert.pem", p.name));
-            std::fs::write(&cp, cert).map_err(io(&cp))?;
+            let key_path = dir.join(format!("{}.key.pem", p.name));
+            write_file(&key_path, key.as_bytes(), Privacy::Secret)?;
+            let cert_path = dir.join(format!("{}.cert.pem", p.name));
+            write_file(&cert_path, cert.as_bytes(), Privacy::Public)?;
         }
     }
     Ok(())

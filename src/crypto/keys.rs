@@ -160,11 +160,24 @@ impl KeyMaterial {
 /// `password` opens encrypted private keys and PKCS#12 bundles.
 pub fn load_key_file(path: &Path, password: Option<&str>) -> Result<KeyMaterial, CryptoError> {
     let source_name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| CryptoError::KeyLoad {
+    let bytes = read_key_file(path).map_err(|reason| CryptoError::KeyLoad {
         source_name: source_name.clone(),
-        reason: e.to_string(),
+        reason,
     })?;
     load_key_bytes(&bytes, &source_name, password)
+}
+
+/// Largest key, certificate or secret file read: far above any real bundle, and a bound on
+/// what `--key /dev/zero` can take.
+pub const MAX_KEY_FILE_BYTES: u64 = 16 << 20;
+
+/// Reads a key or secret file, at most [`MAX_KEY_FILE_BYTES`] (devices and FIFOs included).
+pub(crate) fn read_key_file(path: &Path) -> Result<Vec<u8>, String> {
+    let mut file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    crate::bounded_read::read_limited(&mut file, MAX_KEY_FILE_BYTES).map_err(|e| match e {
+        crate::bounded_read::BoundedReadError::Io(e) => e.to_string(),
+        _ => format!("larger than {MAX_KEY_FILE_BYTES} bytes, not a key file"),
+    })
 }
 
 /// Loads the certificates of `path` (PEM with one or more certificates, or DER); a file with

@@ -145,7 +145,7 @@ impl SecretSpec {
             (SecretSource::Base64, bytes)
         } else if let Some(path) = spec.strip_prefix("file:") {
             let path = PathBuf::from(path);
-            let bytes = std::fs::read(&path).map_err(|e| CryptoError::BadSecretSpec {
+            let bytes = super::keys::read_key_file(&path).map_err(|e| CryptoError::BadSecretSpec {
                 kind: "file",
                 reason: format!("cannot read {}: {e}", path.display()),
             })?;

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::safe_text::escape;
+
 /// A 1-based line and column (in characters) plus the byte offset in the decoded text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Position {
@@ -39,9 +41,9 @@ pub enum XmlErrorKind {
         "the DTD declares entities; refused (no entity expansion, no external fetch: SOAP forbids DTDs)"
     )]
     EntityDeclaration,
-    #[error("reference to undeclared entity &{0};")]
+    #[error("reference to undeclared entity &{};", escape(.0))]
     UndefinedEntity(String),
-    #[error("invalid character reference &{0};")]
+    #[error("invalid character reference &{};", escape(.0))]
     InvalidCharRef(String),
     #[error("character U+{0:04X} is not allowed in XML 1.0")]
     IllegalCharacter(u32),
@@ -51,21 +53,21 @@ pub enum XmlErrorKind {
     MalformedAttribute(&'static str),
     #[error("'<' is not allowed in an attribute value")]
     LessThanInAttribute,
-    #[error("attribute {0} appears twice on this element")]
+    #[error("attribute {} appears twice on this element", escape(.0))]
     DuplicateAttribute(String),
     #[error("namespace prefix {0:?} is not declared")]
     UnboundPrefix(String),
     #[error("prefix {0:?} cannot be declared or bound that way")]
     ReservedPrefix(String),
-    #[error("expected </{expected}>, found </{found}>")]
+    #[error("expected </{}>, found </{}>", escape(expected), escape(found))]
     MismatchedEndTag { expected: String, found: String },
-    #[error("end tag </{0}> without a start tag")]
+    #[error("end tag </{}> without a start tag", escape(.0))]
     UnexpectedEndTag(String),
-    #[error("document ended inside <{name}> opened at {opened_at}")]
+    #[error("document ended inside <{}> opened at {opened_at}", escape(name))]
     UnclosedElement { name: String, opened_at: Position },
     #[error("document has no root element")]
     NoRootElement,
-    #[error("second root element <{0}> (a document has exactly one)")]
+    #[error("second root element <{}> (a document has exactly one)", escape(.0))]
     MultipleRoots(String),
     #[error("text outside the root element")]
     TextOutsideRoot,
@@ -75,13 +77,14 @@ pub enum XmlErrorKind {
     MisplacedDoctype,
     #[error("processing instruction target {0:?} is reserved")]
     ReservedPiTarget(String),
-    #[error("malformed XML: {0}")]
+    #[error("malformed XML: {}", escape(.0))]
     Syntax(String),
 }
 
-/// A document could not be read: where (input name, line, column) and why.
+/// A document could not be read: where (input name, line, column) and why. The input name is
+/// a file name, input too: it is shown escaped.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{source_name}:{position}: {kind}")]
+#[error("{}:{position}: {kind}", escape(source_name))]
 pub struct XmlError {
     pub source_name: String,
     pub position: Position,
