@@ -17,6 +17,7 @@ pub mod crypto;
 pub mod delegation;
 pub mod dsig;
 pub mod exchange;
+pub mod export;
 pub mod ns;
 pub mod patterns;
 pub mod resolve;

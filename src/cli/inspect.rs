@@ -13,8 +13,9 @@ use super::{CliError, Outcome, stdout_error};
 use crate::audit::conversation::{
     ConversationResult, MessageResult, SignatureVerdict, inspect_conversation,
 };
-use crate::audit::load_paths;
 use crate::audit::pattern::{PatternMatch, identify};
+use crate::audit::{CapturedMessage, load_paths};
+use crate::crypto::KeyStore;
 use crate::wss::datetime::UtcDateTime;
 use crate::wss::keys::KeyRecord;
 use crate::wss::processor::{EncryptionReport, Finding, ProcessOptions, Severity, TokenReport};
@@ -115,32 +116,12 @@ struct InspectJson<'a> {
 }
 
 pub fn run(args: &InspectArgs, stdout: &mut dyn Write) -> Result<Outcome, CliError> {
-    let messages = load_paths(&args.paths).map_err(|e| CliError::Input(e.to_string()))?;
-    let store = args.keys.load()?;
-    let bindings: Vec<Binding> = store
-        .named_secrets()
-        .iter()
-        .filter_map(|k| {
-            Some(Binding {
-                name: k.name.clone()?,
-                secret: k.secret.clone(),
-                label: k.label.clone(),
-            })
-        })
-        .collect();
-    let now = match &args.now {
-        Some(text) => Some(
-            UtcDateTime::parse(text)
-                .map_err(|e| CliError::Usage(format!("--now {text:?}: {}", e.0)))?
-                .utc,
-        ),
-        None => None,
-    };
-    let options = ProcessOptions {
-        now,
-        dk_label: args.dk_label.clone(),
-        id_attributes: IdAttributes::with_extra(&args.id_attrs),
-    };
+    let Prepared {
+        messages,
+        store,
+        bindings,
+        options,
+    } = prepare(args)?;
     let result = inspect_conversation(&messages, &store, bindings, &options);
     let patterns = identify(&result.messages);
     match args.format {
@@ -167,6 +148,50 @@ pub fn run(args: &InspectArgs, stdout: &mut dyn Write) -> Result<Outcome, CliErr
         Outcome::Success
     } else {
         Outcome::ChecksFailed
+    })
+}
+
+/// What processing a conversation needs, read from the command line: the messages, the
+/// keys, secrets bound to token names, and the receiver's settings. `export` shares it.
+pub(super) struct Prepared {
+    pub messages: Vec<CapturedMessage>,
+    pub store: KeyStore,
+    pub bindings: Vec<Binding>,
+    pub options: ProcessOptions,
+}
+
+pub(super) fn prepare(args: &InspectArgs) -> Result<Prepared, CliError> {
+    let messages = load_paths(&args.paths).map_err(|e| CliError::Input(e.to_string()))?;
+    let store = args.keys.load()?;
+    let bindings: Vec<Binding> = store
+        .named_secrets()
+        .iter()
+        .filter_map(|k| {
+            Some(Binding {
+                name: k.name.clone()?,
+                secret: k.secret.clone(),
+                label: k.label.clone(),
+            })
+        })
+        .collect();
+    let now = match &args.now {
+        Some(text) => Some(
+            UtcDateTime::parse(text)
+                .map_err(|e| CliError::Usage(format!("--now {text:?}: {}", e.0)))?
+                .utc,
+        ),
+        None => None,
+    };
+    let options = ProcessOptions {
+        now,
+        dk_label: args.dk_label.clone(),
+        id_attributes: IdAttributes::with_extra(&args.id_attrs),
+    };
+    Ok(Prepared {
+        messages,
+        store,
+        bindings,
+        options,
     })
 }
 

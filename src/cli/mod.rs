@@ -7,6 +7,7 @@ mod c14n;
 mod closed_pipe;
 mod decrypt;
 mod derive;
+mod export;
 mod input;
 mod inspect;
 mod keys;
@@ -52,6 +53,7 @@ pub enum Command {
     Walk(walk::WalkArgs),
     Inspect(inspect::InspectArgs),
     Derive(derive::DeriveArgs),
+    Export(export::ExportArgs),
 }
 
 /// How a command that ran to completion turned out.
@@ -103,6 +105,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<O
         Some(Command::Derive(args)) => derive::run(&args, stdout),
         Some(Command::Inspect(args)) => inspect::run(&args, stdout),
         Some(Command::Walk(args)) => walk::run(&args, stdout),
+        Some(Command::Export(args)) => export::run(&args, stdout),
     }
 }
 
