@@ -330,3 +330,29 @@ fn shared_captures_round_trip_or_are_refused_with_the_reason() {
     }
     assert!(exported >= 15, "most captures export ({exported})");
 }
+
+#[test]
+fn walkthroughs_export_too_and_a_tampered_one_says_so() {
+    for (pattern, tamper) in [("direct", None), ("request-reply", Some("change-body"))] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cmd = wskex();
+        cmd.args(["walk", pattern, "--export"]).arg(dir.path());
+        if let Some(t) = tamper {
+            cmd.args(["--tamper", t]);
+        }
+        let out = cmd.output().unwrap();
+        assert!(out.status.code().is_some_and(|c| c < 2), "{pattern}");
+        let files = xml_files(dir.path());
+        assert!(!files.is_empty(), "{pattern}");
+        let all: String = files
+            .iter()
+            .map(|f| std::fs::read_to_string(f).unwrap())
+            .collect();
+        assert!(all.contains(&format!("pattern {pattern}")), "{pattern}");
+        assert_eq!(
+            all.contains("verdict CHECKS FAILED"),
+            tamper.is_some(),
+            "{pattern}: {all}"
+        );
+    }
+}

@@ -13,10 +13,14 @@ use super::report_format::Format;
 use super::{CliError, Outcome, stdout_error};
 use crate::audit::conversation::inspect_conversation;
 use crate::audit::pattern::identify;
-use crate::audit::{load_bytes, read_input_file};
+use crate::audit::{CapturedMessage, load_bytes, read_input_file};
+use crate::crypto::KeyStore;
 use crate::export::{ExportError, ExportOptions, ExportedFile, Verdict, export_conversation};
+use crate::patterns::Walkthrough;
 use crate::safe_text;
 use crate::safe_write::{Privacy, check_target, write_file};
+use crate::wss::processor::ProcessOptions;
+use crate::wss::store::Binding;
 
 #[derive(Debug, Args)]
 #[command(
@@ -55,19 +59,56 @@ pub fn run(args: &ExportArgs, stdout: &mut dyn Write) -> Result<Outcome, CliErro
         bindings,
         options,
     } = prepare(&args.inspect)?;
-    let result = inspect_conversation(&messages, &store, bindings.clone(), &options);
-    let patterns = identify(&result.messages);
-    let export_options = ExportOptions {
-        id_attributes: &options.id_attributes,
-        reveal_secrets: args.inspect.reveal_secrets,
-    };
     let read = |file: &str| {
         read_input_file(Path::new(file), file).map_err(|e| std::io::Error::other(e.to_string()))
     };
-    let files = export_conversation(&messages, &result, &patterns, &export_options, &read)
+    let checked = export_checked(
+        &messages,
+        &store,
+        bindings,
+        &options,
+        args.inspect.reveal_secrets,
+        &read,
+    )?;
+    let targets = targets(&args.out, &checked.files)?;
+    write_all(
+        &args.out,
+        &checked.files,
+        &targets,
+        args.inspect.reveal_secrets,
+    )?;
+    report(args, stdout, &checked.files, &targets)?;
+    Ok(if checked.ok {
+        Outcome::Success
+    } else {
+        Outcome::ChecksFailed
+    })
+}
+
+/// Annotated files whose verdicts were checked again, and the conversation's own verdict.
+pub(super) struct Checked {
+    pub files: Vec<ExportedFile>,
+    pub ok: bool,
+}
+
+/// Processes the conversation, annotates it, and checks the annotated bytes get the same
+/// verdicts with the same keys, message by message (refused otherwise).
+pub(super) fn export_checked(
+    messages: &[CapturedMessage],
+    store: &KeyStore,
+    bindings: Vec<Binding>,
+    options: &ProcessOptions,
+    reveal_secrets: bool,
+    read: &dyn Fn(&str) -> std::io::Result<Vec<u8>>,
+) -> Result<Checked, CliError> {
+    let result = inspect_conversation(messages, store, bindings.clone(), options);
+    let patterns = identify(&result.messages);
+    let export_options = ExportOptions {
+        id_attributes: &options.id_attributes,
+        reveal_secrets,
+    };
+    let files = export_conversation(messages, &result, &patterns, &export_options, read)
         .map_err(refused)?;
-    let targets = targets(&args.out, &files)?;
-    // The same keys on the annotated bytes must give the same verdicts, message by message.
     let mut again = Vec::new();
     for file in &files {
         again.extend(
@@ -75,7 +116,7 @@ pub fn run(args: &ExportArgs, stdout: &mut dyn Write) -> Result<Outcome, CliErro
                 .map_err(|e| CliError::Input(format!("export refused: {e}")))?,
         );
     }
-    let recheck = inspect_conversation(&again, &store, bindings, &options);
+    let recheck = inspect_conversation(&again, store, bindings, options);
     for (i, (before, after)) in result.messages.iter().zip(&recheck.messages).enumerate() {
         if let Some(detail) = Verdict::of(before).difference(&Verdict::of(after)) {
             return Err(refused(ExportError::VerdictChanged {
@@ -85,24 +126,32 @@ pub fn run(args: &ExportArgs, stdout: &mut dyn Write) -> Result<Outcome, CliErro
             }));
         }
     }
-    std::fs::create_dir_all(&args.out).map_err(|source| CliError::Io {
-        path: args.out.display().to_string(),
+    Ok(Checked {
+        files,
+        ok: result.ok,
+    })
+}
+
+/// Writes each file to its target (0600 when key values are revealed).
+pub(super) fn write_all(
+    out: &Path,
+    files: &[ExportedFile],
+    targets: &[PathBuf],
+    reveal_secrets: bool,
+) -> Result<(), CliError> {
+    std::fs::create_dir_all(out).map_err(|source| CliError::Io {
+        path: out.display().to_string(),
         source,
     })?;
-    let privacy = if args.inspect.reveal_secrets {
+    let privacy = if reveal_secrets {
         Privacy::Secret
     } else {
         Privacy::Public
     };
-    for (file, target) in files.iter().zip(&targets) {
+    for (file, target) in files.iter().zip(targets) {
         write_file(target, &file.bytes, privacy).map_err(|e| CliError::Input(e.to_string()))?;
     }
-    report(args, stdout, &files, &targets)?;
-    Ok(if result.ok {
-        Outcome::Success
-    } else {
-        Outcome::ChecksFailed
-    })
+    Ok(())
 }
 
 fn refused(e: ExportError) -> CliError {
@@ -114,7 +163,7 @@ fn refused(e: ExportError) -> CliError {
 
 /// Where each file goes: OUT/<its file name>. Two inputs with one name, an output that is an
 /// input, or a target wskex would not write through are refused before any work is written.
-fn targets(out: &Path, files: &[ExportedFile]) -> Result<Vec<PathBuf>, CliError> {
+pub(super) fn targets(out: &Path, files: &[ExportedFile]) -> Result<Vec<PathBuf>, CliError> {
     let mut names = BTreeSet::new();
     let mut targets = Vec::new();
     for file in files {
@@ -184,4 +233,61 @@ fn report(
             Ok(())
         }
     }
+}
+
+/// `walk --export DIR`: the walkthrough's messages (named as `--out` names them) annotated as an
+/// auditor holding every party's key and every shared secret of the ledger sees them.
+pub(super) fn export_walk(dir: &Path, w: &Walkthrough) -> Result<(), CliError> {
+    let mut store = KeyStore::new();
+    for p in &w.parties {
+        if let Some(key) = p.private_key.clone() {
+            store.add_private_key(key);
+        }
+        if let Some(cert) = p.certificate.clone() {
+            store.add_certificate(cert);
+        }
+    }
+    for k in w.ledger.keys() {
+        if k.provenance.origin() == "supplied" {
+            store.add_named_secret(&k.name, k.bytes.clone(), "the walkthrough's ledger");
+        }
+    }
+    let bindings: Vec<Binding> = w
+        .ledger
+        .keys()
+        .iter()
+        .filter_map(|k| {
+            Some(Binding {
+                name: k.token.clone()?,
+                secret: k.bytes.clone(),
+                label: k.name.clone(),
+            })
+        })
+        .collect();
+    let mut texts = std::collections::BTreeMap::new();
+    let mut messages = Vec::new();
+    for m in &w.messages {
+        let name = format!("{:02}-{}-{}.xml", m.index + 1, m.from, m.to);
+        messages.extend(
+            load_bytes(m.text.clone().into_bytes(), &name)
+                .map_err(|e| CliError::Input(e.to_string()))?,
+        );
+        texts.insert(name, m.text.as_bytes().to_vec());
+    }
+    let read = |name: &str| {
+        texts
+            .get(name)
+            .cloned()
+            .ok_or_else(|| std::io::Error::other("not a message of this walkthrough"))
+    };
+    let checked = export_checked(
+        &messages,
+        &store,
+        bindings,
+        &ProcessOptions::default(),
+        false,
+        &read,
+    )?;
+    let targets: Vec<PathBuf> = checked.files.iter().map(|f| dir.join(&f.file)).collect();
+    write_all(dir, &checked.files, &targets, false)
 }

@@ -48,6 +48,10 @@ pub struct WalkArgs {
     /// (keys.json and private keys owner-only; a symbolic link in DIR is refused, not followed).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Write the messages as annotated XML here (as `wskex export` writes them, seen by an
+    /// auditor holding every party's key); key values stay masked.
+    #[arg(long, value_name = "DIR")]
+    pub export: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 }
@@ -103,6 +107,9 @@ pub fn run(args: &WalkArgs, stdout: &mut dyn Write) -> Result<Outcome, CliError>
     .map_err(usage)?;
     if let Some(dir) = &args.out {
         write_out(dir, &walked)?;
+    }
+    if let Some(dir) = &args.export {
+        super::export::export_walk(dir, &walked)?;
     }
     let ok = walked.all_checks_pass();
     match args.format {
