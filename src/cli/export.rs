@@ -53,6 +53,11 @@ struct WrittenJson {
 }
 
 pub fn run(args: &ExportArgs, stdout: &mut dyn Write) -> Result<Outcome, CliError> {
+    if args.inspect.each.is_some() {
+        return Err(CliError::Usage(
+            "export takes the files of one conversation, not --each".into(),
+        ));
+    }
     let Prepared {
         messages,
         store,

@@ -16,6 +16,7 @@ use crate::audit::conversation::{
 use crate::audit::pattern::{PatternMatch, identify};
 use crate::audit::{CapturedMessage, load_paths};
 use crate::crypto::KeyStore;
+use crate::safe_text;
 use crate::wss::datetime::UtcDateTime;
 use crate::wss::keys::KeyRecord;
 use crate::wss::processor::{EncryptionReport, Finding, ProcessOptions, Severity, TokenReport};
@@ -42,8 +43,15 @@ use crate::xml::whitespace::WhitespaceMode;
 )]
 pub struct InspectArgs {
     /// Captured messages: files (processed in the order given) or directories.
-    #[arg(required = true, value_name = "FILE|DIR")]
+    #[arg(required_unless_present = "each", value_name = "FILE|DIR")]
     pub paths: Vec<PathBuf>,
+    /// Batch audit: each subdirectory of DIR (in name order) is its own conversation, all
+    /// processed in parallel; a summary follows. Takes no other FILE|DIR.
+    #[arg(long, value_name = "DIR", conflicts_with = "paths")]
+    pub each: Option<PathBuf>,
+    /// With --each: each file of DIR is its own conversation, instead of each subdirectory.
+    #[arg(long, requires = "each")]
+    pub each_file: bool,
     #[command(flatten)]
     pub keys: KeyArgs,
     /// Label for DerivedKeyTokens that carry none, when the stack derived with a custom label.
@@ -116,6 +124,9 @@ struct InspectJson<'a> {
 }
 
 pub fn run(args: &InspectArgs, stdout: &mut dyn Write) -> Result<Outcome, CliError> {
+    if let Some(dir) = &args.each {
+        return super::inspect_each::run(args, dir, stdout);
+    }
     let Prepared {
         messages,
         store,
@@ -126,18 +137,8 @@ pub fn run(args: &InspectArgs, stdout: &mut dyn Write) -> Result<Outcome, CliErr
     let patterns = identify(&result.messages);
     match args.format {
         Format::Json => {
-            let json = InspectJson {
-                ok: result.ok,
-                patterns: &patterns,
-                messages: result
-                    .messages
-                    .iter()
-                    .map(|m| message_json(m, &result, args.reveal_secrets))
-                    .collect(),
-            };
-            serde_json::to_writer_pretty(&mut *stdout, &json)
-                .map_err(|e| stdout_error(e.into()))?;
-            writeln!(stdout).map_err(stdout_error)?;
+            let json = report_json(&result, &patterns, args.reveal_secrets);
+            safe_text::write_json_pretty(stdout, &json).map_err(stdout_error)?;
         }
         Format::Text => {
             write_text(stdout, &result, args.reveal_secrets).map_err(stdout_error)?;
@@ -162,6 +163,19 @@ pub(super) struct Prepared {
 
 pub(super) fn prepare(args: &InspectArgs) -> Result<Prepared, CliError> {
     let messages = load_paths(&args.paths).map_err(|e| CliError::Input(e.to_string()))?;
+    let (store, bindings, options) = processing_inputs(args)?;
+    Ok(Prepared {
+        messages,
+        store,
+        bindings,
+        options,
+    })
+}
+
+/// The keys, the secrets bound to token names and the receiver's settings of the command line.
+pub(super) fn processing_inputs(
+    args: &InspectArgs,
+) -> Result<(KeyStore, Vec<Binding>, ProcessOptions), CliError> {
     let store = args.keys.load()?;
     let bindings: Vec<Binding> = store
         .named_secrets()
@@ -187,12 +201,25 @@ pub(super) fn prepare(args: &InspectArgs) -> Result<Prepared, CliError> {
         dk_label: args.dk_label.clone(),
         id_attributes: IdAttributes::with_extra(&args.id_attrs),
     };
-    Ok(Prepared {
-        messages,
-        store,
-        bindings,
-        options,
-    })
+    Ok((store, bindings, options))
+}
+
+/// The JSON report of one processed conversation (also one entry of `inspect --each`).
+pub(super) fn report_json(
+    result: &ConversationResult,
+    patterns: &[PatternMatch],
+    reveal: bool,
+) -> serde_json::Value {
+    let json = InspectJson {
+        ok: result.ok,
+        patterns,
+        messages: result
+            .messages
+            .iter()
+            .map(|m| message_json(m, result, reveal))
+            .collect(),
+    };
+    serde_json::to_value(&json).expect("the report serializes")
 }
 
 fn message_json<'a>(

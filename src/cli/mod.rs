@@ -10,6 +10,7 @@ mod derive;
 mod export;
 mod input;
 mod inspect;
+mod inspect_each;
 mod keys;
 mod report_format;
 mod verify;
