@@ -14,6 +14,7 @@ use crate::audit::conversation::{
     ConversationResult, MessageResult, SignatureVerdict, inspect_conversation,
 };
 use crate::audit::load_paths;
+use crate::safe_text::{EscapingWriter, one_line, write_json_pretty};
 use crate::wss::datetime::UtcDateTime;
 use crate::wss::keys::KeyRecord;
 use crate::wss::processor::{EncryptionReport, Finding, ProcessOptions, Severity, TokenReport};
@@ -149,11 +150,14 @@ pub fn run(args: &InspectArgs, stdout: &mut dyn Write) -> Result<Outcome, CliErr
                     .map(|m| message_json(m, &result, args.reveal_secrets))
                     .collect(),
             };
-            serde_json::to_writer_pretty(&mut *stdout, &json)
-                .map_err(|e| stdout_error(e.into()))?;
-            writeln!(stdout).map_err(stdout_error)?;
+            write_json_pretty(stdout, &json).map_err(stdout_error)?;
         }
-        Format::Text => write_text(stdout, &result, args.reveal_secrets).map_err(stdout_error)?,
+        Format::Text => write_text(
+            &mut EscapingWriter::new(&mut *stdout),
+            &result,
+            args.reveal_secrets,
+        )
+        .map_err(stdout_error)?,
     }
     Ok(if result.ok {
         Outcome::Success
@@ -185,6 +189,7 @@ fn message_json<'a>(
     }
 }
 
+/// The report a person reads; every value taken from the messages is escaped to one line.
 fn write_text(
     out: &mut dyn Write,
     result: &ConversationResult,
@@ -195,25 +200,31 @@ fn write_text(
             out,
             "message {}: {} ({})",
             m.index + 1,
-            m.file,
+            one_line(&m.file),
             m.soap_version().unwrap_or("not SOAP")
         )?;
         for note in &m.notes {
-            writeln!(out, "  note: {note}")?;
+            writeln!(out, "  note: {}", one_line(note))?;
         }
         if !m.tokens().is_empty() {
             writeln!(out, "  tokens:")?;
             for t in m.tokens() {
-                let id = t.id.as_deref().map(|i| format!(" {i}")).unwrap_or_default();
+                let id = t
+                    .id
+                    .as_deref()
+                    .map(|i| format!(" {}", one_line(i)))
+                    .unwrap_or_default();
                 let key = t
                     .key
                     .as_deref()
-                    .map(|k| format!(" -> key {k}"))
+                    .map(|k| format!(" -> key {}", one_line(k)))
                     .unwrap_or_default();
                 writeln!(
                     out,
                     "    {}{id} (line {}): {}{key}",
-                    t.kind, t.line, t.detail
+                    one_line(&t.kind),
+                    t.line,
+                    one_line(&t.detail)
                 )?;
             }
         }
@@ -224,7 +235,7 @@ fn write_text(
                 writeln!(
                     out,
                     "    {} ({} bits, {})",
-                    k.describe(),
+                    one_line(&k.describe()),
                     k.length_bits(),
                     k.provenance.origin()
                 )?;
@@ -235,12 +246,12 @@ fn write_text(
         }
         if let Some(p) = &m.processed {
             for line in &p.trust {
-                writeln!(out, "  ws-trust: {line}")?;
+                writeln!(out, "  ws-trust: {}", one_line(line))?;
             }
         }
         for s in &m.signatures {
             let r = &s.report;
-            let method = r.signature_method.rsplit(['#', '/']).next().unwrap_or("");
+            let method = one_line(r.signature_method.rsplit(['#', '/']).next().unwrap_or(""));
             let verdict = match (r.valid, s.whitespace_mode) {
                 (true, WhitespaceMode::AsIs) => "VALID".to_string(),
                 (true, mode) => {
@@ -251,11 +262,16 @@ fn write_text(
             writeln!(
                 out,
                 "  signature {} at line {} ({method}): {verdict}",
-                r.id.as_deref().unwrap_or("(no Id)"),
+                one_line(r.id.as_deref().unwrap_or("(no Id)")),
                 r.line
             )?;
             if let Some(k) = &r.key {
-                writeln!(out, "    key {}: {}", k.name, k.description)?;
+                writeln!(
+                    out,
+                    "    key {}: {}",
+                    one_line(&k.name),
+                    one_line(&k.description)
+                )?;
             }
             for reference in &r.references {
                 let uri = reference.uri.as_deref().unwrap_or("(no URI)");
@@ -268,32 +284,43 @@ fn write_text(
                     }
                     .to_string()
                 } else {
-                    format!("FAIL: {}", reference.error.as_deref().unwrap_or("invalid"))
+                    format!(
+                        "FAIL: {}",
+                        one_line(reference.error.as_deref().unwrap_or("invalid"))
+                    )
                 };
-                writeln!(out, "    reference {uri} -> {target}: {state}")?;
+                writeln!(
+                    out,
+                    "    reference {} -> {}: {state}",
+                    one_line(uri),
+                    one_line(target)
+                )?;
             }
             if !r.valid {
-                writeln!(out, "    {}", r.error.as_deref().unwrap_or("invalid"))?;
+                writeln!(
+                    out,
+                    "    {}",
+                    one_line(r.error.as_deref().unwrap_or("invalid"))
+                )?;
             }
         }
         for e in m.encryptions() {
-            let algorithm = e.algorithm.rsplit('#').next().unwrap_or("");
-            let id = e.id.as_deref().unwrap_or("(no Id)");
+            let algorithm = one_line(e.algorithm.rsplit('#').next().unwrap_or(""));
+            let id = one_line(e.id.as_deref().unwrap_or("(no Id)"));
+            let data_type = one_line(&e.data_type);
             if e.ok {
                 writeln!(
                     out,
-                    "  encrypted {id} ({}, {algorithm}) with key {}: decrypted {}, {} bytes",
-                    e.data_type,
-                    e.key.as_deref().unwrap_or("?"),
-                    e.target,
+                    "  encrypted {id} ({data_type}, {algorithm}) with key {}: decrypted {}, {} bytes",
+                    one_line(e.key.as_deref().unwrap_or("?")),
+                    one_line(&e.target),
                     e.plaintext_length.unwrap_or(0)
                 )?;
             } else {
                 writeln!(
                     out,
-                    "  encrypted {id} ({}, {algorithm}): FAILED: {}",
-                    e.data_type,
-                    e.error.as_deref().unwrap_or("?")
+                    "  encrypted {id} ({data_type}, {algorithm}): FAILED: {}",
+                    one_line(e.error.as_deref().unwrap_or("?"))
                 )?;
             }
         }
@@ -304,7 +331,12 @@ fn write_text(
                 Severity::Info => "info",
             };
             let line = f.line.map(|l| format!(" (line {l})")).unwrap_or_default();
-            writeln!(out, "  {severity} [{}]{line}: {}", f.code, f.message)?;
+            writeln!(
+                out,
+                "  {severity} [{}]{line}: {}",
+                one_line(&f.code),
+                one_line(&f.message)
+            )?;
         }
         writeln!(
             out,

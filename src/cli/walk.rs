@@ -10,7 +10,7 @@ use super::report_format::Format;
 use super::{CliError, Outcome, stdout_error};
 use crate::exchange::{Layer, LayerStatus, Step};
 use crate::patterns::{CATALOG, PatternError, Walkthrough, parties, walk};
-use crate::safe_text;
+use crate::safe_text::{self, EscapingWriter};
 use crate::safe_write::{Privacy, write_file};
 
 #[derive(Debug, Args)]
@@ -120,11 +120,11 @@ pub fn run(args: &WalkArgs, stdout: &mut dyn Write) -> Result<Outcome, CliError>
                     .map(|(i, s)| s.to_json(i + 1, true))
                     .collect(),
             };
-            serde_json::to_writer_pretty(&mut *stdout, &json)
-                .map_err(|e| stdout_error(e.into()))?;
-            writeln!(stdout).map_err(stdout_error)?;
+            safe_text::write_json_pretty(stdout, &json).map_err(stdout_error)?;
         }
-        Format::Text => write_text(stdout, &walked).map_err(stdout_error)?,
+        Format::Text => {
+            write_text(&mut EscapingWriter::new(&mut *stdout), &walked).map_err(stdout_error)?
+        }
     }
     Ok(if ok {
         Outcome::Success
@@ -146,9 +146,8 @@ fn list(args: &WalkArgs, out: &mut dyn Write) -> Result<(), CliError> {
                     tampers: p.tampers.iter().map(|t| t.name()).collect(),
                 })
                 .collect();
-            serde_json::to_writer_pretty(&mut *out, &serde_json::json!({ "patterns": patterns }))
-                .map_err(|e| stdout_error(e.into()))?;
-            writeln!(out).map_err(stdout_error)
+            safe_text::write_json_pretty(out, &serde_json::json!({ "patterns": patterns }))
+                .map_err(stdout_error)
         }
         Format::Text => {
             for p in CATALOG {
@@ -193,7 +192,7 @@ fn write_step(out: &mut dyn Write, index: usize, step: &Step) -> std::io::Result
         )?;
         for span in &env.changed {
             let fragment = &env.text[span.range()];
-            let shown: String = fragment.chars().take(160).collect();
+            let shown: String = safe_text::one_line(fragment).chars().take(160).collect();
             let more = if fragment.chars().count() > 160 {
                 "..."
             } else {
