@@ -13,7 +13,7 @@ use crate::dsig::model::SignatureElement;
 use crate::dsig::{SignatureReport, VerifyOptions, find_signatures, verify_signature};
 use crate::ns;
 use crate::resolve::StandardResolver;
-use crate::safe_text::{EscapingWriter, one_line, write_json_pretty};
+use crate::safe_text::{EscapingWriter, escape, one_line, write_json_pretty};
 use crate::wss::SoapEnvelope;
 use crate::xml::{Document, IdAttributes, IdIndex, Node, Span};
 
@@ -186,7 +186,7 @@ pub fn write_text(
             let uri = reference
                 .uri
                 .as_deref()
-                .map(|u| format!("{u:?}"))
+                .map(|u| format!("\"{}\"", escape(u)))
                 .unwrap_or_else(|| "(no URI)".into());
             let target = reference
                 .target
