@@ -27,7 +27,9 @@ pub enum StartCheck<E> {
 pub enum BoundedReadError<E> {
     Io(io::Error),
     /// More than `limit` bytes arrived; reading stopped there.
-    TooLarge { limit: u64 },
+    TooLarge {
+        limit: u64,
+    },
     /// The caller's check refused the start of the input.
     Refused(E),
 }

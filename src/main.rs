@@ -11,10 +11,8 @@ fn main() -> ExitCode {
     // Block-buffered: the canonical form or a decrypted document can be megabytes of short
     // lines, and a line-buffered stdout would make a system call for each. A reader that
     // closes the pipe early only stops the output: the exit code stays the run's own.
-    let mut out = BufWriter::with_capacity(
-        1 << 16,
-        ClosedPipeTolerant::new(std::io::stdout().lock()),
-    );
+    let mut out =
+        BufWriter::with_capacity(1 << 16, ClosedPipeTolerant::new(std::io::stdout().lock()));
     let mut err = ClosedPipeTolerant::new(std::io::stderr());
     let result = run(cli, &mut out, &mut err);
     let flushed = out.flush();

@@ -157,7 +157,10 @@ mod tests {
         std::os::unix::fs::symlink(&victim, &planted).unwrap();
         let err = write_file(&planted, b"{}", Privacy::Secret).unwrap_err();
         assert!(matches!(err, SafeWriteError::SymbolicLink { .. }), "{err}");
-        assert!(err.to_string().ends_with("is a symbolic link; refusing to write through it"));
+        assert!(
+            err.to_string()
+                .ends_with("is a symbolic link; refusing to write through it")
+        );
         assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
         // A dangling link (to a file the attacker wants created) is refused too.
         let dangling = dir.path().join("bob.key.pem");
@@ -182,7 +185,10 @@ mod tests {
     fn directories_and_missing_parents_are_errors() {
         let dir = tempfile::tempdir().unwrap();
         let err = write_file(dir.path(), b"x", Privacy::Public).unwrap_err();
-        assert!(matches!(err, SafeWriteError::NotRegularFile { .. }), "{err}");
+        assert!(
+            matches!(err, SafeWriteError::NotRegularFile { .. }),
+            "{err}"
+        );
         let err = write_file(&dir.path().join("no/such/dir/f"), b"x", Privacy::Public).unwrap_err();
         assert!(matches!(err, SafeWriteError::Io { .. }), "{err}");
     }

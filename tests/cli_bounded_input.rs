@@ -40,7 +40,11 @@ fn run_within(mut command: Command, limit: Duration) -> (Output, Duration) {
 /// Exit 2, nothing on stdout, one line on stderr naming `name` and containing `needle`.
 fn assert_refused(what: &str, out: &Output, name: &str, needle: &str) {
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{what}: exit code; stderr: {stderr}");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{what}: exit code; stderr: {stderr}"
+    );
     assert!(out.stdout.is_empty(), "{what}: wrote to stdout");
     assert_eq!(stderr.lines().count(), 1, "{what}: one line: {stderr}");
     assert!(
@@ -55,13 +59,23 @@ fn dev_zero_is_refused_promptly_by_every_command() {
     for args in [
         &["c14n", "/dev/zero"][..],
         &["verify", "/dev/zero"],
-        &["decrypt", "/dev/zero", "--aes-key", "hex:00112233445566778899aabbccddeeff"],
+        &[
+            "decrypt",
+            "/dev/zero",
+            "--aes-key",
+            "hex:00112233445566778899aabbccddeeff",
+        ],
         &["inspect", "/dev/zero"],
     ] {
         let mut command = wskex();
         command.args(args);
         let (out, took) = run_within(command, Duration::from_secs(20));
-        assert_refused(&args.join(" "), &out, "/dev/zero:1:1: ", "expected XML ('<')");
+        assert_refused(
+            &args.join(" "),
+            &out,
+            "/dev/zero:1:1: ",
+            "expected XML ('<')",
+        );
         assert!(took < Duration::from_secs(10), "{args:?} took {took:?}");
     }
 }

@@ -90,5 +90,8 @@ fn bad_input_still_exits_2_with_its_message_when_stdout_is_closed() {
     let out = run_with_stdout_closed(&["c14n".as_ref(), broken.as_os_str()]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("broken.xml:1:7: expected </b>, found </a>"), "{stderr}");
+    assert!(
+        stderr.contains("broken.xml:1:7: expected </b>, found </a>"),
+        "{stderr}"
+    );
 }

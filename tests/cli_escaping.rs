@@ -36,7 +36,10 @@ fn run(args: &[&OsStr]) -> Output {
 /// No character a terminal would act on in `bytes`, other than the line breaks of the output.
 fn assert_nothing_raw(what: &str, bytes: &[u8]) {
     let text = String::from_utf8_lossy(bytes);
-    if let Some((at, c)) = text.char_indices().find(|&(_, c)| c != '\n' && is_unsafe(c)) {
+    if let Some((at, c)) = text
+        .char_indices()
+        .find(|&(_, c)| c != '\n' && is_unsafe(c))
+    {
         panic!(
             "{what}: raw U+{:04X} at byte {at}: {:?}",
             c as u32,
@@ -94,21 +97,32 @@ fn ids_uris_and_user_names_are_escaped_in_every_report() {
     let f = file.as_os_str();
 
     let (text, json, _) = run_both("verify", &["verify".as_ref(), f], 1);
-    assert!(text.contains("signature 1 SIG\\x85\\u{202e} at line 1"), "{text}");
+    assert!(
+        text.contains("signature 1 SIG\\x85\\u{202e} at line 1"),
+        "{text}"
+    );
     assert!(text.contains("reference \"#Body\\u{202e}\\x0d\""), "{text}");
     assert!(text.contains("xmlenc#sha256\\u{202e}"), "{text}");
     assert!(json.contains("SIG\\u0085\\u202e\\r"), "{json}");
 
     let (text, json, _) = run_both("inspect", &["inspect".as_ref(), f], 1);
     assert!(
-        text.contains("UsernameToken UT\\u{202e}1 x (line 1): Username evil\\x9b31m\\u{202e} admin\\x85"),
+        text.contains(
+            "UsernameToken UT\\u{202e}1 x (line 1): Username evil\\x9b31m\\u{202e} admin\\x85"
+        ),
         "{text}"
     );
     assert!(text.contains("(\\x9b2J\\u{202e} x)"), "{text}");
-    assert!(json.contains("evil\\u009b31m\\u202e\\radmin\\u0085"), "{json}");
+    assert!(
+        json.contains("evil\\u009b31m\\u202e\\radmin\\u0085"),
+        "{json}"
+    );
 
     let (_, json, report) = run_both("decrypt", &["decrypt".as_ref(), f], 1);
-    assert!(report.contains("hostile.xml: no xenc:EncryptedData found"), "{report}");
+    assert!(
+        report.contains("hostile.xml: no xenc:EncryptedData found"),
+        "{report}"
+    );
     assert!(json.contains("\"ok\": false"), "{json}");
 }
 
@@ -192,7 +206,12 @@ fn a_certificate_subject_with_an_escape_sequence_is_escaped() {
 
     run_both(
         "verify --cert",
-        &["verify".as_ref(), f, "--cert".as_ref(), cert_file.as_os_str()],
+        &[
+            "verify".as_ref(),
+            f,
+            "--cert".as_ref(),
+            cert_file.as_os_str(),
+        ],
         0,
     );
     run_both("inspect", &["inspect".as_ref(), f], 1);
@@ -204,10 +223,19 @@ fn file_names_are_escaped_in_reports_and_errors() {
     let evil = format!("evil{ESC_TITLE}\u{202e}lmx.xml");
     let good = write(dir.path(), &evil, hostile_envelope());
     let (_, json, _) = run_both("verify", &["verify".as_ref(), good.as_os_str()], 1);
-    assert!(json.contains("evil\\u001b]0;pwned\\u0007\\u202elmx.xml"), "{json}");
+    assert!(
+        json.contains("evil\\u001b]0;pwned\\u0007\\u202elmx.xml"),
+        "{json}"
+    );
     let (text, json, _) = run_both("inspect", &["inspect".as_ref(), dir.path().as_os_str()], 1);
-    assert!(text.contains("evil\\x1b]0;pwned\\x07\\u{202e}lmx.xml (SOAP 1.2)"), "{text}");
-    assert!(json.contains("evil\\u001b]0;pwned\\u0007\\u202elmx.xml"), "{json}");
+    assert!(
+        text.contains("evil\\x1b]0;pwned\\x07\\u{202e}lmx.xml (SOAP 1.2)"),
+        "{text}"
+    );
+    assert!(
+        json.contains("evil\\u001b]0;pwned\\u0007\\u202elmx.xml"),
+        "{json}"
+    );
 
     let broken_dir = tempfile::tempdir().unwrap();
     let broken = write(broken_dir.path(), &evil, "<a><b></a>");
@@ -220,7 +248,11 @@ fn file_names_are_escaped_in_reports_and_errors() {
         assert!(stderr.contains(parse_error), "{command}: {stderr}");
     }
     // inspect reports a message that does not parse as a finding of the conversation.
-    let (text, _, _) = run_both("inspect broken", &["inspect".as_ref(), broken.as_os_str()], 1);
+    let (text, _, _) = run_both(
+        "inspect broken",
+        &["inspect".as_ref(), broken.as_os_str()],
+        1,
+    );
     assert!(text.contains(parse_error), "{text}");
     let missing = dir.path().join(format!("gone{CLEAR}.xml"));
     let out = run(&["verify".as_ref(), missing.as_os_str()]);
@@ -304,7 +336,10 @@ fn document_output_stays_byte_exact() {
     assert_eq!(out.stdout, plain.as_bytes());
     assert_nothing_raw("decrypt report", &out.stderr);
     let report = String::from_utf8_lossy(&out.stderr);
-    assert!(report.contains("EncryptedData ED \\u{202e} at line 1"), "{report}");
+    assert!(
+        report.contains("EncryptedData ED \\u{202e} at line 1"),
+        "{report}"
+    );
 
     let plain_file = dir.path().join("plain.bin");
     let mut with_out = args.to_vec();

@@ -168,11 +168,20 @@ fn the_password_comes_from_a_file_or_the_environment() {
     };
 
     let out = decrypt().output().unwrap();
-    assert_eq!(out.status.code(), Some(2), "no password: {}", stderr_of(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "no password: {}",
+        stderr_of(&out)
+    );
 
     let file = dir.path().join("password");
     std::fs::write(&file, "correct horse\r\nsecond line ignored\n").unwrap();
-    let out = decrypt().arg("--password-file").arg(&file).output().unwrap();
+    let out = decrypt()
+        .arg("--password-file")
+        .arg(&file)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0), "file: {}", stderr_of(&out));
     assert!(String::from_utf8_lossy(&out.stdout).contains("widget"));
 
@@ -197,7 +206,12 @@ fn the_password_comes_from_a_file_or_the_environment() {
         .arg(&file)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2), "both given: {}", stderr_of(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "both given: {}",
+        stderr_of(&out)
+    );
 
     let out = decrypt()
         .args(["--password-file", "/dev/zero"])

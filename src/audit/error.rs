@@ -15,10 +15,16 @@ pub enum LoadError {
         source: std::io::Error,
     },
     /// Refused before reading, so a huge file cannot exhaust memory.
-    #[error("{}:1:1: input is {size} bytes, above the limit of {limit} bytes", escape(path))]
+    #[error(
+        "{}:1:1: input is {size} bytes, above the limit of {limit} bytes",
+        escape(path)
+    )]
     TooLarge { path: String, size: u64, limit: u64 },
     /// A stream (standard input, a pipe, a device) went on past the limit; reading stopped.
-    #[error("{}: input is more than {limit} bytes (the limit); stopped reading", escape(path))]
+    #[error(
+        "{}: input is more than {limit} bytes (the limit); stopped reading",
+        escape(path)
+    )]
     LimitExceeded { path: String, limit: u64 },
     #[error("{}: is a directory, expected a file", escape(path))]
     IsDirectory { path: String },
@@ -102,7 +108,10 @@ pub enum LoadErrorKind {
     TruncatedChunk { declared: u64, available: usize },
     #[error("expected a line end after the chunk data (the chunk size does not match the data)")]
     MissingChunkLineEnd,
-    #[error("{header}: {} is not supported (only identity and chunked are)", escape(coding))]
+    #[error(
+        "{header}: {} is not supported (only identity and chunked are)",
+        escape(coding)
+    )]
     UnsupportedCoding {
         header: &'static str,
         coding: String,

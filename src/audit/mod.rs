@@ -24,6 +24,6 @@ mod transfer;
 pub use cid::content_id_from_cid_url;
 pub use error::{LoadError, LoadErrorKind};
 pub use load::{expand_paths, load_bytes, load_paths};
-pub use read::{MAX_INPUT_BYTES, read_input, read_input_file};
 pub use message::{Attachment, CapturedMessage, Framing, MimeInfo, MimePart};
+pub use read::{MAX_INPUT_BYTES, read_input, read_input_file};
 pub use transfer::TransferEncoding;

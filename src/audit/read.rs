@@ -41,18 +41,19 @@ pub fn read_input_file(path: &Path, name: &str) -> Result<Vec<u8>, LoadError> {
 /// Reads an input stream (standard input, a pipe, a device) named `name` in errors, at most
 /// `limit` bytes.
 pub fn read_input(reader: &mut dyn Read, name: &str, limit: u64) -> Result<Vec<u8>, LoadError> {
-    read_bounded(reader, limit, |bytes, ended| check_start(bytes, ended, name)).map_err(|e| {
-        match e {
-            BoundedReadError::Io(source) => LoadError::Io {
-                path: name.to_string(),
-                source,
-            },
-            BoundedReadError::TooLarge { limit } => LoadError::LimitExceeded {
-                path: name.to_string(),
-                limit,
-            },
-            BoundedReadError::Refused(error) => error,
-        }
+    read_bounded(reader, limit, |bytes, ended| {
+        check_start(bytes, ended, name)
+    })
+    .map_err(|e| match e {
+        BoundedReadError::Io(source) => LoadError::Io {
+            path: name.to_string(),
+            source,
+        },
+        BoundedReadError::TooLarge { limit } => LoadError::LimitExceeded {
+            path: name.to_string(),
+            limit,
+        },
+        BoundedReadError::Refused(error) => error,
     })
 }
 
@@ -105,7 +106,8 @@ mod tests {
     fn a_start_that_is_no_message_is_refused_with_its_position() {
         let err = read(b"\n{\"json\": 1}\n<a/>", 1000).unwrap_err();
         assert!(
-            err.to_string().starts_with("in.xml:2:1: expected XML ('<')"),
+            err.to_string()
+                .starts_with("in.xml:2:1: expected XML ('<')"),
             "{err}"
         );
         let zeros = vec![0u8; 3 * FIRST_BLOCK];

@@ -153,11 +153,10 @@ fn write_report(
     }
     for r in reports {
         let algorithm = one_line(r.algorithm.rsplit('#').next().unwrap_or(""));
-        let id = r
-            .id
-            .as_deref()
-            .map(|id| format!("{} ", one_line(id)))
-            .unwrap_or_default();
+        let id =
+            r.id.as_deref()
+                .map(|id| format!("{} ", one_line(id)))
+                .unwrap_or_default();
         let data_type = one_line(&r.data_type);
         if r.ok {
             writeln!(

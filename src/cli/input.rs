@@ -14,6 +14,7 @@ pub fn read_input(path: &str) -> Result<(Vec<u8>, String), CliError> {
             .map_err(input_error)?;
         return Ok((bytes, name.to_string()));
     }
-    let bytes = crate::audit::read_input_file(std::path::Path::new(path), path).map_err(input_error)?;
+    let bytes =
+        crate::audit::read_input_file(std::path::Path::new(path), path).map_err(input_error)?;
     Ok((bytes, path.to_string()))
 }

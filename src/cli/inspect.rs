@@ -209,11 +209,10 @@ fn write_text(
         if !m.tokens().is_empty() {
             writeln!(out, "  tokens:")?;
             for t in m.tokens() {
-                let id = t
-                    .id
-                    .as_deref()
-                    .map(|i| format!(" {}", one_line(i)))
-                    .unwrap_or_default();
+                let id =
+                    t.id.as_deref()
+                        .map(|i| format!(" {}", one_line(i)))
+                        .unwrap_or_default();
                 let key = t
                     .key
                     .as_deref()

@@ -135,7 +135,10 @@ fn read_password_file(path: &Path) -> Result<String, CliError> {
     let text = String::from_utf8(bytes)
         .map_err(|_| CliError::Input(format!("{}: not valid UTF-8", shown())))?;
     let first_line = text.split('\n').next().unwrap_or("");
-    Ok(first_line.strip_suffix('\r').unwrap_or(first_line).to_string())
+    Ok(first_line
+        .strip_suffix('\r')
+        .unwrap_or(first_line)
+        .to_string())
 }
 
 /// Shows the name part of a malformed binding without the value.

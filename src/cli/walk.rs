@@ -336,8 +336,8 @@ fn write_out(dir: &std::path::Path, w: &Walkthrough) -> Result<(), CliError> {
             token: k.token.clone(),
         })
         .collect();
-    let text = safe_text::to_json_pretty(&serde_json::json!({ "keys": keys }))
-        .expect("serializable");
+    let text =
+        safe_text::to_json_pretty(&serde_json::json!({ "keys": keys })).expect("serializable");
     write_file(
         &dir.join("keys.json"),
         (text + "\n").as_bytes(),

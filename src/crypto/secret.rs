@@ -145,10 +145,11 @@ impl SecretSpec {
             (SecretSource::Base64, bytes)
         } else if let Some(path) = spec.strip_prefix("file:") {
             let path = PathBuf::from(path);
-            let bytes = super::keys::read_key_file(&path).map_err(|e| CryptoError::BadSecretSpec {
-                kind: "file",
-                reason: format!("cannot read {}: {e}", path.display()),
-            })?;
+            let bytes =
+                super::keys::read_key_file(&path).map_err(|e| CryptoError::BadSecretSpec {
+                    kind: "file",
+                    reason: format!("cannot read {}: {e}", path.display()),
+                })?;
             (SecretSource::File(path), bytes)
         } else {
             (SecretSource::Text, spec.as_bytes().to_vec())
