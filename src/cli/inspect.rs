@@ -32,7 +32,8 @@ use crate::xml::whitespace::WhitespaceMode;
                   store, so a message may use a key established in an earlier one. Inputs: raw SOAP \
                   XML, HTTP dumps, MIME multipart/related (MTOM), several files in order, or a \
                   directory (its files sorted by name, passing over key material, JSON and Markdown, so \
-                  a `wskex walk --out` folder opens as its conversation). A request carrying a wskex \
+                  a `wskex walk --out` folder opens as its conversation, and FIFOs and devices \
+                  with a note). A request carrying a wskex \
                   delegation token also gets the target's delegation checks.\n\n\
                   Signatures that fail as captured are retried with the re-indentation undone; one that \
                   verifies only then is reported as such, never as plainly valid.\n\n\
