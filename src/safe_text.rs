@@ -147,6 +147,26 @@ impl<W: std::io::Write> EscapingWriter<W> {
     }
 }
 
+/// Runs `report` on an [`EscapingWriter`] over `out`, and writes whatever UTF-8 sequence the
+/// report left unfinished (as `\x` escapes) at the end.
+pub fn write_escaped(
+    out: &mut dyn std::io::Write,
+    report: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let mut escaping = EscapingWriter::new(out);
+    report(&mut escaping)?;
+    escaping.write_pending()
+}
+
+impl<W: std::io::Write> EscapingWriter<W> {
+    fn write_pending(&mut self) -> std::io::Result<()> {
+        for b in std::mem::take(&mut self.pending) {
+            write!(self.inner, "\\x{b:02x}")?;
+        }
+        Ok(())
+    }
+}
+
 impl<W: std::io::Write> std::io::Write for EscapingWriter<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let mut bytes = std::mem::take(&mut self.pending);
@@ -181,9 +201,7 @@ impl<W: std::io::Write> std::io::Write for EscapingWriter<W> {
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        for b in std::mem::take(&mut self.pending) {
-            write!(self.inner, "\\x{b:02x}")?;
-        }
+        self.write_pending()?;
         self.inner.flush()
     }
 }
@@ -221,6 +239,17 @@ mod tests {
             "\\u{61c}\\u{200e}\\u{2069}"
         );
         assert_eq!(escape("ümlaut ✓"), "ümlaut ✓");
+    }
+
+    #[test]
+    fn write_escaped_finishes_a_cut_sequence() {
+        let mut out = Vec::new();
+        write_escaped(&mut out, |w| {
+            w.write_all(b"a\x1b")?;
+            w.write_all(&"é".as_bytes()[..1])
+        })
+        .unwrap();
+        assert_eq!(out, b"a\\x1b\\xc3");
     }
 
     #[test]

@@ -12,7 +12,7 @@ use super::report_format::Format;
 use super::{CliError, Outcome, read_input, stderr_error, stdout_error};
 use crate::ns;
 use crate::resolve::StandardResolver;
-use crate::safe_text::{EscapingWriter, one_line, write_json_pretty};
+use crate::safe_text::{one_line, write_escaped, write_json_pretty};
 use crate::safe_write::{self, Privacy};
 use crate::xenc::{DecryptionReport, decrypt_document};
 use crate::xml::{Document, IdAttributes, IdIndex};
@@ -106,11 +106,9 @@ pub fn run(
             }
         }
         Format::Text => {
-            write_report(
-                &mut EscapingWriter::new(&mut *stderr),
-                &source_name,
-                &result.reports,
-            )
+            write_escaped(stderr, |out| {
+                write_report(out, &source_name, &result.reports)
+            })
             .map_err(stderr_error)?;
             if let Some(bytes) = &produced {
                 match &args.out {

@@ -14,7 +14,7 @@ use crate::audit::conversation::{
     ConversationResult, MessageResult, SignatureVerdict, inspect_conversation,
 };
 use crate::audit::load_paths;
-use crate::safe_text::{EscapingWriter, one_line, write_json_pretty};
+use crate::safe_text::{one_line, write_escaped, write_json_pretty};
 use crate::wss::datetime::UtcDateTime;
 use crate::wss::keys::KeyRecord;
 use crate::wss::processor::{EncryptionReport, Finding, ProcessOptions, Severity, TokenReport};
@@ -153,12 +153,8 @@ pub fn run(args: &InspectArgs, stdout: &mut dyn Write) -> Result<Outcome, CliErr
             };
             write_json_pretty(stdout, &json).map_err(stdout_error)?;
         }
-        Format::Text => write_text(
-            &mut EscapingWriter::new(&mut *stdout),
-            &result,
-            args.reveal_secrets,
-        )
-        .map_err(stdout_error)?,
+        Format::Text => write_escaped(stdout, |out| write_text(out, &result, args.reveal_secrets))
+            .map_err(stdout_error)?,
     }
     Ok(if result.ok {
         Outcome::Success

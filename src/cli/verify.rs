@@ -13,7 +13,7 @@ use crate::dsig::model::SignatureElement;
 use crate::dsig::{SignatureReport, VerifyOptions, find_signatures, verify_signature};
 use crate::ns;
 use crate::resolve::StandardResolver;
-use crate::safe_text::{EscapingWriter, escape, one_line, write_json_pretty};
+use crate::safe_text::{escape, one_line, write_escaped, write_json_pretty};
 use crate::wss::SoapEnvelope;
 use crate::xml::{Document, IdAttributes, IdIndex, Node, Span};
 
@@ -129,12 +129,9 @@ pub fn run(args: &VerifyArgs, stdout: &mut dyn Write) -> Result<Outcome, CliErro
             };
             write_json_pretty(stdout, &json).map_err(stdout_error)?;
         }
-        Format::Text => write_text(
-            &mut EscapingWriter::new(&mut *stdout),
-            &source_name,
-            &reports,
-            &duplicate_ids,
-        )
+        Format::Text => write_escaped(stdout, |out| {
+            write_text(out, &source_name, &reports, &duplicate_ids)
+        })
         .map_err(stdout_error)?,
     }
     Ok(if valid {

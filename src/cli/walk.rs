@@ -10,7 +10,7 @@ use super::report_format::Format;
 use super::{CliError, Outcome, stdout_error};
 use crate::exchange::{Layer, LayerStatus, Step};
 use crate::patterns::{CATALOG, PatternError, Walkthrough, parties, walk};
-use crate::safe_text::{self, EscapingWriter};
+use crate::safe_text;
 use crate::safe_write::{self, Privacy};
 
 #[derive(Debug, Args)]
@@ -122,9 +122,8 @@ pub fn run(args: &WalkArgs, stdout: &mut dyn Write) -> Result<Outcome, CliError>
             };
             safe_text::write_json_pretty(stdout, &json).map_err(stdout_error)?;
         }
-        Format::Text => {
-            write_text(&mut EscapingWriter::new(&mut *stdout), &walked).map_err(stdout_error)?
-        }
+        Format::Text => safe_text::write_escaped(stdout, |out| write_text(out, &walked))
+            .map_err(stdout_error)?,
     }
     Ok(if ok {
         Outcome::Success
