@@ -34,16 +34,18 @@ pub enum BoundedReadError<E> {
     Refused(E),
 }
 
-/// Reads `reader` to its end, at most `limit` bytes. `check_start` sees the bytes read so far
-/// (at least [`FIRST_BLOCK`] of them, or all of a shorter input; `true` when the input ended)
-/// until it accepts or refuses; an input it still has no verdict on after [`FIRST_BLOCK`] more
-/// bytes is accepted only if `check_start` says so once the input ends or the limit is hit.
+/// Reads `reader` to its end, at most `limit` bytes. `check_start` is shown the bytes read so
+/// far (the first [`FIRST_BLOCK`], or all of a shorter input; `true` when the input ended),
+/// and again after each further block for as long as it answers [`StartCheck::NeedMore`].
+/// `expected_len` (a file's size, 0 when unknown) only reserves memory up front.
 pub fn read_bounded<E>(
     reader: &mut dyn Read,
     limit: u64,
+    expected_len: u64,
     mut check_start: impl FnMut(&[u8], bool) -> StartCheck<E>,
 ) -> Result<Vec<u8>, BoundedReadError<E>> {
-    let mut bytes = Vec::new();
+    let reserve = expected_len.min(limit).saturating_add(1);
+    let mut bytes = Vec::with_capacity(usize::try_from(reserve).unwrap_or(0));
     let mut decided = false;
     let mut next_look = FIRST_BLOCK;
     loop {
@@ -72,7 +74,7 @@ pub fn read_bounded<E>(
 
 /// Reads `reader` to its end, at most `limit` bytes, whatever it holds (key files, secrets).
 pub fn read_limited(reader: &mut dyn Read, limit: u64) -> Result<Vec<u8>, BoundedReadError<()>> {
-    read_bounded(reader, limit, |_, _| StartCheck::Accept)
+    read_bounded(reader, limit, 0, |_, _| StartCheck::Accept)
 }
 
 #[cfg(test)]
@@ -118,7 +120,7 @@ mod tests {
             inner: Endless(b'<'),
             handed_out: 0,
         };
-        let err = read_bounded(&mut source, 100_000, starts_with_lt).unwrap_err();
+        let err = read_bounded(&mut source, 100_000, 0, starts_with_lt).unwrap_err();
         assert!(matches!(err, BoundedReadError::TooLarge { limit: 100_000 }));
         assert_eq!(source.handed_out, 100_001);
     }
@@ -129,7 +131,7 @@ mod tests {
             inner: Endless(0),
             handed_out: 0,
         };
-        let err = read_bounded(&mut source, 1 << 30, starts_with_lt).unwrap_err();
+        let err = read_bounded(&mut source, 1 << 30, 0, starts_with_lt).unwrap_err();
         assert!(matches!(err, BoundedReadError::Refused("not XML")));
         assert_eq!(source.handed_out, FIRST_BLOCK as u64);
     }
@@ -139,14 +141,14 @@ mod tests {
         let mut input = vec![b' '; 3 * FIRST_BLOCK + 7];
         input.extend_from_slice(b"<a/>");
         let mut looks = 0;
-        let bytes = read_bounded(&mut input.as_slice(), 1 << 30, |b, ended| {
+        let bytes = read_bounded(&mut input.as_slice(), 1 << 30, 0, |b, ended| {
             looks += 1;
             starts_with_lt(b, ended)
         })
         .unwrap();
         assert_eq!(bytes, input);
         assert_eq!(looks, 4);
-        let err = read_bounded(&mut &b"  \n"[..], 10, starts_with_lt).unwrap_err();
+        let err = read_bounded(&mut &b"  \n"[..], 10, 0, starts_with_lt).unwrap_err();
         assert!(matches!(err, BoundedReadError::Refused("empty")));
     }
 
@@ -154,10 +156,10 @@ mod tests {
     fn inputs_at_the_limit_pass_and_short_inputs_are_read_whole() {
         let input = vec![b'<'; 4096];
         assert_eq!(
-            read_bounded(&mut input.as_slice(), 4096, starts_with_lt).unwrap(),
+            read_bounded(&mut input.as_slice(), 4096, 4096, starts_with_lt).unwrap(),
             input
         );
-        let err = read_bounded(&mut input.as_slice(), 4095, starts_with_lt).unwrap_err();
+        let err = read_bounded(&mut input.as_slice(), 4095, 4096, starts_with_lt).unwrap_err();
         assert!(matches!(err, BoundedReadError::TooLarge { limit: 4095 }));
         assert_eq!(read_limited(&mut &b"abc"[..], 3).unwrap(), b"abc");
         assert_eq!(read_limited(&mut &b""[..], 3).unwrap(), b"");

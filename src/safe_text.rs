@@ -113,9 +113,120 @@ fn escape_json_text(text: String) -> String {
     out
 }
 
+/// A writer for text reports that lets the line breaks the report writes through and escapes
+/// every other unsafe character, as [`escape`] does: a backstop under the escaping of each
+/// value, so a report line that forgets it still cannot reach the terminal raw. Bytes that are
+/// not UTF-8 are written as `\x` and two hex digits. Never for document output.
+pub struct EscapingWriter<W: std::io::Write> {
+    inner: W,
+    /// The start of a UTF-8 sequence cut by the end of the previous write.
+    pending: Vec<u8>,
+}
+
+impl<W: std::io::Write> EscapingWriter<W> {
+    pub fn new(inner: W) -> EscapingWriter<W> {
+        EscapingWriter {
+            inner,
+            pending: Vec::new(),
+        }
+    }
+
+    fn write_escaped(&mut self, text: &str) -> std::io::Result<()> {
+        if !text.chars().any(|c| c != '\n' && is_unsafe(c)) {
+            return self.inner.write_all(text.as_bytes());
+        }
+        let mut out = String::with_capacity(text.len() + 8);
+        for c in text.chars() {
+            if c == '\n' {
+                out.push(c);
+            } else {
+                push_escaped(&mut out, c);
+            }
+        }
+        self.inner.write_all(out.as_bytes())
+    }
+}
+
+/// Runs `report` on an [`EscapingWriter`] over `out`, and writes whatever UTF-8 sequence the
+/// report left unfinished (as `\x` escapes) at the end.
+pub fn write_escaped(
+    out: &mut dyn std::io::Write,
+    report: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let mut escaping = EscapingWriter::new(out);
+    report(&mut escaping)?;
+    escaping.write_pending()
+}
+
+impl<W: std::io::Write> EscapingWriter<W> {
+    fn write_pending(&mut self) -> std::io::Result<()> {
+        for b in std::mem::take(&mut self.pending) {
+            write!(self.inner, "\\x{b:02x}")?;
+        }
+        Ok(())
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for EscapingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut bytes = std::mem::take(&mut self.pending);
+        bytes.extend_from_slice(buf);
+        let mut rest = &bytes[..];
+        while !rest.is_empty() {
+            match std::str::from_utf8(rest) {
+                Ok(text) => {
+                    self.write_escaped(text)?;
+                    break;
+                }
+                Err(e) => {
+                    let (valid, after) = rest.split_at(e.valid_up_to());
+                    self.write_escaped(std::str::from_utf8(valid).expect("checked"))?;
+                    match e.error_len() {
+                        // Cut short by the end of this write: wait for the rest.
+                        None => {
+                            self.pending = after.to_vec();
+                            break;
+                        }
+                        Some(len) => {
+                            for b in &after[..len] {
+                                write!(self.inner, "\\x{b:02x}")?;
+                            }
+                            rest = &after[len..];
+                        }
+                    }
+                }
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.write_pending()?;
+        self.inner.flush()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_escaping_writer_keeps_line_breaks_and_escapes_the_rest() {
+        use std::io::Write;
+        let mut out = EscapingWriter::new(Vec::new());
+        writeln!(out, "id: a\x1b[2Jb\r\u{202e}c\u{9b}").unwrap();
+        // A character cut between two writes, then a byte that is not UTF-8.
+        let check = "✓".as_bytes();
+        out.write_all(&check[..1]).unwrap();
+        out.write_all(&check[1..]).unwrap();
+        out.write_all(b"\xff\t\n").unwrap();
+        out.write_all(&check[..2]).unwrap();
+        out.flush().unwrap();
+        assert_eq!(
+            String::from_utf8(out.inner).unwrap(),
+            "id: a\\x1b[2Jb\\x0d\\u{202e}c\\x9b\n✓\\xff\\x09\n\\xe2\\x9c"
+        );
+    }
 
     #[test]
     fn escape_writes_controls_as_hex_and_bidi_as_code_points() {
@@ -128,6 +239,17 @@ mod tests {
             "\\u{61c}\\u{200e}\\u{2069}"
         );
         assert_eq!(escape("ümlaut ✓"), "ümlaut ✓");
+    }
+
+    #[test]
+    fn write_escaped_finishes_a_cut_sequence() {
+        let mut out = Vec::new();
+        write_escaped(&mut out, |w| {
+            w.write_all(b"a\x1b")?;
+            w.write_all(&"é".as_bytes()[..1])
+        })
+        .unwrap();
+        assert_eq!(out, b"a\\x1b\\xc3");
     }
 
     #[test]

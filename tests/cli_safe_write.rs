@@ -65,8 +65,9 @@ fn walk_out_refuses_links_planted_in_the_folder() {
         let dir = tempfile::tempdir().unwrap();
         let out_dir = dir.path().join("walk");
         std::fs::create_dir(&out_dir).unwrap();
-        let victim = plant_link(dir.path(), "unused");
-        std::fs::remove_file(dir.path().join("unused")).unwrap();
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "precious").unwrap();
+        std::fs::set_permissions(&victim, std::fs::Permissions::from_mode(0o644)).unwrap();
         std::os::unix::fs::symlink(&victim, out_dir.join(planted)).unwrap();
         let out = wskex()
             .args(["walk", "direct", "--out"])
@@ -82,7 +83,16 @@ fn walk_out_refuses_links_planted_in_the_folder() {
             ),
         );
         assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
-        assert_eq!(mode(&victim) & 0o777, mode(&victim));
+        assert_eq!(mode(&victim), 0o644, "{planted}: the target's mode changed");
+        assert!(
+            std::fs::symlink_metadata(out_dir.join(planted))
+                .unwrap()
+                .file_type()
+                .is_symlink(),
+            "{planted}: the link itself is left for the user to see"
+        );
+        let written: Vec<_> = std::fs::read_dir(&out_dir).unwrap().collect();
+        assert_eq!(written.len(), 1, "{planted}: nothing else written");
     }
 }
 

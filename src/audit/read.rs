@@ -35,16 +35,23 @@ pub fn read_input_file(path: &Path, name: &str) -> Result<Vec<u8>, LoadError> {
             limit: MAX_INPUT_BYTES,
         });
     }
-    read_input(&mut file, name, MAX_INPUT_BYTES)
+    read_bounded(&mut file, MAX_INPUT_BYTES, meta.len(), |bytes, ended| {
+        check_start(bytes, ended, name)
+    })
+    .map_err(|e| read_error(e, name))
 }
 
 /// Reads an input stream (standard input, a pipe, a device) named `name` in errors, at most
 /// `limit` bytes.
 pub fn read_input(reader: &mut dyn Read, name: &str, limit: u64) -> Result<Vec<u8>, LoadError> {
-    read_bounded(reader, limit, |bytes, ended| {
+    read_bounded(reader, limit, 0, |bytes, ended| {
         check_start(bytes, ended, name)
     })
-    .map_err(|e| match e {
+    .map_err(|e| read_error(e, name))
+}
+
+fn read_error(e: BoundedReadError<LoadError>, name: &str) -> LoadError {
+    match e {
         BoundedReadError::Io(source) => LoadError::Io {
             path: name.to_string(),
             source,
@@ -54,7 +61,7 @@ pub fn read_input(reader: &mut dyn Read, name: &str, limit: u64) -> Result<Vec<u
             limit,
         },
         BoundedReadError::Refused(error) => error,
-    })
+    }
 }
 
 /// Whether what was read so far can start a message, with the error the loader would give for

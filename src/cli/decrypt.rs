@@ -9,9 +9,10 @@ use serde::Serialize;
 
 use super::keys::KeyArgs;
 use super::report_format::Format;
-use super::{CliError, Outcome, read_input, stdout_error};
+use super::{CliError, Outcome, read_input, stderr_error, stdout_error};
 use crate::ns;
 use crate::resolve::StandardResolver;
+use crate::safe_text::{one_line, write_escaped, write_json_pretty};
 use crate::safe_write::{self, Privacy};
 use crate::xenc::{DecryptionReport, decrypt_document};
 use crate::xml::{Document, IdAttributes, IdIndex};
@@ -99,15 +100,16 @@ pub fn run(
                 ok,
                 decrypted: &result.reports,
             };
-            serde_json::to_writer_pretty(&mut *stdout, &json)
-                .map_err(|e| stdout_error(e.into()))?;
-            writeln!(stdout).map_err(stdout_error)?;
+            write_json_pretty(stdout, &json).map_err(stdout_error)?;
             if let (Some(out), Some(bytes)) = (&args.out, &produced) {
                 write_file(out, bytes)?;
             }
         }
         Format::Text => {
-            write_report(stderr, &source_name, &result.reports).map_err(stdout_error)?;
+            write_escaped(stderr, |out| {
+                write_report(out, &source_name, &result.reports)
+            })
+            .map_err(stderr_error)?;
             if let Some(bytes) = &produced {
                 match &args.out {
                     Some(out) => write_file(out, bytes)?,
@@ -138,36 +140,39 @@ fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), CliError> {
     Ok(safe_write::write_file(path, bytes, Privacy::Secret)?)
 }
 
+/// The report beside the document; every value taken from the message is escaped to one line.
 fn write_report(
     out: &mut dyn Write,
     name: &str,
     reports: &[DecryptionReport],
 ) -> std::io::Result<()> {
     if reports.is_empty() {
-        writeln!(out, "{name}: no xenc:EncryptedData found")?;
+        writeln!(out, "{}: no xenc:EncryptedData found", one_line(name))?;
     }
     for r in reports {
-        let algorithm = r.algorithm.rsplit('#').next().unwrap_or("");
-        let id = r.id.as_ref().map(|id| format!("{id} ")).unwrap_or_default();
+        let algorithm = one_line(r.algorithm.rsplit('#').next().unwrap_or(""));
+        let id =
+            r.id.as_deref()
+                .map(|id| format!("{} ", one_line(id)))
+                .unwrap_or_default();
+        let data_type = one_line(&r.data_type);
         if r.ok {
             writeln!(
                 out,
-                "EncryptedData {id}at line {} ({}, {algorithm}): decrypted, {} bytes",
+                "EncryptedData {id}at line {} ({data_type}, {algorithm}): decrypted, {} bytes",
                 r.line,
-                r.data_type,
                 r.plaintext_length.unwrap_or(0)
             )?;
         } else {
             writeln!(
                 out,
-                "EncryptedData {id}at line {} ({}, {algorithm}): FAILED: {}",
+                "EncryptedData {id}at line {} ({data_type}, {algorithm}): FAILED: {}",
                 r.line,
-                r.data_type,
-                r.error.as_deref().unwrap_or("unknown")
+                one_line(r.error.as_deref().unwrap_or("unknown"))
             )?;
         }
         for step in &r.key_chain {
-            writeln!(out, "  key: {step}")?;
+            writeln!(out, "  key: {}", one_line(step))?;
         }
         if let Some(hex) = &r.key_hex {
             writeln!(out, "  key value: {hex}")?;

@@ -16,7 +16,7 @@ use crate::audit::conversation::{
 use crate::audit::pattern::{PatternMatch, identify};
 use crate::audit::{CapturedMessage, load_paths};
 use crate::crypto::KeyStore;
-use crate::safe_text;
+use crate::safe_text::{self, one_line, write_escaped};
 use crate::wss::datetime::UtcDateTime;
 use crate::wss::keys::KeyRecord;
 use crate::wss::processor::{EncryptionReport, Finding, ProcessOptions, Severity, TokenReport};
@@ -34,7 +34,8 @@ use crate::xml::whitespace::WhitespaceMode;
                   store, so a message may use a key established in an earlier one. Inputs: raw SOAP \
                   XML, HTTP dumps, MIME multipart/related (MTOM), several files in order, or a \
                   directory (its files sorted by name, passing over key material, JSON and Markdown, so \
-                  a `wskex walk --out` folder opens as its conversation). A request carrying a wskex \
+                  a `wskex walk --out` folder opens as its conversation, and FIFOs and devices \
+                  with a note). A request carrying a wskex \
                   delegation token also gets the target's delegation checks.\n\n\
                   Signatures that fail as captured are retried with the re-indentation undone; one that \
                   verifies only then is reported as such, never as plainly valid.\n\n\
@@ -140,10 +141,11 @@ pub fn run(args: &InspectArgs, stdout: &mut dyn Write) -> Result<Outcome, CliErr
             let json = report_json(&result, &patterns, args.reveal_secrets);
             safe_text::write_json_pretty(stdout, &json).map_err(stdout_error)?;
         }
-        Format::Text => {
-            write_text(stdout, &result, args.reveal_secrets).map_err(stdout_error)?;
-            write_patterns(stdout, &patterns).map_err(stdout_error)?;
-        }
+        Format::Text => write_escaped(stdout, |out| {
+            write_text(out, &result, args.reveal_secrets)?;
+            write_patterns(out, &patterns)
+        })
+        .map_err(stdout_error)?,
     }
     Ok(if result.ok {
         Outcome::Success
@@ -245,6 +247,7 @@ fn message_json<'a>(
     }
 }
 
+/// The report a person reads; every value taken from the messages is escaped to one line.
 fn write_text(
     out: &mut dyn Write,
     result: &ConversationResult,
@@ -255,25 +258,30 @@ fn write_text(
             out,
             "message {}: {} ({})",
             m.index + 1,
-            m.file,
+            one_line(&m.file),
             m.soap_version().unwrap_or("not SOAP")
         )?;
         for note in &m.notes {
-            writeln!(out, "  note: {note}")?;
+            writeln!(out, "  note: {}", one_line(note))?;
         }
         if !m.tokens().is_empty() {
             writeln!(out, "  tokens:")?;
             for t in m.tokens() {
-                let id = t.id.as_deref().map(|i| format!(" {i}")).unwrap_or_default();
+                let id =
+                    t.id.as_deref()
+                        .map(|i| format!(" {}", one_line(i)))
+                        .unwrap_or_default();
                 let key = t
                     .key
                     .as_deref()
-                    .map(|k| format!(" -> key {k}"))
+                    .map(|k| format!(" -> key {}", one_line(k)))
                     .unwrap_or_default();
                 writeln!(
                     out,
                     "    {}{id} (line {}): {}{key}",
-                    t.kind, t.line, t.detail
+                    one_line(&t.kind),
+                    t.line,
+                    one_line(&t.detail)
                 )?;
             }
         }
@@ -284,7 +292,7 @@ fn write_text(
                 writeln!(
                     out,
                     "    {} ({} bits, {})",
-                    k.describe(),
+                    one_line(&k.describe()),
                     k.length_bits(),
                     k.provenance.origin()
                 )?;
@@ -295,12 +303,12 @@ fn write_text(
         }
         if let Some(p) = &m.processed {
             for line in &p.trust {
-                writeln!(out, "  ws-trust: {line}")?;
+                writeln!(out, "  ws-trust: {}", one_line(line))?;
             }
         }
         for s in &m.signatures {
             let r = &s.report;
-            let method = r.signature_method.rsplit(['#', '/']).next().unwrap_or("");
+            let method = one_line(r.signature_method.rsplit(['#', '/']).next().unwrap_or(""));
             let verdict = match (r.valid, s.whitespace_mode) {
                 (true, WhitespaceMode::AsIs) => "VALID".to_string(),
                 (true, mode) => {
@@ -311,11 +319,16 @@ fn write_text(
             writeln!(
                 out,
                 "  signature {} at line {} ({method}): {verdict}",
-                r.id.as_deref().unwrap_or("(no Id)"),
+                one_line(r.id.as_deref().unwrap_or("(no Id)")),
                 r.line
             )?;
             if let Some(k) = &r.key {
-                writeln!(out, "    key {}: {}", k.name, k.description)?;
+                writeln!(
+                    out,
+                    "    key {}: {}",
+                    one_line(&k.name),
+                    one_line(&k.description)
+                )?;
             }
             for reference in &r.references {
                 let uri = reference.uri.as_deref().unwrap_or("(no URI)");
@@ -328,32 +341,43 @@ fn write_text(
                     }
                     .to_string()
                 } else {
-                    format!("FAIL: {}", reference.error.as_deref().unwrap_or("invalid"))
+                    format!(
+                        "FAIL: {}",
+                        one_line(reference.error.as_deref().unwrap_or("invalid"))
+                    )
                 };
-                writeln!(out, "    reference {uri} -> {target}: {state}")?;
+                writeln!(
+                    out,
+                    "    reference {} -> {}: {state}",
+                    one_line(uri),
+                    one_line(target)
+                )?;
             }
             if !r.valid {
-                writeln!(out, "    {}", r.error.as_deref().unwrap_or("invalid"))?;
+                writeln!(
+                    out,
+                    "    {}",
+                    one_line(r.error.as_deref().unwrap_or("invalid"))
+                )?;
             }
         }
         for e in m.encryptions() {
-            let algorithm = e.algorithm.rsplit('#').next().unwrap_or("");
-            let id = e.id.as_deref().unwrap_or("(no Id)");
+            let algorithm = one_line(e.algorithm.rsplit('#').next().unwrap_or(""));
+            let id = one_line(e.id.as_deref().unwrap_or("(no Id)"));
+            let data_type = one_line(&e.data_type);
             if e.ok {
                 writeln!(
                     out,
-                    "  encrypted {id} ({}, {algorithm}) with key {}: decrypted {}, {} bytes",
-                    e.data_type,
-                    e.key.as_deref().unwrap_or("?"),
-                    e.target,
+                    "  encrypted {id} ({data_type}, {algorithm}) with key {}: decrypted {}, {} bytes",
+                    one_line(e.key.as_deref().unwrap_or("?")),
+                    one_line(&e.target),
                     e.plaintext_length.unwrap_or(0)
                 )?;
             } else {
                 writeln!(
                     out,
-                    "  encrypted {id} ({}, {algorithm}): FAILED: {}",
-                    e.data_type,
-                    e.error.as_deref().unwrap_or("?")
+                    "  encrypted {id} ({data_type}, {algorithm}): FAILED: {}",
+                    one_line(e.error.as_deref().unwrap_or("?"))
                 )?;
             }
         }
@@ -364,7 +388,12 @@ fn write_text(
                 Severity::Info => "info",
             };
             let line = f.line.map(|l| format!(" (line {l})")).unwrap_or_default();
-            writeln!(out, "  {severity} [{}]{line}: {}", f.code, f.message)?;
+            writeln!(
+                out,
+                "  {severity} [{}]{line}: {}",
+                one_line(&f.code),
+                one_line(&f.message)
+            )?;
         }
         writeln!(
             out,

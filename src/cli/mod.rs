@@ -116,3 +116,10 @@ pub(crate) fn stdout_error(source: io::Error) -> CliError {
         source,
     }
 }
+
+pub(crate) fn stderr_error(source: io::Error) -> CliError {
+    CliError::Io {
+        path: "<stderr>".into(),
+        source,
+    }
+}

@@ -13,6 +13,7 @@ use crate::dsig::model::SignatureElement;
 use crate::dsig::{SignatureReport, VerifyOptions, find_signatures, verify_signature};
 use crate::ns;
 use crate::resolve::StandardResolver;
+use crate::safe_text::{escape, one_line, write_escaped, write_json_pretty};
 use crate::wss::SoapEnvelope;
 use crate::xml::{Document, IdAttributes, IdIndex, Node, Span};
 
@@ -126,13 +127,12 @@ pub fn run(args: &VerifyArgs, stdout: &mut dyn Write) -> Result<Outcome, CliErro
                     })
                     .collect(),
             };
-            serde_json::to_writer_pretty(&mut *stdout, &json)
-                .map_err(|e| stdout_error(e.into()))?;
-            writeln!(stdout).map_err(stdout_error)?;
+            write_json_pretty(stdout, &json).map_err(stdout_error)?;
         }
-        Format::Text => {
-            write_text(stdout, &source_name, &reports, &duplicate_ids).map_err(stdout_error)?
-        }
+        Format::Text => write_escaped(stdout, |out| {
+            write_text(out, &source_name, &reports, &duplicate_ids)
+        })
+        .map_err(stdout_error)?,
     }
     Ok(if valid {
         Outcome::Success
@@ -141,7 +141,8 @@ pub fn run(args: &VerifyArgs, stdout: &mut dyn Write) -> Result<Outcome, CliErro
     })
 }
 
-/// One line per signature and per reference, then a verdict.
+/// One line per signature and per reference, then a verdict. Everything taken from the
+/// message (ids, URIs, paths, algorithm names, key descriptions, errors) is escaped.
 pub fn write_text(
     out: &mut dyn Write,
     source_name: &str,
@@ -149,21 +150,28 @@ pub fn write_text(
     duplicate_ids: &[String],
 ) -> std::io::Result<()> {
     if reports.is_empty() {
-        writeln!(out, "{source_name}: no ds:Signature found")?;
+        writeln!(out, "{}: no ds:Signature found", one_line(source_name))?;
     }
     for (i, r) in reports.iter().enumerate() {
-        let method = r.signature_method.rsplit(['#', '/']).next().unwrap_or("");
+        let method = one_line(r.signature_method.rsplit(['#', '/']).next().unwrap_or(""));
         writeln!(
             out,
             "signature {} {}at line {} ({method}, {}): {}",
             i + 1,
-            r.id.as_ref().map(|id| format!("{id} ")).unwrap_or_default(),
+            r.id.as_deref()
+                .map(|id| format!("{} ", one_line(id)))
+                .unwrap_or_default(),
             r.line,
-            r.c14n_method,
+            one_line(&r.c14n_method),
             if r.valid { "VALID" } else { "INVALID" }
         )?;
         if let Some(k) = &r.key {
-            writeln!(out, "  key: {} ({})", k.description, k.origin.describe())?;
+            writeln!(
+                out,
+                "  key: {} ({})",
+                one_line(&k.description),
+                k.origin.describe()
+            )?;
             if !k.proves_identity {
                 writeln!(
                     out,
@@ -175,14 +183,15 @@ pub fn write_text(
             let uri = reference
                 .uri
                 .as_deref()
-                .map(|u| format!("{u:?}"))
+                .map(|u| format!("\"{}\"", escape(u)))
                 .unwrap_or_else(|| "(no URI)".into());
             let target = reference
                 .target
                 .as_ref()
                 .map(|t| {
                     format!(
-                        " -> {t}{}",
+                        " -> {}{}",
+                        one_line(t),
                         reference
                             .target_line
                             .map(|l| format!(" (line {l})"))
@@ -193,12 +202,15 @@ pub fn write_text(
             let transforms = if reference.transforms.is_empty() {
                 String::new()
             } else {
-                format!(" [{}]", reference.transforms.join(", "))
+                format!(" [{}]", one_line(&reference.transforms.join(", ")))
             };
             let verdict = if reference.valid {
                 "ok".to_string()
             } else {
-                format!("FAIL: {}", reference.error.as_deref().unwrap_or("invalid"))
+                format!(
+                    "FAIL: {}",
+                    one_line(reference.error.as_deref().unwrap_or("invalid"))
+                )
             };
             writeln!(out, "  reference {uri}{target}{transforms}: {verdict}")?;
             if !reference.valid
@@ -206,7 +218,8 @@ pub fn write_text(
             {
                 writeln!(
                     out,
-                    "    digest in message {e}, computed {c} over {} canonical bytes",
+                    "    digest in message {}, computed {c} over {} canonical bytes",
+                    one_line(e),
                     reference.canonical_length
                 )?;
             }
@@ -217,7 +230,7 @@ pub fn write_text(
             None => writeln!(
                 out,
                 "  signature value: not checked: {}",
-                r.error.as_deref().unwrap_or("unknown reason")
+                one_line(r.error.as_deref().unwrap_or("unknown reason"))
             )?,
         }
     }
@@ -225,7 +238,7 @@ pub fn write_text(
         writeln!(
             out,
             "warning: ids carried by several elements: {}",
-            duplicate_ids.join(", ")
+            one_line(&duplicate_ids.join(", "))
         )?;
     }
     let valid = reports.iter().filter(|r| r.valid).count();

@@ -11,7 +11,7 @@ use super::{CliError, Outcome, stdout_error};
 use crate::exchange::{Layer, LayerStatus, Step};
 use crate::patterns::{CATALOG, PatternError, Walkthrough, parties, walk};
 use crate::safe_text;
-use crate::safe_write::{Privacy, write_file};
+use crate::safe_write::{self, Privacy};
 
 #[derive(Debug, Args)]
 #[command(
@@ -127,11 +127,10 @@ pub fn run(args: &WalkArgs, stdout: &mut dyn Write) -> Result<Outcome, CliError>
                     .map(|(i, s)| s.to_json(i + 1, true))
                     .collect(),
             };
-            serde_json::to_writer_pretty(&mut *stdout, &json)
-                .map_err(|e| stdout_error(e.into()))?;
-            writeln!(stdout).map_err(stdout_error)?;
+            safe_text::write_json_pretty(stdout, &json).map_err(stdout_error)?;
         }
-        Format::Text => write_text(stdout, &walked).map_err(stdout_error)?,
+        Format::Text => safe_text::write_escaped(stdout, |out| write_text(out, &walked))
+            .map_err(stdout_error)?,
     }
     Ok(if ok {
         Outcome::Success
@@ -153,9 +152,8 @@ fn list(args: &WalkArgs, out: &mut dyn Write) -> Result<(), CliError> {
                     tampers: p.tampers.iter().map(|t| t.name()).collect(),
                 })
                 .collect();
-            serde_json::to_writer_pretty(&mut *out, &serde_json::json!({ "patterns": patterns }))
-                .map_err(|e| stdout_error(e.into()))?;
-            writeln!(out).map_err(stdout_error)
+            safe_text::write_json_pretty(out, &serde_json::json!({ "patterns": patterns }))
+                .map_err(stdout_error)
         }
         Format::Text => {
             for p in CATALOG {
@@ -200,7 +198,7 @@ fn write_step(out: &mut dyn Write, index: usize, step: &Step) -> std::io::Result
         )?;
         for span in &env.changed {
             let fragment = &env.text[span.range()];
-            let shown: String = fragment.chars().take(160).collect();
+            let shown: String = safe_text::one_line(fragment).chars().take(160).collect();
             let more = if fragment.chars().count() > 160 {
                 "..."
             } else {
@@ -320,16 +318,33 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 }
 
 /// Writes the walk's files: messages and certificates readable by all, `keys.json` and the
-/// private keys owner-only (0600); none through a link planted in `dir`.
+/// private keys owner-only (0600); none through a link planted in `dir`, and nothing at all
+/// when any of them would be refused.
 fn write_out(dir: &std::path::Path, w: &Walkthrough) -> Result<(), CliError> {
     std::fs::create_dir_all(dir).map_err(|source| CliError::Io {
         path: dir.display().to_string(),
         source,
     })?;
-    for m in &w.messages {
-        let path = dir.join(format!("{:02}-{}-{}.xml", m.index + 1, m.from, m.to));
-        write_file(&path, m.text.as_bytes(), Privacy::Public)?;
+    let files = out_files(w);
+    for (name, _, _) in &files {
+        safe_write::check_target(&dir.join(name))?;
     }
+    for (name, bytes, privacy) in &files {
+        safe_write::write_file(&dir.join(name), bytes, *privacy)?;
+    }
+    Ok(())
+}
+
+/// The files of a `walk --out` folder: name, content, and who may read it.
+fn out_files(w: &Walkthrough) -> Vec<(String, Vec<u8>, Privacy)> {
+    let mut files: Vec<(String, Vec<u8>, Privacy)> = w
+        .messages
+        .iter()
+        .map(|m| {
+            let name = format!("{:02}-{}-{}.xml", m.index + 1, m.from, m.to);
+            (name, m.text.as_bytes().to_vec(), Privacy::Public)
+        })
+        .collect();
     let keys: Vec<KeyFileJson> = w
         .ledger
         .keys()
@@ -346,18 +361,18 @@ fn write_out(dir: &std::path::Path, w: &Walkthrough) -> Result<(), CliError> {
         .collect();
     let text =
         safe_text::to_json_pretty(&serde_json::json!({ "keys": keys })).expect("serializable");
-    write_file(
-        &dir.join("keys.json"),
-        (text + "\n").as_bytes(),
+    files.push((
+        "keys.json".into(),
+        (text + "\n").into_bytes(),
         Privacy::Secret,
-    )?;
+    ));
     for p in &w.parties {
         if let Some((key, cert)) = parties::pem_files(&p.name) {
-            let key_path = dir.join(format!("{}.key.pem", p.name));
-            write_file(&key_path, key.as_bytes(), Privacy::Secret)?;
-            let cert_path = dir.join(format!("{}.cert.pem", p.name));
-            write_file(&cert_path, cert.as_bytes(), Privacy::Public)?;
+            let key_file = format!("{}.key.pem", p.name);
+            files.push((key_file, key.as_bytes().to_vec(), Privacy::Secret));
+            let cert_file = format!("{}.cert.pem", p.name);
+            files.push((cert_file, cert.as_bytes().to_vec(), Privacy::Public));
         }
     }
-    Ok(())
+    files
 }
