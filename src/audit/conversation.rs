@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::crypto::KeyStore;
 use crate::dsig::SignatureReport;
+use crate::wss::finding_code::FindingCode;
 use crate::wss::keys::KeyId;
 use crate::wss::processor::{
     EncryptionReport, Finding, ProcessOptions, ProcessedMessage, Severity, TokenReport,
@@ -275,7 +276,13 @@ fn inspect_message(
             });
         }
         // Coverage findings that only the re-indentation caused.
-        for code in ["body-not-signed", "timestamp-not-signed"] {
+        for code in [
+            "body-not-signed",
+            "timestamp-not-signed",
+            FindingCode::TimestampNotJudged.code(),
+            FindingCode::UnsignedKeyTransfer.code(),
+            FindingCode::UnsignedEncryptedKey.code(),
+        ] {
             let repaired_any = signatures
                 .iter()
                 .any(|s| s.whitespace_mode != WhitespaceMode::AsIs);

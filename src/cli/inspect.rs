@@ -57,6 +57,10 @@ pub struct InspectArgs {
     /// Show key values (hex).
     #[arg(long)]
     pub reveal_secrets: bool,
+    /// The messages travelled over authenticated TLS (WCF's TransportWithMessageCredential):
+    /// an RSTR no signature covers is then a note instead of an error.
+    #[arg(long)]
+    pub transport_secured: bool,
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 }
@@ -137,6 +141,7 @@ pub fn run(args: &InspectArgs, stdout: &mut dyn Write) -> Result<Outcome, CliErr
         now,
         dk_label: args.dk_label.clone(),
         id_attributes: IdAttributes::with_extra(&args.id_attrs),
+        transport_secured: args.transport_secured,
     };
     let result = inspect_conversation(&messages, &store, bindings, &options);
     match args.format {

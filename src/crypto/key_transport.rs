@@ -148,7 +148,10 @@ impl KeyTransport {
             KeyTransport::Oaep { params, .. } => {
                 let key = oaep_decrypt(private, params, ciphertext)?;
                 match expected_len {
-                    Some(len) if key.len() != len => Err(CryptoError::KeyTransportFailed),
+                    Some(len) if key.len() != len => Err(CryptoError::TransportedKeyLength {
+                        expected: len,
+                        actual: key.len(),
+                    }),
                     _ => Ok(key),
                 }
             }
