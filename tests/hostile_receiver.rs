@@ -520,3 +520,53 @@ fn damaged_encrypted_keys_are_diagnosed_as_what_they_are() {
         }
     }
 }
+
+/// A message whose Security header holds `n` children wskex has no reader for, each with an
+/// id (what an attacker sends to make registration quadratic).
+fn unknown_children(n: usize) -> String {
+    let mut header = String::new();
+    for i in 0..n {
+        header.push_str(&format!(
+            "<x:Custom xmlns:x=\"urn:attacker\" wsu:Id=\"c{i}\"><x:V>{i}</x:V></x:Custom>"
+        ));
+    }
+    format!(
+        "<s:Envelope xmlns:s=\"{SOAP12}\" xmlns:wsse=\"http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd\" xmlns:wsu=\"http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd\"><s:Header><wsse:Security>{header}</wsse:Security></s:Header><s:Body/></s:Envelope>"
+    )
+}
+
+#[test]
+fn registering_thousands_of_unknown_header_children_is_linear() {
+    use wskex::crypto::KeyStore;
+    use wskex::wss::processor::{ProcessOptions, process_message};
+    use wskex::wss::resolver::NoAttachments;
+    use wskex::wss::store::TokenStore;
+    use wskex::xml::Document;
+
+    let work = |n: usize| {
+        let doc = Document::parse_str(&unknown_children(n), "many").unwrap();
+        let mut store = TokenStore::new(Vec::new());
+        let processed = process_message(
+            doc,
+            0,
+            &KeyStore::new(),
+            &mut store,
+            &ProcessOptions::default(),
+            &NoAttachments,
+        );
+        assert!(
+            !processed.findings.iter().any(|f| f.code == "duplicate-id"),
+            "{n} distinct ids"
+        );
+        processed.work
+    };
+    let small = work(1_000);
+    let large = work(4_000);
+    // The header is read once for the walk and once more for what no ReferenceList named:
+    // never once per item.
+    assert!(large.header_registrations <= 2, "{large:?}");
+    assert_eq!(small.header_registrations, large.header_registrations);
+    // Each reading looks at each item once: four times the items, four times the work.
+    assert_eq!(large.items_fingerprinted, 4 * small.items_fingerprinted);
+    assert!(large.items_fingerprinted <= 2 * 4_000, "{large:?}");
+}

@@ -295,7 +295,11 @@ fn inspect_message(
             }
         }
     }
-    findings.extend(delegation_findings(&processed, options));
+    let delegation = delegation_findings(&processed, options);
+    if delegation.identity_established {
+        findings.retain(|f| f.code != FindingCode::IdentityNotProven.code());
+    }
+    findings.extend(delegation.findings);
     let ok = signatures
         .iter()
         .all(|s| s.report.valid && s.whitespace_mode == WhitespaceMode::AsIs)
@@ -312,12 +316,24 @@ fn inspect_message(
     }
 }
 
+/// The target's delegation checks, as findings.
+#[derive(Default)]
+struct DelegationFindings {
+    findings: Vec<Finding>,
+    /// The token names the certificate that endorsed the request: that key the message
+    /// carries is an identity.
+    identity_established: bool,
+}
+
 /// A request carrying wskex's delegation token gets the target's checks too: each one a
 /// finding, an error when it fails.
-fn delegation_findings(processed: &ProcessedMessage, options: &ProcessOptions) -> Vec<Finding> {
+fn delegation_findings(
+    processed: &ProcessedMessage,
+    options: &ProcessOptions,
+) -> DelegationFindings {
     let doc = &processed.document;
     let Some(token) = crate::delegation::DelegationToken::find(doc) else {
-        return Vec::new();
+        return DelegationFindings::default();
     };
     // A token handed over in an RSTR body is not being used yet: nothing to check.
     if !token
@@ -325,10 +341,12 @@ fn delegation_findings(processed: &ProcessedMessage, options: &ProcessOptions) -
         .ancestors()
         .any(|a| a.has_name(crate::ns::WSSE, "Security"))
     {
-        return Vec::new();
+        return DelegationFindings::default();
     }
     let line = Some(token.node.position().line);
-    crate::delegation::target_checks(doc, &processed.signatures, options.now, None)
+    let checks = crate::delegation::target_checks(doc, &processed.signatures, options.now, None);
+    let identity_established = crate::delegation::establishes_delegate_identity(&checks);
+    let findings = checks
         .into_iter()
         .map(|c| {
             let severity = if c.ok {
@@ -343,5 +361,9 @@ fn delegation_findings(processed: &ProcessedMessage, options: &ProcessOptions) -
                 line,
             )
         })
-        .collect()
+        .collect();
+    DelegationFindings {
+        findings,
+        identity_established,
+    }
 }

@@ -527,9 +527,13 @@ mod tests {
                 .expose(),
             b"0123456789abcdef"
         );
+        // The padding held: the length is said as what it is.
         assert!(matches!(
             kt.decrypt(key, &ct, Some(32), &mut OsRandom),
-            Err(CryptoError::KeyTransportFailed)
+            Err(CryptoError::TransportedKeyLength {
+                expected: 32,
+                actual: 16
+            })
         ));
         assert!(matches!(
             KeyTransport::from_parts(

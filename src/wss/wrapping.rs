@@ -198,6 +198,124 @@ pub fn wrapping_findings(acted: &ActedOn<'_>, coverage: &Coverage<'_>) -> Vec<Fi
 mod tests {
     use super::*;
 
+    /// An envelope with `header` inside its Header (after an empty ultimate-receiver Security
+    /// header holding `security`) and `body` inside its Body.
+    fn envelope(header: &str, security: &str, body: &str) -> Document {
+        let text = format!(
+            r#"<s:Envelope xmlns:s="{}" xmlns:wsse="{}" xmlns:wsu="{}" xmlns:a="{}" xmlns:a4="{WSA_2004}" xmlns:ds="{}"><s:Header>{header}<wsse:Security>{security}</wsse:Security></s:Header><s:Body wsu:Id="B">{body}</s:Body></s:Envelope>"#,
+            ns::SOAP12,
+            ns::WSSE,
+            ns::WSU,
+            ns::WSA,
+            ns::DS
+        );
+        Document::parse_str(&text, "t").unwrap()
+    }
+
+    /// The wrapping findings when exactly the elements carrying `signed="yes"` are signed.
+    fn findings_when_signed(doc: &Document) -> Vec<Finding> {
+        let envelope = SoapEnvelope::read(doc).unwrap();
+        let coverage = Coverage {
+            signed: doc
+                .descendants()
+                .filter(|n| n.attribute("signed") == Some("yes"))
+                .collect(),
+        };
+        assert!(!coverage.signed.is_empty(), "the test signs something");
+        wrapping_findings(&ActedOn::read(&envelope), &coverage)
+    }
+
+    #[test]
+    fn signed_addressing_headers_the_receiver_reads_are_not_wrapping() {
+        for prefix in ["a", "a4"] {
+            let doc = envelope(
+                &format!(
+                    "<{prefix}:To signed=\"yes\">urn:bob</{prefix}:To><{prefix}:ReplyTo><{prefix}:Address signed=\"yes\">urn:alice</{prefix}:Address></{prefix}:ReplyTo>"
+                ),
+                "",
+                "",
+            );
+            assert!(findings_when_signed(&doc).is_empty(), "{prefix}");
+        }
+    }
+
+    #[test]
+    fn a_signed_addressing_header_moved_aside_is_wrapping_in_both_namespaces() {
+        for prefix in ["a", "a4"] {
+            // An unsigned To first (the receiver reads it), the signed one second.
+            let second = envelope(
+                &format!(
+                    "<{prefix}:To>urn:mallory</{prefix}:To><{prefix}:To signed=\"yes\">urn:bob</{prefix}:To>"
+                ),
+                "",
+                "",
+            );
+            // The signed Action inside an attacker's header block.
+            let wrapped = envelope(
+                &format!(
+                    "<{prefix}:Action>urn:evil</{prefix}:Action><x:W xmlns:x=\"urn:x\"><{prefix}:Action signed=\"yes\">urn:good</{prefix}:Action></x:W>"
+                ),
+                "",
+                "",
+            );
+            // The signed To in the Security header.
+            let in_security = envelope(
+                &format!("<{prefix}:To>urn:mallory</{prefix}:To>"),
+                &format!("<{prefix}:To signed=\"yes\">urn:bob</{prefix}:To>"),
+                "",
+            );
+            for (name, doc) in [
+                ("second", second),
+                ("wrapped", wrapped),
+                ("security", in_security),
+            ] {
+                let findings = findings_when_signed(&doc);
+                assert_eq!(findings.len(), 1, "{prefix} {name}: {findings:?}");
+                assert_eq!(findings[0].code, "signature-wrapping");
+                assert_eq!(
+                    findings[0].severity,
+                    super::super::processor::Severity::Error
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn signed_tokens_count_only_where_the_receiver_takes_them() {
+        let token =
+            r#"<wsse:BinarySecurityToken wsu:Id="T" signed="yes">AA==</wsse:BinarySecurityToken>"#;
+        let in_header = envelope("", token, "");
+        assert!(findings_when_signed(&in_header).is_empty());
+        let in_object = envelope(
+            "",
+            &format!(
+                "<wsse:BinarySecurityToken>AA==</wsse:BinarySecurityToken><ds:Signature><ds:Object>{token}</ds:Object></ds:Signature>"
+            ),
+            "",
+        );
+        let elsewhere = envelope(&format!("<x:W xmlns:x=\"urn:x\">{token}</x:W>"), "", "");
+        for (name, doc) in [("ds:Object", in_object), ("header block", elsewhere)] {
+            let findings = findings_when_signed(&doc);
+            assert_eq!(findings.len(), 1, "{name}: {findings:?}");
+            assert_eq!(findings[0].code, "signature-wrapping");
+        }
+    }
+
+    #[test]
+    fn a_signed_timestamp_outside_the_security_header_is_wrapping() {
+        let signed = r#"<wsu:Timestamp signed="yes"><wsu:Created>2026-01-01T00:00:00Z</wsu:Created></wsu:Timestamp>"#;
+        let genuine = envelope("", signed, "");
+        assert!(findings_when_signed(&genuine).is_empty());
+        let moved = envelope(
+            &format!("<x:W xmlns:x=\"urn:x\">{signed}</x:W>"),
+            "<wsu:Timestamp><wsu:Created>2027-01-01T00:00:00Z</wsu:Created></wsu:Timestamp>",
+            "",
+        );
+        let findings = findings_when_signed(&moved);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert!(findings[0].message.contains("Timestamp"));
+    }
+
     #[test]
     fn paths_find_their_element_again() {
         let doc = Document::parse_str(
