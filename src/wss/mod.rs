@@ -10,6 +10,7 @@ pub mod authentication;
 pub mod datetime;
 pub mod envelope;
 pub mod finding_code;
+pub mod freshness;
 pub mod generation;
 pub mod header;
 pub mod keys;

@@ -32,6 +32,7 @@ use super::authentication::{identity_findings, key_transfer_findings};
 use super::datetime::UtcDateTime;
 use super::envelope::SoapEnvelope;
 use super::finding_code::FindingCode;
+use super::freshness::freshness_findings;
 use super::header::HeaderItem;
 use super::keys::{KeyId, KeyRecord, Provenance};
 use super::resolver::{Attachments, MessageToken, Resolved, TokenValue, WssResolver};
@@ -1015,37 +1016,6 @@ impl Receiver<'_, '_> {
         }
     }
 
-    /// Judges a signed Timestamp against the receiver's clock, when one was given.
-    fn check_timestamp(&mut self, node: Node<'_>) {
-        let Some(now) = self.options.now else { return };
-        let t = super::tokens::Timestamp::read(node);
-        let line = Some(node.position().line);
-        if let Some(expires) = t.expires.as_ref().and_then(|e| e.utc)
-            && expires.unix_seconds < now.unix_seconds
-        {
-            self.findings.push(Finding::new(
-                Severity::Error,
-                "timestamp-expired",
-                format!(
-                    "the Timestamp expired at {} (receiver's clock: {} seconds later)",
-                    t.expires.as_ref().map_or("", |e| e.text.as_str()),
-                    now.unix_seconds - expires.unix_seconds
-                ),
-                line,
-            ));
-        }
-        if let Some(created) = t.created.as_ref().and_then(|c| c.utc)
-            && created.unix_seconds > now.unix_seconds + 300
-        {
-            self.findings.push(Finding::new(
-                Severity::Warning,
-                "timestamp-in-future",
-                "the Timestamp was created more than 5 minutes in the future",
-                line,
-            ));
-        }
-    }
-
     /// Decrypts the EncryptedData (or EncryptedHeader) elements starting at `starts` and
     /// splices their plaintext in. Returns the new document when anything opened.
     fn decrypt_at(&mut self, doc: &Document, starts: &[u32]) -> Option<Document> {
@@ -1449,26 +1419,12 @@ impl Receiver<'_, '_> {
                 Some(body.position().line),
             ));
         }
-        let Some(timestamp) = acted.timestamp else {
-            return;
-        };
-        if coverage.covers(timestamp) {
-            self.check_timestamp(timestamp);
-            return;
-        }
-        let line = Some(timestamp.position().line);
-        if !self.signatures.is_empty() {
-            self.findings.push(Finding::new(
-                Severity::Warning,
-                "timestamp-not-signed",
-                "no valid signature covers the Timestamp: it does not protect against replay",
-                line,
-            ));
-        }
-        if self.options.now.is_some() {
-            self.findings.push(FindingCode::TimestampNotJudged.finding(
-                "freshness cannot be judged: the Timestamp the receiver reads is not signed, so anyone could have written it",
-                line,
+        if let Some(timestamp) = acted.timestamp {
+            self.findings.extend(freshness_findings(
+                timestamp,
+                coverage.covers(timestamp),
+                !self.signatures.is_empty(),
+                self.options.now,
             ));
         }
     }

@@ -80,7 +80,8 @@ pub struct ActedOn<'d> {
     pub body: Option<Node<'d>>,
     /// The first Timestamp of the Security header for the ultimate receiver.
     pub timestamp: Option<Node<'d>>,
-    /// The first SOAP header of each WS-Addressing name (a second `wsa:To` is not read).
+    /// The first SOAP header of each WS-Addressing name (a second `wsa:To` is not read), and
+    /// every `wsa:RelatesTo` (the one header WS-Addressing lets repeat).
     pub addressing: Vec<Node<'d>>,
     /// The Security header for the ultimate receiver (its tokens are registered).
     pub security: Option<Node<'d>>,
@@ -90,10 +91,12 @@ impl<'d> ActedOn<'d> {
     pub fn read(envelope: &SoapEnvelope<'d>) -> ActedOn<'d> {
         let mut addressing: Vec<Node<'d>> = Vec::new();
         for child in envelope.header.iter().flat_map(|h| h.child_elements()) {
+            let repeatable = child.local_name() == "RelatesTo";
             if is_addressing(child)
-                && !addressing
-                    .iter()
-                    .any(|a| a.has_name(child.namespace(), child.local_name()))
+                && (repeatable
+                    || !addressing
+                        .iter()
+                        .any(|a| a.has_name(child.namespace(), child.local_name())))
             {
                 addressing.push(child);
             }
@@ -230,7 +233,7 @@ mod tests {
         for prefix in ["a", "a4"] {
             let doc = envelope(
                 &format!(
-                    "<{prefix}:To signed=\"yes\">urn:bob</{prefix}:To><{prefix}:ReplyTo><{prefix}:Address signed=\"yes\">urn:alice</{prefix}:Address></{prefix}:ReplyTo>"
+                    "<{prefix}:To signed=\"yes\">urn:bob</{prefix}:To><{prefix}:ReplyTo><{prefix}:Address signed=\"yes\">urn:alice</{prefix}:Address></{prefix}:ReplyTo><{prefix}:RelatesTo signed=\"yes\">urn:1</{prefix}:RelatesTo><{prefix}:RelatesTo signed=\"yes\">urn:2</{prefix}:RelatesTo>"
                 ),
                 "",
                 "",
