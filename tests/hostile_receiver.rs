@@ -570,3 +570,53 @@ fn registering_thousands_of_unknown_header_children_is_linear() {
     assert_eq!(large.items_fingerprinted, 4 * small.items_fingerprinted);
     assert!(large.items_fingerprinted <= 2 * 4_000, "{large:?}");
 }
+
+#[test]
+fn a_transported_key_of_the_wrong_size_is_named_as_such() {
+    use wskex::crypto::key_transport::{KeyTransport, OaepParams};
+    use wskex::crypto::random::SeededRandom;
+    use wskex::crypto::{Certificate, KeyTransportAlgorithm};
+    use wskex::xml::base64;
+
+    let walk = Walk::new("request-reply");
+    let text = walk.read("01-alice-bob.xml");
+    let pem = certificate_base64(&walk.path("bob.cert.pem"));
+    let bob = Certificate::from_der(&base64::decode(&pem).unwrap(), "bob").unwrap();
+    // A valid RSA-OAEP block for bob holding 16 bytes, for data encrypted with AES-256.
+    let short_key = KeyTransport::Oaep {
+        algorithm: KeyTransportAlgorithm::RsaOaepMgf1p,
+        params: OaepParams::default(),
+    }
+    .encrypt(&bob.public_key().unwrap(), &[7u8; 16], &mut SeededRandom::new(8))
+    .unwrap();
+    let ek = text.find("Id=\"EK-1\"").unwrap();
+    let start = text[ek..].find("<xenc:CipherValue>").unwrap() + ek + 18;
+    let end = text[start..].find('<').unwrap() + start;
+    let attacked = format!(
+        "{}{}{}",
+        &text[..start],
+        base64::encode(&short_key),
+        &text[end..]
+    );
+    let file = walk.write("short-key.xml", &attacked);
+    let keys = verify_args(&walk);
+    for command in ["decrypt", "inspect"] {
+        let out = wskex()
+            .arg(command)
+            .arg(&file)
+            .args(refs(&keys))
+            .output()
+            .unwrap();
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(out.status.code(), Some(1), "{command}\n{all}");
+        assert!(
+            all.contains("holds a 16-byte key where the data algorithm needs 32 bytes"),
+            "{command}\n{all}"
+        );
+        assert!(!all.contains("plain XML Encryption cannot follow"), "{command}");
+    }
+}
