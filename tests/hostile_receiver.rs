@@ -587,7 +587,11 @@ fn a_transported_key_of_the_wrong_size_is_named_as_such() {
         algorithm: KeyTransportAlgorithm::RsaOaepMgf1p,
         params: OaepParams::default(),
     }
-    .encrypt(&bob.public_key().unwrap(), &[7u8; 16], &mut SeededRandom::new(8))
+    .encrypt(
+        &bob.public_key().unwrap(),
+        &[7u8; 16],
+        &mut SeededRandom::new(8),
+    )
     .unwrap();
     let ek = text.find("Id=\"EK-1\"").unwrap();
     let start = text[ek..].find("<xenc:CipherValue>").unwrap() + ek + 18;
@@ -617,6 +621,35 @@ fn a_transported_key_of_the_wrong_size_is_named_as_such() {
             all.contains("holds a 16-byte key where the data algorithm needs 32 bytes"),
             "{command}\n{all}"
         );
-        assert!(!all.contains("plain XML Encryption cannot follow"), "{command}");
+        assert!(
+            !all.contains("plain XML Encryption cannot follow"),
+            "{command}"
+        );
     }
+}
+
+/// Plain XML-DSig too: a certificate the document carries is no identity when the user named
+/// other certificates (here the CA's, which the chain checks will use as a trust anchor).
+#[test]
+fn a_plain_signature_by_an_embedded_certificate_fails_the_identity_check() {
+    let Some(shared) = common::shared_dir("plain signature identity") else {
+        return;
+    };
+    let vectors = shared.join("vectors");
+    let file = vectors.join("dsig/phaos-xmldsig-three/signature-rsa-enveloped.xml");
+    let ca = vectors.join("keys/phaos-rsa-ca-cert.pem");
+    let r = run("verify", &file, &[]);
+    assert_eq!(
+        r.code, 0,
+        "integrity only, without certificates\n{}",
+        r.text
+    );
+    let r = run("verify", &file, &["--cert", ca.to_str().unwrap()]);
+    assert_eq!(r.code, 1, "{}", r.text);
+    assert!(
+        has(&r.json, "identity-not-proven", "error"),
+        "{:?}",
+        codes(&r.json)
+    );
+    assert!(r.text.contains("error [identity-not-proven]"), "{}", r.text);
 }
