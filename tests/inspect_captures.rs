@@ -103,7 +103,14 @@ fn run(shared: &Path, rows: &[ManifestRow], id: &str) -> Run {
             label: "test binding".into(),
         })
         .collect();
-    let result = inspect_conversation(&messages, &store, bindings, &ProcessOptions::default());
+    // The CoreWCF exchange ran over TransportWithMessageCredential: its RSTR (S02) is signed
+    // by nobody, and TLS is what authenticated it. Without --transport-secured that
+    // unsigned key transfer is an error (issue 8, item 4); the manifest describes the TLS run.
+    let options = ProcessOptions {
+        transport_secured: ids.iter().any(|i| ["S01", "S02", "S03", "S04"].contains(i)),
+        ..ProcessOptions::default()
+    };
+    let result = inspect_conversation(&messages, &store, bindings, &options);
     let index = ids.iter().position(|i| *i == id).unwrap();
     Run { result, index }
 }

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::crypto::KeyStore;
 use crate::dsig::SignatureReport;
+use crate::wss::finding_code::FindingCode;
 use crate::wss::keys::KeyId;
 use crate::wss::processor::{
     EncryptionReport, Finding, ProcessOptions, ProcessedMessage, Severity, TokenReport,
@@ -275,7 +276,13 @@ fn inspect_message(
             });
         }
         // Coverage findings that only the re-indentation caused.
-        for code in ["body-not-signed", "timestamp-not-signed"] {
+        for code in [
+            "body-not-signed",
+            "timestamp-not-signed",
+            FindingCode::TimestampNotJudged.code(),
+            FindingCode::UnsignedKeyTransfer.code(),
+            FindingCode::UnsignedEncryptedKey.code(),
+        ] {
             let repaired_any = signatures
                 .iter()
                 .any(|s| s.whitespace_mode != WhitespaceMode::AsIs);
@@ -288,7 +295,11 @@ fn inspect_message(
             }
         }
     }
-    findings.extend(delegation_findings(&processed, options));
+    let delegation = delegation_findings(&processed, options);
+    if delegation.identity_established {
+        findings.retain(|f| f.code != FindingCode::IdentityNotProven.code());
+    }
+    findings.extend(delegation.findings);
     let ok = signatures
         .iter()
         .all(|s| s.report.valid && s.whitespace_mode == WhitespaceMode::AsIs)
@@ -305,12 +316,24 @@ fn inspect_message(
     }
 }
 
+/// The target's delegation checks, as findings.
+#[derive(Default)]
+struct DelegationFindings {
+    findings: Vec<Finding>,
+    /// The token names the certificate that endorsed the request: that key the message
+    /// carries is an identity.
+    identity_established: bool,
+}
+
 /// A request carrying wskex's delegation token gets the target's checks too: each one a
 /// finding, an error when it fails.
-fn delegation_findings(processed: &ProcessedMessage, options: &ProcessOptions) -> Vec<Finding> {
+fn delegation_findings(
+    processed: &ProcessedMessage,
+    options: &ProcessOptions,
+) -> DelegationFindings {
     let doc = &processed.document;
     let Some(token) = crate::delegation::DelegationToken::find(doc) else {
-        return Vec::new();
+        return DelegationFindings::default();
     };
     // A token handed over in an RSTR body is not being used yet: nothing to check.
     if !token
@@ -318,10 +341,12 @@ fn delegation_findings(processed: &ProcessedMessage, options: &ProcessOptions) -
         .ancestors()
         .any(|a| a.has_name(crate::ns::WSSE, "Security"))
     {
-        return Vec::new();
+        return DelegationFindings::default();
     }
     let line = Some(token.node.position().line);
-    crate::delegation::target_checks(doc, &processed.signatures, options.now, None)
+    let checks = crate::delegation::target_checks(doc, &processed.signatures, options.now, None);
+    let identity_established = crate::delegation::establishes_delegate_identity(&checks);
+    let findings = checks
         .into_iter()
         .map(|c| {
             let severity = if c.ok {
@@ -336,5 +361,9 @@ fn delegation_findings(processed: &ProcessedMessage, options: &ProcessOptions) -
                 line,
             )
         })
-        .collect()
+        .collect();
+    DelegationFindings {
+        findings,
+        identity_established,
+    }
 }

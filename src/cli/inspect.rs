@@ -39,8 +39,14 @@ use crate::xml::whitespace::WhitespaceMode;
                   delegation token also gets the target's delegation checks.\n\n\
                   Signatures that fail as captured are retried with the re-indentation undone; one that \
                   verifies only then is reported as such, never as plainly valid.\n\n\
+                  The receiver acts only on what a valid signature covers: a signed Body, Timestamp, \
+                  WS-Addressing header or token found elsewhere is signature wrapping; freshness \
+                  (--now) is judged only on a signed Timestamp; key material (an RSTR's token or proof \
+                  key) no valid signature covers is an error unless --transport-secured; a key the \
+                  message carries is no identity when you supply certificates.\n\n\
                   Exit codes: 0 every signature verified as captured and every encrypted part opened, 1 \
-                  a check failed (or verified only after repair), 2 usage error or unreadable input."
+                  a check failed (or verified only after repair) or an error finding, 2 usage error or \
+                  unreadable input."
 )]
 pub struct InspectArgs {
     /// Captured messages: files (processed in the order given) or directories.
@@ -68,6 +74,10 @@ pub struct InspectArgs {
     /// Show key values (hex).
     #[arg(long)]
     pub reveal_secrets: bool,
+    /// The messages travelled over authenticated TLS (WCF's TransportWithMessageCredential):
+    /// an RSTR no signature covers is then a note instead of an error.
+    #[arg(long)]
+    pub transport_secured: bool,
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 }
@@ -202,6 +212,7 @@ pub(super) fn processing_inputs(
         now,
         dk_label: args.dk_label.clone(),
         id_attributes: IdAttributes::with_extra(&args.id_attrs),
+        transport_secured: args.transport_secured,
     };
     Ok((store, bindings, options))
 }

@@ -11,10 +11,11 @@ use super::report_format::Format;
 use super::{CliError, Outcome, read_input, stdout_error};
 use crate::dsig::model::SignatureElement;
 use crate::dsig::{SignatureReport, VerifyOptions, find_signatures, verify_signature};
-use crate::ns;
 use crate::resolve::StandardResolver;
 use crate::safe_text::{escape, one_line, write_escaped, write_json_pretty};
 use crate::wss::SoapEnvelope;
+use crate::wss::authentication::identity_findings;
+use crate::wss::processor::{Finding, ProcessOptions, Severity};
 use crate::xml::{Document, IdAttributes, IdIndex, Node, Span};
 
 #[derive(Debug, Args)]
@@ -23,9 +24,11 @@ use crate::xml::{Document, IdAttributes, IdIndex, Node, Span};
     long_about = "Verify every ds:Signature in FILE: each Reference (what it points at, the transforms, the \
                   digest) and the SignatureValue, with the key the KeyInfo designates among the keys \
                   you supply (or, failing that, a key carried by the message itself, which proves \
-                  integrity but not identity).\n\n\
-                  Exit codes: 0 every signature valid, 1 a signature failed or none was found, 2 usage \
-                  error or malformed input."
+                  integrity but not identity: when you supply certificates, such a signature fails). \
+                  On a SOAP message the receiving processor also judges what the signatures cover: \
+                  signature wrapping, unsigned key transfer, duplicated ids.\n\n\
+                  Exit codes: 0 every signature valid and no error finding, 1 a signature failed, none \
+                  was found or an error finding, 2 usage error or malformed input."
 )]
 pub struct VerifyArgs {
     /// The signed XML document (`-` for standard input).
@@ -35,6 +38,10 @@ pub struct VerifyArgs {
     /// Also treat attributes with this name as ids ('Name' in any namespace, or '{ns}Name').
     #[arg(long = "id-attr", value_name = "NAME")]
     pub id_attrs: Vec<String>,
+    /// The message travelled over authenticated TLS (WCF's TransportWithMessageCredential):
+    /// an RSTR no signature covers is then a note instead of an error.
+    #[arg(long)]
+    pub transport_secured: bool,
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 }
@@ -44,6 +51,8 @@ struct VerifyJson<'a> {
     file: &'a str,
     valid: bool,
     duplicate_ids: Vec<String>,
+    /// The receiver's findings on a SOAP message (wrapping, unauthenticated keys, ...).
+    findings: &'a [Finding],
     signatures: Vec<SignatureJson>,
 }
 
@@ -59,20 +68,14 @@ pub fn run(args: &VerifyArgs, stdout: &mut dyn Write) -> Result<Outcome, CliErro
     let store = args.keys.load()?;
     let doc = Document::parse(bytes, name)?;
     let ids = IdIndex::build(&doc, &IdAttributes::with_extra(&args.id_attrs));
-    // In a WS-Security message the receiver checks what the Security headers hold, in their
-    // order and with their token references; any other signature (an enveloped one over the
-    // whole envelope, one inside the Body) is plain XML-DSig. The receiver runs only when a
-    // header holds a signature, possibly encrypted, for it to check.
-    let (security, receiver_has_work) = match SoapEnvelope::read(&doc) {
+    // In a SOAP message the receiver checks what the Security headers hold, in their order
+    // and with their token references, and judges what the signatures cover (wrapping,
+    // unauthenticated keys); any other signature (an enveloped one over the whole envelope,
+    // one inside the Body) is plain XML-DSig.
+    let (security, is_soap): (Vec<Span>, bool) = match SoapEnvelope::read(&doc) {
         Ok(envelope) => (
             envelope.security.iter().map(|h| h.node.span()).collect(),
-            envelope.security.iter().any(|h| {
-                h.node.descendants().any(|n| {
-                    n.has_name(ns::DS, "Signature")
-                        || n.has_name(ns::XENC, "EncryptedData")
-                        || n.has_name(ns::WSSE11, "EncryptedHeader")
-                })
-            }),
+            true,
         ),
         Err(_) => (Vec::new(), false),
     };
@@ -102,20 +105,36 @@ pub fn run(args: &VerifyArgs, stdout: &mut dyn Write) -> Result<Outcome, CliErro
         .collect();
     drop(ids);
     let source_name = doc.source_name().to_string();
+    // A plain signature checked with a key the document carries is no identity either.
+    let mut findings: Vec<Finding> = identity_findings(&standalone, store.supplies_certificates())
+        .into_iter()
+        .filter(|f| f.severity == Severity::Error)
+        .collect();
     // The receiver takes the document (it splices decrypted parts in).
-    let mut reports = if receiver_has_work {
-        super::ws_security::verify_as_receiver(doc, &store)
+    let mut reports = if is_soap {
+        let options = ProcessOptions {
+            id_attributes: IdAttributes::with_extra(&args.id_attrs),
+            transport_secured: args.transport_secured,
+            ..ProcessOptions::default()
+        };
+        let (reports, receiver_findings) =
+            super::ws_security::verify_as_receiver(doc, &store, &options);
+        findings.splice(0..0, receiver_findings);
+        reports
     } else {
         Vec::new()
     };
     reports.extend(standalone);
-    let valid = !reports.is_empty() && reports.iter().all(|r| r.valid);
+    let valid = !reports.is_empty()
+        && reports.iter().all(|r| r.valid)
+        && !findings.iter().any(|f| f.severity == Severity::Error);
     match args.format {
         Format::Json => {
             let json = VerifyJson {
                 file: &source_name,
                 valid,
                 duplicate_ids,
+                findings: &findings,
                 signatures: reports
                     .into_iter()
                     .map(|report| {
@@ -130,7 +149,8 @@ pub fn run(args: &VerifyArgs, stdout: &mut dyn Write) -> Result<Outcome, CliErro
             write_json_pretty(stdout, &json).map_err(stdout_error)?;
         }
         Format::Text => write_escaped(stdout, |out| {
-            write_text(out, &source_name, &reports, &duplicate_ids)
+            write_text(out, &source_name, &reports, &duplicate_ids)?;
+            write_findings(out, &findings)
         })
         .map_err(stdout_error)?,
     }
@@ -139,6 +159,34 @@ pub fn run(args: &VerifyArgs, stdout: &mut dyn Write) -> Result<Outcome, CliErro
     } else {
         Outcome::ChecksFailed
     })
+}
+
+/// One line per receiver finding, most serious first, and the verdict they make.
+fn write_findings(out: &mut dyn Write, findings: &[Finding]) -> std::io::Result<()> {
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    let mut ordered: Vec<&Finding> = findings.iter().collect();
+    ordered.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    for f in ordered {
+        let severity = match f.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        };
+        let line = f.line.map(|l| format!(" (line {l})")).unwrap_or_default();
+        writeln!(
+            out,
+            "{severity} [{}]{line}: {}",
+            f.code,
+            crate::safe_text::escape(&f.message)
+        )?;
+    }
+    if errors > 0 {
+        writeln!(out, "verdict: CHECKS FAILED: {errors} error finding(s)")?;
+    }
+    Ok(())
 }
 
 /// One line per signature and per reference, then a verdict. Everything taken from the

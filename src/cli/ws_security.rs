@@ -6,7 +6,7 @@ use crate::crypto::KeyStore;
 use crate::dsig::SignatureReport;
 use crate::wss::envelope::SoapEnvelope;
 use crate::wss::keys::Provenance;
-use crate::wss::processor::{ProcessOptions, ProcessedMessage, process_message};
+use crate::wss::processor::{Finding, ProcessOptions, ProcessedMessage, process_message};
 use crate::wss::resolver::NoAttachments;
 use crate::wss::store::{Binding, TokenStore};
 use crate::xenc::DecryptionReport;
@@ -18,7 +18,11 @@ pub fn is_ws_security_message(doc: &Document) -> bool {
     SoapEnvelope::read(doc).is_ok_and(|e| !e.security.is_empty())
 }
 
-fn receive(doc: Document, keys: &KeyStore) -> (ProcessedMessage, TokenStore) {
+fn receive(
+    doc: Document,
+    keys: &KeyStore,
+    options: &ProcessOptions,
+) -> (ProcessedMessage, TokenStore) {
     let bindings = keys
         .named_secrets()
         .iter()
@@ -31,20 +35,19 @@ fn receive(doc: Document, keys: &KeyStore) -> (ProcessedMessage, TokenStore) {
         })
         .collect();
     let mut store = TokenStore::new(bindings);
-    let processed = process_message(
-        doc,
-        0,
-        keys,
-        &mut store,
-        &ProcessOptions::default(),
-        &NoAttachments,
-    );
+    let processed = process_message(doc, 0, keys, &mut store, options, &NoAttachments);
     (processed, store)
 }
 
-/// The signature reports of a WS-Security message, checked as its receiver would.
-pub fn verify_as_receiver(doc: Document, keys: &KeyStore) -> Vec<SignatureReport> {
-    receive(doc, keys).0.signatures
+/// The signature reports of a SOAP message, checked as its receiver would, with the
+/// receiver's findings (wrapping, unauthenticated keys and identities, duplicate ids).
+pub fn verify_as_receiver(
+    doc: Document,
+    keys: &KeyStore,
+    options: &ProcessOptions,
+) -> (Vec<SignatureReport>, Vec<Finding>) {
+    let processed = receive(doc, keys, options).0;
+    (processed.signatures, processed.findings)
 }
 
 /// The decryption of a WS-Security message as its receiver would do it.
@@ -53,7 +56,7 @@ pub fn decrypt_as_receiver(
     keys: &KeyStore,
     reveal_secrets: bool,
 ) -> DocumentDecryption {
-    let (processed, store) = receive(doc, keys);
+    let (processed, store) = receive(doc, keys, &ProcessOptions::default());
     let reports = processed
         .encryptions
         .iter()

@@ -23,8 +23,17 @@ pub enum CryptoError {
     HmacOutputLengthInvalid { bits: u32, hash_bits: u32 },
 
     /// RSA key transport could not recover a key. Generic on purpose.
-    #[error("key transport decryption failed")]
+    #[error(
+        "key transport decryption failed: the EncryptedKey is damaged or was made for another key"
+    )]
     KeyTransportFailed,
+
+    /// RSA-OAEP recovered a key (the padding held) of a length the data algorithm cannot use.
+    /// Only said once the padding checked out, so it tells an attacker nothing new.
+    #[error(
+        "the EncryptedKey opened but holds a {actual}-byte key where the data algorithm needs {expected} bytes"
+    )]
+    TransportedKeyLength { expected: usize, actual: usize },
 
     /// Symmetric decryption (e.g. an AES-GCM tag) failed. Generic on purpose.
     #[error("decryption failed")]

@@ -277,6 +277,12 @@ impl KeyStore {
         });
     }
 
+    /// Whether the user named who may sign: a certificate, or a private key with its
+    /// certificate. Then a key a message carries is no identity unless it is one of them.
+    pub fn supplies_certificates(&self) -> bool {
+        !self.certificates.is_empty() || self.private_keys.iter().any(|e| e.certificate.is_some())
+    }
+
     pub fn private_keys(&self) -> &[PrivateKeyEntry] {
         &self.private_keys
     }

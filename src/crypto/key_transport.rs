@@ -148,7 +148,10 @@ impl KeyTransport {
             KeyTransport::Oaep { params, .. } => {
                 let key = oaep_decrypt(private, params, ciphertext)?;
                 match expected_len {
-                    Some(len) if key.len() != len => Err(CryptoError::KeyTransportFailed),
+                    Some(len) if key.len() != len => Err(CryptoError::TransportedKeyLength {
+                        expected: len,
+                        actual: key.len(),
+                    }),
                     _ => Ok(key),
                 }
             }
@@ -524,9 +527,13 @@ mod tests {
                 .expose(),
             b"0123456789abcdef"
         );
+        // The padding held: the length is said as what it is.
         assert!(matches!(
             kt.decrypt(key, &ct, Some(32), &mut OsRandom),
-            Err(CryptoError::KeyTransportFailed)
+            Err(CryptoError::TransportedKeyLength {
+                expected: 32,
+                actual: 16
+            })
         ));
         assert!(matches!(
             KeyTransport::from_parts(

@@ -14,6 +14,15 @@ use crate::xml::{Document, IdAttributes, IdIndex, IdLookup, base64};
 
 use super::token::DelegationToken;
 
+/// Whether the checks establish who the delegate is: the token is the delegator's (its
+/// signature verifies with a supplied secret) and the certificate that endorsed the request is
+/// the one it names. A key the message carries is then an identity after all.
+pub fn establishes_delegate_identity(checks: &[Check]) -> bool {
+    ["delegation signature", "named delegate"]
+        .iter()
+        .all(|name| checks.iter().any(|c| c.name == *name && c.ok))
+}
+
 /// Every check, in order. `signatures` are the processor's reports for this message; `now`
 /// is the target's clock (`None` when auditing a capture: the expiry is shown, not judged);
 /// `target` is the target's own URI (`None`: the message's `wsa:To`).

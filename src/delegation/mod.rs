@@ -8,7 +8,7 @@
 pub mod checks;
 pub mod token;
 
-pub use checks::target_checks;
+pub use checks::{establishes_delegate_identity, target_checks};
 pub use token::{DLG, DelegationToken, Right, TOKEN_TYPE, TokenSpec, build, sign_token};
 
 /// Why a delegation token could not be built.

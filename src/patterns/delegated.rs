@@ -18,6 +18,7 @@ use crate::crypto::signature::SigningKey;
 use crate::exchange::{Check, EncryptionLayer, Envelope, Layer, LayerStatus, SpecRef};
 use crate::ns;
 use crate::wss::datetime::UtcDateTime;
+use crate::wss::finding_code::FindingCode;
 use crate::wss::keys::Provenance;
 use crate::wss::uris;
 use crate::xml::{Document, Edit, Span};
@@ -27,7 +28,8 @@ use super::parties::{certificate, party};
 use super::scene::{Scene, signed_with_identity_over};
 use super::{PatternError, Tamper};
 use crate::delegation::{
-    self as delegation_token, DelegationToken, Right, TokenSpec, target_checks,
+    self as delegation_token, DelegationToken, Right, TokenSpec, establishes_delegate_identity,
+    target_checks,
 };
 
 const APPENDIX: &str = "Appendix I (delegated key transfer)";
@@ -134,6 +136,10 @@ pub fn run(variant: &str, seed: u64, tamper: Option<Tamper>) -> Result<Scene, Pa
         Some(scene.received_at()),
         Some(BOB_URI),
     );
+    if establishes_delegate_identity(&checks) {
+        // Alice's certificate travels in the message; the delegation token names it.
+        scene.withdraw_checks(FindingCode::IdentityNotProven.code());
+    }
     for check in checks {
         scene.check(check);
     }

@@ -360,6 +360,12 @@ impl Scene {
     }
 
     /// True when every check recorded for the next step passed.
+    /// Withdraws the pending failed checks named `name`: a later check of the same step
+    /// answered them (a delegation token naming the certificate a message carries).
+    pub fn withdraw_checks(&mut self, name: &str) {
+        self.pending_checks.retain(|c| c.name != name);
+    }
+
     pub fn pending_checks_pass(&self) -> bool {
         self.pending_checks.iter().all(|c| c.ok)
     }

@@ -6,8 +6,11 @@
 //! with its line and column. The header processor above walks [`SecurityHeader::items`] in
 //! document order and resolves each [`SecurityTokenReference`] against its token store.
 
+pub mod authentication;
 pub mod datetime;
 pub mod envelope;
+pub mod finding_code;
+pub mod freshness;
 pub mod generation;
 pub mod header;
 pub mod keys;
@@ -19,6 +22,7 @@ pub mod store;
 pub mod str_ref;
 pub mod tokens;
 pub mod uris;
+pub mod wrapping;
 
 pub use datetime::{TimeValue, UtcDateTime, XsDateTime, ZoneDesignator, parse_xs_datetime};
 pub use envelope::{NotSoapEnvelope, SoapEnvelope, SoapVersion};

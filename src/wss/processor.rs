@@ -10,11 +10,13 @@
 //! outlive the message (encrypted keys, security contexts, proof keys, entropies) go into the
 //! conversation's [`TokenStore`].
 
+use std::collections::HashSet;
+
 use serde::Serialize;
 
 use crate::crypto::{BlockCipherAlgorithm, Certificate, KeyStore, psha1};
 use crate::dsig::model::SignatureElement;
-use crate::dsig::{KeyOrigin, SignatureReport, VerifyOptions, verify_signature};
+use crate::dsig::{SignatureReport, VerifyOptions, verify_signature};
 use crate::ns;
 use crate::resolve::encrypted_key_sha1;
 use crate::trust::binary_secret::BinarySecret;
@@ -26,14 +28,18 @@ use crate::trust::response::RequestSecurityTokenResponse;
 use crate::xenc::{DataType, EncryptedData, EncryptedKey, decrypt_data};
 use crate::xml::{Document, Edit, IdAttributes, IdIndex, IdLookup, Node, Span, shift_span};
 
+use super::authentication::{identity_findings, key_transfer_findings};
 use super::datetime::UtcDateTime;
 use super::envelope::SoapEnvelope;
+use super::finding_code::FindingCode;
+use super::freshness::freshness_findings;
 use super::header::HeaderItem;
 use super::keys::{KeyId, KeyRecord, Provenance};
 use super::resolver::{Attachments, MessageToken, Resolved, TokenValue, WssResolver};
 use super::store::{EncryptedKeyEntry, EntropyEntry, SctEntry, TokenStore};
 use super::str_ref::SecurityTokenReference;
 use super::tokens::BinaryTokenKind;
+use super::wrapping::{ActedOn, Coverage, wrapping_findings};
 
 /// Settings for processing.
 #[derive(Debug, Clone, Default)]
@@ -44,6 +50,9 @@ pub struct ProcessOptions {
     /// Label for DerivedKeyTokens that carry none, when a stack derived with a custom label.
     pub dk_label: Option<String>,
     pub id_attributes: IdAttributes,
+    /// The messages travelled over authenticated TLS (WCF's TransportWithMessageCredential):
+    /// an RSTR no signature covers is then a note, not an error.
+    pub transport_secured: bool,
 }
 
 /// How serious a finding is.
@@ -125,6 +134,18 @@ pub struct ProcessedMessage {
     pub trust: Vec<String>,
     /// Spans of `document` holding decrypted plaintext.
     pub decrypted: Vec<Span>,
+    /// How much work the header walk took (bounded-work tests assert on it).
+    pub work: ProcessingWork,
+}
+
+/// Counters of the receiver's work on one message, linear in its size by construction.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ProcessingWork {
+    /// Times the Security header was read to register its new tokens (once per version of
+    /// the document: one, plus one per decryption that changed it, plus the closing pass).
+    pub header_registrations: usize,
+    /// Header items looked at across those readings.
+    pub items_fingerprinted: usize,
 }
 
 /// The receiver's state while one message is processed.
@@ -136,7 +157,8 @@ struct Receiver<'k, 's> {
     message: usize,
     tokens: Vec<MessageToken>,
     /// Fingerprints of the token elements already registered.
-    registered: Vec<String>,
+    registered: HashSet<String>,
+    work: ProcessingWork,
     established: Vec<KeyId>,
     signatures: Vec<SignatureReport>,
     encryptions: Vec<EncryptionReport>,
@@ -164,7 +186,8 @@ pub fn process_message(
         options,
         message,
         tokens: Vec::new(),
-        registered: Vec::new(),
+        registered: HashSet::new(),
+        work: ProcessingWork::default(),
         established: Vec::new(),
         signatures: Vec::new(),
         encryptions: Vec::new(),
@@ -206,52 +229,49 @@ pub fn process_message(
     };
     receiver.report_duplicate_ids(&current);
 
-    // Walk the Security header in order; decryption replaces the document as it goes.
+    // Walk the Security header in order; decryption replaces the document as it goes. The
+    // header is read (and its new tokens registered) once per version of the document, not
+    // once per item: thousands of header children stay linear.
     let mut index = 0;
+    let mut actions: Option<Vec<HeaderAction>> = None;
     loop {
-        receiver.register_tokens(&current);
-        let action = {
-            let Ok(envelope) = SoapEnvelope::read(&current) else {
-                break;
-            };
-            let Some(header) = envelope.security_for_ultimate_receiver() else {
-                break;
-            };
-            let Some(item) = header.items.get(index) else {
-                break;
-            };
-            HeaderAction::of(item)
+        let pending = actions.get_or_insert_with(|| {
+            receiver.register_tokens(&current);
+            header_actions(&current)
+        });
+        let Some(action) = pending.get_mut(index) else {
+            break;
         };
+        let action = std::mem::replace(action, HeaderAction::Nothing);
         if let Some(next) = receiver.act(&current, action) {
             current = next;
+            actions = None;
         }
         index += 1;
     }
     // EncryptedData no ReferenceList named (for example a body encrypted by KeyInfo alone).
-    loop {
+    let mut changed = true;
+    while changed {
+        changed = false;
         receiver.register_tokens(&current);
-        let pending: Vec<u32> = current
-            .descendants()
-            .filter(|n| n.has_name(ns::XENC, "EncryptedData"))
-            .filter(|n| {
-                !n.ancestors().any(|a| {
-                    a.has_name(ns::XENC, "EncryptedData") || a.has_name(ns::XENC, "EncryptedKey")
-                })
-            })
-            .map(|n| n.span().start)
-            .filter(|start| !receiver.failed_data.contains(start))
-            .collect();
-        let Some(&first) = pending.first() else { break };
-        match receiver.decrypt_at(&current, &[first]) {
-            Some(next) => current = next,
-            None => {
-                if !receiver.failed_data.contains(&first) {
-                    receiver.failed_data.push(first);
+        for start in unlisted_encrypted_data(&current) {
+            if receiver.failed_data.contains(&start) {
+                continue;
+            }
+            match receiver.decrypt_at(&current, &[start]) {
+                Some(next) => {
+                    current = next;
+                    changed = true;
+                    break;
+                }
+                None => {
+                    if !receiver.failed_data.contains(&start) {
+                        receiver.failed_data.push(start);
+                    }
                 }
             }
         }
     }
-    receiver.register_tokens(&current);
     receiver.trust_messages(&current);
     receiver.policy_findings(&current);
 
@@ -265,6 +285,7 @@ pub fn process_message(
         findings: receiver.findings,
         trust: receiver.trust,
         decrypted: receiver.decrypted,
+        work: receiver.work,
     }
 }
 
@@ -273,7 +294,6 @@ enum HeaderAction {
     Verify { start: u32 },
     Decrypt { targets: Vec<String> },
     DecryptHere { start: u32 },
-    Timestamp { start: u32 },
     Nothing,
 }
 
@@ -303,12 +323,34 @@ impl HeaderAction {
                     start: n.span().start,
                 }
             }
-            HeaderItem::Timestamp(t) => HeaderAction::Timestamp {
-                start: t.node.span().start,
-            },
             _ => HeaderAction::Nothing,
         }
     }
+}
+
+/// The actions of the ultimate receiver's Security header items, in document order.
+fn header_actions(doc: &Document) -> Vec<HeaderAction> {
+    let Ok(envelope) = SoapEnvelope::read(doc) else {
+        return Vec::new();
+    };
+    envelope
+        .security_for_ultimate_receiver()
+        .map(|header| header.items.iter().map(HeaderAction::of).collect())
+        .unwrap_or_default()
+}
+
+/// Start offsets of the outermost EncryptedData elements (not inside another EncryptedData
+/// or an EncryptedKey), in document order.
+fn unlisted_encrypted_data(doc: &Document) -> Vec<u32> {
+    doc.descendants()
+        .filter(|n| n.has_name(ns::XENC, "EncryptedData"))
+        .filter(|n| {
+            !n.ancestors().any(|a| {
+                a.has_name(ns::XENC, "EncryptedData") || a.has_name(ns::XENC, "EncryptedKey")
+            })
+        })
+        .map(|n| n.span().start)
+        .collect()
 }
 
 fn element_at(doc: &Document, start: u32) -> Option<Node<'_>> {
@@ -360,9 +402,7 @@ impl Receiver<'_, '_> {
                 .iter()
                 .map(|n| doc.node(*n).position().line.to_string())
                 .collect();
-            self.findings.push(Finding::new(
-                Severity::Error,
-                "duplicate-id",
+            self.findings.push(FindingCode::DuplicateId.finding(
                 format!("the id {id:?} is carried by {} elements (lines {}): references to it are refused", nodes.len(), lines.join(", ")),
                 Some(doc.node(nodes[0]).position().line),
             ));
@@ -379,13 +419,16 @@ impl Receiver<'_, '_> {
         let Some(header) = envelope.security_for_ultimate_receiver() else {
             return;
         };
+        self.work.header_registrations += 1;
+        let fresh: Vec<(&HeaderItem<'_>, String)> = header
+            .items
+            .iter()
+            .map(|item| (item, fingerprint(item.node())))
+            .filter(|(_, key)| !self.registered.contains(key))
+            .collect();
+        self.work.items_fingerprinted += header.items.len();
         for pass in 0..4 {
-            for item in &header.items {
-                let node = item.node();
-                let key = fingerprint(node);
-                if self.registered.contains(&key) {
-                    continue;
-                }
+            for (item, key) in &fresh {
                 let wanted = match item {
                     HeaderItem::BinarySecurityToken(_)
                     | HeaderItem::Timestamp(_)
@@ -397,10 +440,10 @@ impl Receiver<'_, '_> {
                     HeaderItem::DerivedKeyToken(_) => pass == 3,
                     _ => false,
                 };
-                if !wanted {
+                // A second element with the same fingerprint (an exact copy) is registered once.
+                if !wanted || !self.registered.insert(key.clone()) {
                     continue;
                 }
-                self.registered.push(key);
                 if let HeaderItem::Other(block) = item {
                     self.register_nested(doc, *block);
                     continue;
@@ -969,44 +1012,7 @@ impl Receiver<'_, '_> {
                 self.decrypt_at(doc, &starts)
             }
             HeaderAction::DecryptHere { start } => self.decrypt_at(doc, &[start]),
-            HeaderAction::Timestamp { start } => {
-                self.check_timestamp(doc, start);
-                None
-            }
             HeaderAction::Nothing => None,
-        }
-    }
-
-    fn check_timestamp(&mut self, doc: &Document, start: u32) {
-        let Some(now) = self.options.now else { return };
-        let Some(node) = element_at(doc, start) else {
-            return;
-        };
-        let t = super::tokens::Timestamp::read(node);
-        let line = Some(node.position().line);
-        if let Some(expires) = t.expires.as_ref().and_then(|e| e.utc)
-            && expires.unix_seconds < now.unix_seconds
-        {
-            self.findings.push(Finding::new(
-                Severity::Error,
-                "timestamp-expired",
-                format!(
-                    "the Timestamp expired at {} (receiver's clock: {} seconds later)",
-                    t.expires.as_ref().map_or("", |e| e.text.as_str()),
-                    now.unix_seconds - expires.unix_seconds
-                ),
-                line,
-            ));
-        }
-        if let Some(created) = t.created.as_ref().and_then(|c| c.utc)
-            && created.unix_seconds > now.unix_seconds + 300
-        {
-            self.findings.push(Finding::new(
-                Severity::Warning,
-                "timestamp-in-future",
-                "the Timestamp was created more than 5 minutes in the future",
-                line,
-            ));
         }
     }
 
@@ -1370,7 +1376,8 @@ impl Receiver<'_, '_> {
     }
 
     /// What an auditor should know beyond individual failures: what the signatures do not
-    /// cover, and signature wrapping.
+    /// cover, signature wrapping, unauthenticated keys and identities, and the freshness of
+    /// the signed Timestamp (judged here, once every signature is known).
     fn policy_findings(&mut self, doc: &Document) {
         for s in &self.signatures {
             if !s.valid {
@@ -1385,51 +1392,26 @@ impl Receiver<'_, '_> {
                     Some(s.line),
                 ));
             }
-            if let Some(k) = &s.key
-                && k.origin == KeyOrigin::Message
-            {
-                self.findings.push(Finding::new(
-                    Severity::Info,
-                    "key-from-message",
-                    format!("signature {} was checked with a key the message carries itself: integrity, not identity", s.id.as_deref().unwrap_or(&s.path)),
-                    Some(s.line),
-                ));
-            }
         }
+        self.findings.extend(identity_findings(
+            &self.signatures,
+            self.keys.supplies_certificates(),
+        ));
         let Ok(envelope) = SoapEnvelope::read(doc) else {
             return;
         };
-        let Some(body) = envelope.body else { return };
-        let body_path = body.path();
-        let header_signatures = !self.signatures.is_empty();
-        let targets: Vec<(&str, bool)> = self
-            .signatures
-            .iter()
-            .flat_map(|s| {
-                s.references
-                    .iter()
-                    .filter_map(move |r| r.target.as_deref().map(|t| (t, s.valid && r.valid)))
-            })
-            .collect();
-        for (target, _) in &targets {
-            let local = target
-                .rsplit('/')
-                .next()
-                .unwrap_or("")
-                .split('[')
-                .next()
-                .unwrap_or("");
-            let local = local.rsplit(':').next().unwrap_or(local);
-            if local == "Body" && *target != body_path {
-                self.findings.push(Finding::new(
-                    Severity::Error,
-                    "signature-wrapping",
-                    format!("a signature reference resolves to {target}, a Body element that is not the SOAP Body ({body_path}): the signed content was moved and a new Body put in its place"),
-                    None,
-                ));
-            }
-        }
-        if header_signatures && !targets.iter().any(|(t, ok)| *t == body_path && *ok) {
+        let coverage = Coverage::of(doc, &self.signatures);
+        let acted = ActedOn::read(&envelope);
+        self.findings.extend(wrapping_findings(&acted, &coverage));
+        let key_transfer =
+            key_transfer_findings(&envelope, &coverage, self.options.transport_secured);
+        // Coverage is judged whenever there is something to protect, signed or not.
+        let judged = !envelope.security.is_empty() || !key_transfer.is_empty();
+        self.findings.extend(key_transfer);
+        if let Some(body) = acted.body
+            && judged
+            && !coverage.covers(body)
+        {
             self.findings.push(Finding::new(
                 Severity::Warning,
                 "body-not-signed",
@@ -1437,18 +1419,13 @@ impl Receiver<'_, '_> {
                 Some(body.position().line),
             ));
         }
-        if let Some(header) = envelope.security_for_ultimate_receiver() {
-            for t in header.timestamps() {
-                let path = t.node.path();
-                if header_signatures && !targets.iter().any(|(target, ok)| *target == path && *ok) {
-                    self.findings.push(Finding::new(
-                        Severity::Warning,
-                        "timestamp-not-signed",
-                        "no valid signature covers the Timestamp: it does not protect against replay",
-                        Some(t.node.position().line),
-                    ));
-                }
-            }
+        if let Some(timestamp) = acted.timestamp {
+            self.findings.extend(freshness_findings(
+                timestamp,
+                coverage.covers(timestamp),
+                !self.signatures.is_empty(),
+                self.options.now,
+            ));
         }
     }
 

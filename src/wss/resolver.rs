@@ -104,11 +104,30 @@ impl<'a, 'd> WssResolver<'a, 'd> {
         }
     }
 
+    /// The token answering to `id`; none when the id is carried by several elements (an
+    /// attacker's second token must not win by its place in the message).
     fn token_by_id(&self, id: &str) -> Option<&MessageToken> {
+        if self.duplicate_id(id).is_some() {
+            return None;
+        }
         self.tokens
             .iter()
             .rev()
             .find(|t| t.id.as_deref() == Some(id) || t.alias.as_deref() == Some(id))
+    }
+
+    /// The refusal for an id that several elements (or several tokens) carry.
+    fn duplicate_id(&self, id: &str) -> Option<String> {
+        let carriers = match self.ids.lookup(id) {
+            IdLookup::Duplicate(nodes) => nodes.len(),
+            _ => self
+                .tokens
+                .iter()
+                .filter(|t| t.id.as_deref() == Some(id))
+                .count(),
+        };
+        (carriers > 1)
+            .then(|| format!("the id {id:?} is carried by {carriers} elements: refusing to choose"))
     }
 
     fn key_of_token(&self, token: &MessageToken, how: String) -> Result<Resolved, String> {
@@ -156,6 +175,9 @@ impl<'a, 'd> WssResolver<'a, 'd> {
         match form {
             StrForm::Reference(r) => {
                 if let Some(id) = r.local_id() {
+                    if let Some(refusal) = self.duplicate_id(id) {
+                        return Err(refusal);
+                    }
                     if let Some(token) = self.token_by_id(id) {
                         return self
                             .key_of_token(token, format!("{} {id} (Reference)", token.kind));
@@ -269,16 +291,21 @@ impl<'a, 'd> WssResolver<'a, 'd> {
             .as_ref()
             .ok_or("the SecurityTokenReference names no token")?;
         Ok(match form {
-            StrForm::Reference(r) => match r.local_id().and_then(|id| self.token_by_id(id)) {
-                Some(MessageToken {
+            StrForm::Reference(r) => match r.local_id().and_then(|id| {
+                self.duplicate_id(id)
+                    .map_or(Ok(self.token_by_id(id)), Err)
+                    .transpose()
+            }) {
+                Some(Err(refusal)) => return Err(refusal),
+                Some(Ok(MessageToken {
                     value: TokenValue::Certificate(c),
                     ..
-                }) => {
+                })) => {
                     vec![KeySelector::Certificate(
                         c.to_der().map_err(|e| e.to_string())?,
                     )]
                 }
-                Some(t) => {
+                Some(Ok(t)) => {
                     return Err(format!(
                         "{} {} is not a certificate",
                         t.kind,
@@ -398,8 +425,10 @@ impl<'a, 'd> WssResolver<'a, 'd> {
         }
     }
 
-    /// The EncryptedKey of this message whose ReferenceList names `#id`.
-    fn key_by_reference_list(&self, id: &str) -> Option<(KeyId, String)> {
+    /// The key of the EncryptedKey of this message whose ReferenceList names `#id`, or why
+    /// that EncryptedKey could not be opened (its own failure, not a plain XML Encryption
+    /// fallback's).
+    fn key_by_reference_list(&self, id: &str) -> Option<Result<(KeyId, String), String>> {
         let wanted = format!("#{id}");
         self.doc
             .descendants()
@@ -414,10 +443,13 @@ impl<'a, 'd> WssResolver<'a, 'd> {
                 }
                 let ek_id = ek.attribute("Id").or(ek.attribute_ns(ns::WSU, "Id"))?;
                 match &self.token_by_id(ek_id)?.value {
-                    TokenValue::Key(k) => Some((
+                    TokenValue::Key(k) => Some(Ok((
                         *k,
                         format!("the ReferenceList of EncryptedKey {ek_id} names {wanted}"),
-                    )),
+                    ))),
+                    TokenValue::Unresolved(why) => Some(Err(format!(
+                        "EncryptedKey {ek_id}, whose ReferenceList names {wanted}, cannot be opened: {why}"
+                    ))),
                     _ => None,
                 }
             })
@@ -519,8 +551,9 @@ impl DataKeyResolver for WssResolver<'_, '_> {
             };
         }
         if data.key_info.is_none()
-            && let Some((id, how)) = data.id.and_then(|id| self.key_by_reference_list(id))
+            && let Some(listed) = data.id.and_then(|id| self.key_by_reference_list(id))
         {
+            let (id, how) = listed?;
             let record = self.store.keyring.get(id);
             return Ok(DataKey {
                 key: record.bytes.clone(),

@@ -1,0 +1,93 @@
+//! Whether what a message hands over is authenticated: keys that later messages rely on must
+//! arrive under a valid signature (or over a channel the user vouches for), and a key the
+//! message carries itself proves who signed only when it is one the user supplied.
+
+use crate::dsig::{KeyOrigin, SignatureReport};
+use crate::trust::messages::find_in_envelope;
+use crate::wss::HeaderItem;
+
+use super::envelope::SoapEnvelope;
+use super::finding_code::FindingCode;
+use super::processor::Finding;
+use super::wrapping::Coverage;
+
+/// Findings for key material no valid signature covers: an RSTR handing over a token or a
+/// proof key (an error, or a note when `transport_secured`), an EncryptedKey of the Security
+/// header (a warning: it keys only this message's parts, confidentiality without origin).
+pub fn key_transfer_findings(
+    envelope: &SoapEnvelope<'_>,
+    coverage: &Coverage<'_>,
+    transport_secured: bool,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for message in find_in_envelope(envelope) {
+        for rstr in message.responses() {
+            let hands_over = rstr.token().is_some()
+                || rstr.requested_proof_token.is_some()
+                || rstr.entropy.is_some();
+            if !hands_over || coverage.covers(rstr.node) {
+                continue;
+            }
+            let what = match rstr.token() {
+                Some(token) => format!("an RSTR issuing a {}", token.kind_name()),
+                None => "an RSTR carrying key material".to_string(),
+            };
+            let line = Some(rstr.node.position().line);
+            findings.push(if transport_secured {
+                FindingCode::KeyTransferOverTransport.finding(
+                    format!("{what} is covered by no valid signature; accepted because --transport-secured says the channel was authenticated TLS"),
+                    line,
+                )
+            } else {
+                FindingCode::UnsignedKeyTransfer.finding(
+                    format!("{what} is covered by no valid signature: anyone could have sent this key, and later messages would trust it (over authenticated TLS, pass --transport-secured)"),
+                    line,
+                )
+            });
+        }
+    }
+    let Some(header) = envelope.security_for_ultimate_receiver() else {
+        return findings;
+    };
+    for item in &header.items {
+        if let HeaderItem::EncryptedKey(node) = item
+            && !coverage.covers(*node)
+        {
+            findings.push(FindingCode::UnsignedEncryptedKey.finding(
+                format!(
+                    "EncryptedKey {} is covered by no valid signature: what it encrypts is confidential, but nothing says who sent it",
+                    node.attribute("Id").unwrap_or("(no Id)")
+                ),
+                Some(node.position().line),
+            ));
+        }
+    }
+    findings
+}
+
+/// For each valid signature checked only with a key the message carries: an error when the
+/// user supplied the certificates of the expected signers (`supplies_certificates`), else an
+/// integrity-only note.
+pub fn identity_findings(
+    signatures: &[SignatureReport],
+    supplies_certificates: bool,
+) -> Vec<Finding> {
+    signatures
+        .iter()
+        .filter_map(|s| {
+            let key = s.key.as_ref().filter(|k| k.origin == KeyOrigin::Message)?;
+            let name = s.id.as_deref().unwrap_or(&s.path);
+            Some(if supplies_certificates && s.valid {
+                FindingCode::IdentityNotProven.finding(
+                    format!("signature {name} verifies only with a key the message carries ({}), which matches none of the supplied certificates: anyone can sign with their own key", key.description),
+                    Some(s.line),
+                )
+            } else {
+                FindingCode::KeyFromMessage.finding(
+                    format!("signature {name} was checked with a key the message carries itself: integrity, not identity"),
+                    Some(s.line),
+                )
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,106 @@
+//! Replay protection: a receiver judges freshness on the Timestamp a valid signature covers,
+//! and only on it. An unsigned Timestamp says nothing (anyone could have written it), so
+//! under a receiver's clock it is an error, never a pass.
+
+use crate::xml::Node;
+
+use super::datetime::UtcDateTime;
+use super::finding_code::FindingCode;
+use super::processor::{Finding, Severity};
+use super::tokens::Timestamp;
+
+/// How far in the future a Timestamp may be created before it is suspicious (clock skew).
+const FUTURE_SKEW_SECONDS: i64 = 300;
+
+/// The findings about the Timestamp the receiver reads: expiry and creation time against
+/// `now` when it is signed; when it is not, that it does not protect against replay (with
+/// signatures present) and that freshness cannot be judged (with a clock given).
+pub fn freshness_findings(
+    timestamp: Node<'_>,
+    signed: bool,
+    any_signature: bool,
+    now: Option<UtcDateTime>,
+) -> Vec<Finding> {
+    let line = Some(timestamp.position().line);
+    let mut findings = Vec::new();
+    if !signed {
+        if any_signature {
+            findings.push(Finding::new(
+                Severity::Warning,
+                "timestamp-not-signed",
+                "no valid signature covers the Timestamp: it does not protect against replay",
+                line,
+            ));
+        }
+        if now.is_some() {
+            findings.push(FindingCode::TimestampNotJudged.finding(
+                "freshness cannot be judged: the Timestamp the receiver reads is not signed, so anyone could have written it",
+                line,
+            ));
+        }
+        return findings;
+    }
+    let Some(now) = now else {
+        return findings;
+    };
+    let t = Timestamp::read(timestamp);
+    if let Some(expires) = t.expires.as_ref().and_then(|e| e.utc)
+        && expires.unix_seconds < now.unix_seconds
+    {
+        findings.push(Finding::new(
+            Severity::Error,
+            "timestamp-expired",
+            format!(
+                "the Timestamp expired at {} (receiver's clock: {} seconds later)",
+                t.expires.as_ref().map_or("", |e| e.text.as_str()),
+                now.unix_seconds - expires.unix_seconds
+            ),
+            line,
+        ));
+    }
+    if let Some(created) = t.created.as_ref().and_then(|c| c.utc)
+        && created.unix_seconds > now.unix_seconds + FUTURE_SKEW_SECONDS
+    {
+        findings.push(Finding::new(
+            Severity::Warning,
+            "timestamp-in-future",
+            "the Timestamp was created more than 5 minutes in the future",
+            line,
+        ));
+    }
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::xml::Document;
+
+    fn judged(signed: bool, now: &str) -> Vec<String> {
+        let doc = Document::parse_str(
+            r#"<wsu:Timestamp xmlns:wsu="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd"><wsu:Created>2026-12-01T09:00:00Z</wsu:Created><wsu:Expires>2026-12-01T09:05:00Z</wsu:Expires></wsu:Timestamp>"#,
+            "t",
+        )
+        .unwrap();
+        let now = UtcDateTime::parse(now).unwrap().utc;
+        freshness_findings(doc.root_element(), signed, true, Some(now))
+            .into_iter()
+            .map(|f| f.code)
+            .collect()
+    }
+
+    #[test]
+    fn only_a_signed_timestamp_is_judged() {
+        assert!(judged(true, "2026-12-01T09:01:00Z").is_empty());
+        assert_eq!(judged(true, "2026-12-01T10:00:00Z"), ["timestamp-expired"]);
+        assert_eq!(
+            judged(true, "2026-12-01T08:00:00Z"),
+            ["timestamp-in-future"]
+        );
+        // Unsigned: never a pass, whatever the times say.
+        assert_eq!(
+            judged(false, "2026-12-01T09:01:00Z"),
+            ["timestamp-not-signed", "timestamp-not-judged"]
+        );
+    }
+}
