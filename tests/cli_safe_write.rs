@@ -60,6 +60,40 @@ fn plant_link(dir: &Path, name: &str) -> PathBuf {
 }
 
 #[test]
+fn walk_out_force_removes_a_link_planted_in_an_earlier_walk_without_following_it() {
+    for planted in ["keys.json", "bob.key.pem", "01-alice-bob.xml"] {
+        let dir = tempfile::tempdir().unwrap();
+        let out_dir = dir.path().join("walk");
+        let first = wskex()
+            .args(["walk", "direct", "--out"])
+            .arg(&out_dir)
+            .output()
+            .unwrap();
+        assert!(first.status.success());
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "precious").unwrap();
+        std::fs::remove_file(out_dir.join(planted)).unwrap();
+        std::os::unix::fs::symlink(&victim, out_dir.join(planted)).unwrap();
+        let out = wskex()
+            .args(["walk", "direct", "--force", "--out"])
+            .arg(&out_dir)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{planted}: {}", stderr_of(&out));
+        assert_eq!(
+            std::fs::read_to_string(&victim).unwrap(),
+            "precious",
+            "{planted}"
+        );
+        let meta = std::fs::symlink_metadata(out_dir.join(planted)).unwrap();
+        assert!(
+            meta.file_type().is_file(),
+            "{planted}: replaced by a regular file"
+        );
+    }
+}
+
+#[test]
 fn walk_out_refuses_links_planted_in_the_folder() {
     for planted in ["keys.json", "bob.key.pem", "01-alice-bob.xml"] {
         let dir = tempfile::tempdir().unwrap();
@@ -74,14 +108,8 @@ fn walk_out_refuses_links_planted_in_the_folder() {
             .arg(&out_dir)
             .output()
             .unwrap();
-        assert_refused(
-            planted,
-            &out,
-            &format!(
-                "{}: is a symbolic link; refusing to write through it",
-                out_dir.join(planted).display()
-            ),
-        );
+        // A folder holding anything but an earlier walk is refused before anything is written.
+        assert_refused(planted, &out, "choose an empty or new folder");
         assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
         assert_eq!(mode(&victim), 0o644, "{planted}: the target's mode changed");
         assert!(

@@ -15,6 +15,7 @@ mod keys;
 mod report_format;
 mod verify;
 mod walk;
+mod walk_manifest;
 mod ws_security;
 
 use std::io::{self, Write};

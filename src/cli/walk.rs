@@ -48,6 +48,10 @@ pub struct WalkArgs {
     /// (keys.json and private keys owner-only; a symbolic link in DIR is refused, not followed).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// With --out: replace the files of an earlier walk in DIR (listed in its wskex-walk.json);
+    /// anything else in DIR is never touched, and a DIR holding other files is refused.
+    #[arg(long, requires = "out")]
+    pub force: bool,
     /// Write the messages as annotated XML here (as `wskex export` writes them, seen by an
     /// auditor holding every party's key); key values stay masked.
     #[arg(long, value_name = "DIR")]
@@ -106,7 +110,7 @@ pub fn run(args: &WalkArgs, stdout: &mut dyn Write) -> Result<Outcome, CliError>
     )
     .map_err(usage)?;
     if let Some(dir) = &args.out {
-        write_out(dir, &walked)?;
+        write_out(dir, &walked, args.force)?;
     }
     if let Some(dir) = &args.export {
         super::export::export_walk(dir, &walked)?;
@@ -320,19 +324,31 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 /// Writes the walk's files: messages and certificates readable by all, `keys.json` and the
 /// private keys owner-only (0600); none through a link planted in `dir`, and nothing at all
 /// when any of them would be refused.
-fn write_out(dir: &std::path::Path, w: &Walkthrough) -> Result<(), CliError> {
+fn write_out(dir: &std::path::Path, w: &Walkthrough, force: bool) -> Result<(), CliError> {
     std::fs::create_dir_all(dir).map_err(|source| CliError::Io {
         path: dir.display().to_string(),
         source,
     })?;
     let files = out_files(w);
+    let earlier = super::walk_manifest::earlier_walk(dir)?;
+    if !earlier.is_empty() {
+        if !force {
+            return Err(CliError::Usage(format!(
+                "{}: holds an earlier walk ({} files); --force replaces it",
+                safe_text::escape(&dir.display().to_string()),
+                earlier.len()
+            )));
+        }
+        super::walk_manifest::remove(dir, &earlier)?;
+    }
     for (name, _, _) in &files {
         safe_write::check_target(&dir.join(name))?;
     }
     for (name, bytes, privacy) in &files {
         safe_write::write_file(&dir.join(name), bytes, *privacy)?;
     }
-    Ok(())
+    let names: Vec<&str> = files.iter().map(|(n, _, _)| n.as_str()).collect();
+    super::walk_manifest::write(dir, w, &names)
 }
 
 /// The files of a `walk --out` folder: name, content, and who may read it.
