@@ -156,11 +156,17 @@ fn inspect_message(
     let mut findings = processed.findings.clone();
 
     if signatures.iter().any(|s| !s.report.valid) {
-        let original = Document::parse_str(&captured_text, message.source_name.clone())
-            .expect("it parsed before");
+        // The text is decoded already: UTF-8 whatever its declaration says. Parsed as bytes
+        // again, a UTF-16 or Latin-1 declaration would be believed (and UTF-16 then fails).
+        let original = Document::from_decoded_text(
+            captured_text,
+            message.source_name.clone(),
+            &Default::default(),
+        )
+        .ok();
         let mut repaired_runs: Vec<(WhitespaceMode, ProcessedMessage)> = Vec::new();
         for mode in [WhitespaceMode::DeIndented, WhitespaceMode::Santuario14] {
-            let Ok(text) = repaired_text(&original, mode, &[]) else {
+            let Some(Ok(text)) = original.as_ref().map(|o| repaired_text(o, mode, &[])) else {
                 continue;
             };
             let Ok(mut doc) =
