@@ -7,6 +7,7 @@
 pub mod encoding;
 pub mod error;
 pub mod parse;
+mod prefix_bindings;
 pub mod tree;
 
 pub use encoding::SourceEncoding;
