@@ -7,6 +7,7 @@
 //! document order and resolves each [`SecurityTokenReference`] against its token store.
 
 pub mod datetime;
+pub mod derivation_budget;
 pub mod envelope;
 pub mod generation;
 pub mod header;
@@ -19,6 +20,7 @@ pub mod store;
 pub mod str_ref;
 pub mod tokens;
 pub mod uris;
+pub mod work_findings;
 
 pub use datetime::{TimeValue, UtcDateTime, XsDateTime, ZoneDesignator, parse_xs_datetime};
 pub use envelope::{NotSoapEnvelope, SoapEnvelope, SoapVersion};
