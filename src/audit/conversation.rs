@@ -9,7 +9,7 @@
 use serde::Serialize;
 
 use crate::crypto::KeyStore;
-use crate::dsig::SignatureReport;
+use crate::dsig::{ReferenceStatus, SignatureReport};
 use crate::wss::keys::KeyId;
 use crate::wss::processor::{
     EncryptionReport, Finding, ProcessOptions, ProcessedMessage, Severity, TokenReport,
@@ -155,7 +155,15 @@ fn inspect_message(
         .collect();
     let mut findings = processed.findings.clone();
 
-    if signatures.iter().any(|s| !s.report.valid) {
+    // A message that spent its verification work budget is hostile: repairs would only spend
+    // it again (each run has its own) and cannot make an unchecked reference valid.
+    let work_limited = signatures.iter().any(|s| {
+        s.report
+            .references
+            .iter()
+            .any(|r| r.status == ReferenceStatus::Unchecked)
+    });
+    if !work_limited && signatures.iter().any(|s| !s.report.valid) {
         // The text is decoded already: UTF-8 whatever its declaration says. Parsed as bytes
         // again, a UTF-16 or Latin-1 declaration would be believed (and UTF-16 then fails).
         let original = Document::from_decoded_text(
