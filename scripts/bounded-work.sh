@@ -5,7 +5,8 @@
 #   cargo build --release && scripts/bounded-work.sh [OUTDIR]
 #
 # Prints one line per (input, command): size, exit code, wall-clock seconds. Exit codes 1
-# (checks failed) are expected: these messages are hostile. A 101 is a panic.
+# (checks failed) are expected: these messages are hostile. A 101 is a panic, 124 a run
+# stopped after LIMIT seconds (default 60).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -72,16 +73,18 @@ derived_keys 1000 65504 >"$out/dk-offset-64kib-x1000.xml"
 nested_namespaces 500 56 20000 >"$out/nested-namespaces.xml"
 many_references 4000 350000 >"$out/references-4000-to-400k.xml"
 
-# One run per line: bash's `time` (TIMEFORMAT) gives the wall clock, the run its exit code.
+# One run per line: bash's `time` (TIMEFORMAT) gives the wall clock, the run its exit code
+# (124: stopped after LIMIT seconds, default 60).
+limit=${LIMIT:-60}
 TIMEFORMAT=%3R
 run() {
     local file=$1 command=$2
     shift 2
     local timing=$out/.time code=0
-    { time "$wskex" "$command" "$out/$file" "$@" >/dev/null 2>"$out/.stderr" || code=$?; } 2>"$timing"
+    { time timeout "$limit" "$wskex" "$command" "$out/$file" "$@" >/dev/null 2>"$out/.stderr" || code=$?; } 2>"$timing"
     printf '%-30s %8d bytes  %-8s %-12s exit %-3s %6ss\n' "$file" "$(stat -c %s "$out/$file")" \
         "$command" "${1:-}" "$code" "$(tail -n 1 "$timing")"
-    if [[ $code -gt 2 ]]; then cat "$out/.stderr" >&2; fi
+    if [[ $code -gt 2 && $code -ne 124 ]]; then cat "$out/.stderr" >&2; fi
 }
 
 echo "inputs in $out"

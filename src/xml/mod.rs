@@ -6,6 +6,7 @@
 
 pub mod encoding;
 pub mod error;
+mod line_index;
 pub mod parse;
 mod prefix_bindings;
 pub mod tree;

@@ -127,7 +127,7 @@ impl Document {
             namespaces: built.namespaces,
             owned: built.owned,
             doctype: built.doctype,
-            line_starts: OnceLock::new(),
+            line_index: OnceLock::new(),
             first_line: 1,
         })
     }
