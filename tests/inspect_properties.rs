@@ -29,27 +29,6 @@ fn captures() -> Option<(Vec<Vec<u8>>, KeyStore)> {
     Some((bytes, keys))
 }
 
-/// Applies edits (position, byte, operation): replace a byte, remove one, or insert a
-/// character that matters to XML or base64.
-fn mangle(bytes: &mut Vec<u8>, edits: &[(usize, u8, u8)]) {
-    for &(at, byte, op) in edits {
-        if bytes.is_empty() {
-            break;
-        }
-        let at = at % bytes.len();
-        match op {
-            0 => bytes[at] = byte,
-            1 => {
-                bytes.remove(at);
-            }
-            _ => {
-                const SPECIAL: &[u8] = b"<>&;:=\"'/#xAZ+ \n";
-                bytes.insert(at, SPECIAL[byte as usize % SPECIAL.len()]);
-            }
-        }
-    }
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -60,7 +39,7 @@ proptest! {
     ) {
         let Some((files, keys)) = captures() else { return Ok(()) };
         let mut bytes = files[which].clone();
-        mangle(&mut bytes, &edits);
+        common::mangle(&mut bytes, &edits);
         if let Ok(messages) = load_bytes(bytes, "mangled") {
             let result = inspect_conversation(&messages, &keys, Vec::new(), &ProcessOptions::default());
             prop_assert_eq!(result.messages.len(), messages.len());
@@ -96,7 +75,7 @@ proptest! {
         edits in proptest::collection::vec((any::<usize>(), any::<u8>(), 0u8..3), 1..6),
     ) {
         let (mut bytes, keys) = delegated_request();
-        mangle(&mut bytes, &edits);
+        common::mangle(&mut bytes, &edits);
         if let Ok(messages) = load_bytes(bytes, "mangled") {
             let result = inspect_conversation(&messages, &keys, Vec::new(), &ProcessOptions::default());
             let steps = wskex::audit::steps::conversation_steps(&messages, &result);

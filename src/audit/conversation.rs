@@ -9,7 +9,7 @@
 use serde::Serialize;
 
 use crate::crypto::KeyStore;
-use crate::dsig::SignatureReport;
+use crate::dsig::{ReferenceStatus, SignatureReport};
 use crate::wss::finding_code::FindingCode;
 use crate::wss::keys::KeyId;
 use crate::wss::processor::{
@@ -156,12 +156,26 @@ fn inspect_message(
         .collect();
     let mut findings = processed.findings.clone();
 
-    if signatures.iter().any(|s| !s.report.valid) {
-        let original = Document::parse_str(&captured_text, message.source_name.clone())
-            .expect("it parsed before");
+    // A message that spent its verification work budget is hostile: repairs would only spend
+    // it again (each run has its own) and cannot make an unchecked reference valid.
+    let work_limited = signatures.iter().any(|s| {
+        s.report
+            .references
+            .iter()
+            .any(|r| r.status == ReferenceStatus::Unchecked)
+    });
+    if !work_limited && signatures.iter().any(|s| !s.report.valid) {
+        // The text is decoded already: UTF-8 whatever its declaration says. Parsed as bytes
+        // again, a UTF-16 or Latin-1 declaration would be believed (and UTF-16 then fails).
+        let original = Document::from_decoded_text(
+            captured_text,
+            message.source_name.clone(),
+            &Default::default(),
+        )
+        .ok();
         let mut repaired_runs: Vec<(WhitespaceMode, ProcessedMessage)> = Vec::new();
         for mode in [WhitespaceMode::DeIndented, WhitespaceMode::Santuario14] {
-            let Ok(text) = repaired_text(&original, mode, &[]) else {
+            let Some(Ok(text)) = original.as_ref().map(|o| repaired_text(o, mode, &[])) else {
                 continue;
             };
             let Ok(mut doc) =

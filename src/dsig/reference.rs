@@ -9,6 +9,7 @@ use crate::xml::c14n::{C14nMethod, NodeSet, canonicalize, canonicalize_to_vec};
 use crate::xml::{Document, IdIndex, IdLookup, Node, NodeId};
 
 use super::model::TransformKind;
+use super::work_budget::WorkBudget;
 
 /// How a WS-Security STR-Transform finds the token a SecurityTokenReference designates; the
 /// WS-Security layer provides it, plain XML-DSig has none.
@@ -37,6 +38,8 @@ pub struct ReferenceContext<'d, 'a> {
     pub str_dereference: Option<&'a dyn StrDereference>,
     /// Canonical bytes up to this length are kept for display; longer ones only by length.
     pub keep_canonical_up_to: usize,
+    /// The canonicalize-and-digest work the document may still cost (none when signing).
+    pub work: Option<&'a WorkBudget>,
 }
 
 /// The outcome of processing one reference.
@@ -48,6 +51,8 @@ pub struct ReferenceOutcome {
     pub computed: Option<Vec<u8>>,
     pub canonical: CanonicalCapture,
     pub error: Option<String>,
+    /// The digest was not computed (or not finished) because of the work budget.
+    pub unchecked: bool,
 }
 
 /// The canonical bytes a digest was computed over: kept whole when small, always their length.
@@ -58,16 +63,26 @@ pub struct CanonicalCapture {
     pub bytes: Option<Vec<u8>>,
 }
 
-/// Writes to a digest while keeping the first bytes for display and counting all of them.
-struct TeeDigest {
+/// Writes to a digest while keeping the first bytes for display and counting all of them;
+/// refuses to go on when the work budget is spent.
+struct TeeDigest<'b> {
     digester: Digester,
     kept: Vec<u8>,
     limit: usize,
     length: usize,
+    /// The shared budget and the document's limit.
+    work: Option<(&'b WorkBudget, u64)>,
+    over_budget: bool,
 }
 
-impl Write for TeeDigest {
+impl Write for TeeDigest<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if let Some((budget, limit)) = self.work
+            && !budget.spend(buf.len() as u64, limit)
+        {
+            self.over_budget = true;
+            return Err(io::Error::other("the work limit is reached"));
+        }
         self.digester.write_all(buf)?;
         if self.kept.len() < self.limit + 1 {
             let room = self.limit + 1 - self.kept.len();
@@ -160,6 +175,7 @@ pub fn process_reference(
         computed: None,
         canonical: CanonicalCapture::default(),
         error: None,
+        unchecked: false,
     };
     let algorithm = match digest_method_uri.map(DigestAlgorithm::from_uri) {
         None => {
@@ -180,6 +196,17 @@ pub fn process_reference(
         }
     };
     outcome.target = Some(target.set.apex);
+    let work = ctx
+        .work
+        .map(|budget| (budget, WorkBudget::limit_for(ctx.doc)));
+    // The target's size is what canonicalizing it costs at least: refuse before starting.
+    if let Some((budget, limit)) = work
+        && !budget.fits(ctx.doc.node(target.set.apex).span().len() as u64, limit)
+    {
+        outcome.error = Some(WorkBudget::exhausted_reason(limit));
+        outcome.unchecked = true;
+        return outcome;
+    }
     let digester = match Digester::new(algorithm) {
         Ok(d) => d,
         Err(e) => {
@@ -192,8 +219,15 @@ pub fn process_reference(
         kept: Vec::new(),
         limit: ctx.keep_canonical_up_to,
         length: 0,
+        work,
+        over_budget: false,
     };
     let result = apply_transforms(ctx, transforms, target, &mut sink);
+    if sink.over_budget {
+        outcome.error = work.map(|(_, limit)| WorkBudget::exhausted_reason(limit));
+        outcome.unchecked = true;
+        return outcome;
+    }
     outcome.canonical = CanonicalCapture {
         length: sink.length,
         bytes: (sink.length <= sink.limit).then(|| sink.kept.clone()),

@@ -129,6 +129,7 @@ pub fn sign(
         signature: None,
         str_dereference,
         keep_canonical_up_to: 0,
+        work: None,
     };
     let mut references_xml = String::new();
     for r in &spec.references {

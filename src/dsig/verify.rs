@@ -13,6 +13,7 @@ use crate::xml::{Document, IdIndex};
 
 use super::model::{SignatureElement, describe_c14n};
 use super::reference::{ReferenceContext, StrDereference, process_reference};
+use super::work_budget::WorkBudget;
 
 /// A key that checks a SignatureValue, owned by whoever resolved it.
 pub enum OwnedVerifyingKey {
@@ -99,7 +100,17 @@ pub struct ReferenceReport {
     /// The canonical bytes as text, when short enough to keep.
     pub canonical: Option<String>,
     pub valid: bool,
+    pub status: ReferenceStatus,
     pub error: Option<String>,
+}
+
+/// A reference's verdict; `Unchecked` (the work budget was spent) is never valid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReferenceStatus {
+    Valid,
+    Invalid,
+    Unchecked,
 }
 
 /// What the key was, for the report.
@@ -154,12 +165,16 @@ impl SignatureReport {
 pub struct VerifyOptions {
     /// Canonical reference bytes up to this length are kept in the report.
     pub keep_canonical_up_to: usize,
+    /// Canonicalize-and-digest work, shared by every signature verified with these options
+    /// (clones share it too): give one document's signatures the same options.
+    pub work: WorkBudget,
 }
 
 impl Default for VerifyOptions {
     fn default() -> Self {
         VerifyOptions {
             keep_canonical_up_to: 64 * 1024,
+            work: WorkBudget::default(),
         }
     }
 }
@@ -181,6 +196,7 @@ pub fn verify_signature(
         signature: Some(signature.element),
         str_dereference,
         keep_canonical_up_to: options.keep_canonical_up_to,
+        work: Some(&options.work),
     };
     let references: Vec<ReferenceReport> = signed_info
         .references
@@ -232,6 +248,11 @@ pub fn verify_signature(
                     .bytes
                     .map(|b| String::from_utf8_lossy(&b).into_owned()),
                 valid,
+                status: match (valid, outcome.unchecked) {
+                    (true, _) => ReferenceStatus::Valid,
+                    (false, true) => ReferenceStatus::Unchecked,
+                    (false, false) => ReferenceStatus::Invalid,
+                },
                 error,
             }
         })
@@ -253,7 +274,8 @@ pub fn verify_signature(
         valid: false,
         error: None,
     };
-    let value_error = check_signature_value(doc, signature, resolver, &mut report).err();
+    let value_error =
+        check_signature_value(doc, signature, resolver, &options.work, &mut report).err();
     let reference_error = if report.references.is_empty() {
         Some("SignedInfo has no Reference".to_string())
     } else {
@@ -278,6 +300,7 @@ fn check_signature_value(
     doc: &Document,
     signature: &SignatureElement<'_>,
     resolver: &dyn SignatureKeyResolver,
+    work: &WorkBudget,
     report: &mut SignatureReport,
 ) -> Result<(), String> {
     let signed_info = &signature.signed_info;
@@ -285,7 +308,21 @@ fn check_signature_value(
         .c14n
         .as_ref()
         .ok_or_else(|| format!("unsupported canonicalization {}", signed_info.c14n_uri))?;
+    let limit = WorkBudget::limit_for(doc);
+    if !work.fits(signed_info.element.span().len() as u64, limit) {
+        return Err(format!(
+            "SignedInfo {}",
+            WorkBudget::exhausted_reason(limit)
+        ));
+    }
     let canonical = canonicalize_to_vec(doc, NodeSet::subtree(signed_info.element.id()), method);
+    // Booked afterwards: SignedInfo is small, and the check above bounds what it starts from.
+    if !work.spend(canonical.len() as u64, limit) {
+        return Err(format!(
+            "SignedInfo {}",
+            WorkBudget::exhausted_reason(limit)
+        ));
+    }
     report.canonical_signed_info = String::from_utf8_lossy(&canonical).into_owned();
     let algorithm = SignatureAlgorithm::from_uri(signed_info.signature_method_uri)
         .map_err(|e| e.to_string())?;

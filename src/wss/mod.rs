@@ -8,6 +8,7 @@
 
 pub mod authentication;
 pub mod datetime;
+pub mod derivation_budget;
 pub mod envelope;
 pub mod finding_code;
 pub mod freshness;
@@ -22,6 +23,7 @@ pub mod store;
 pub mod str_ref;
 pub mod tokens;
 pub mod uris;
+pub mod work_findings;
 pub mod wrapping;
 
 pub use datetime::{TimeValue, UtcDateTime, XsDateTime, ZoneDesignator, parse_xs_datetime};

@@ -30,6 +30,7 @@ use crate::xml::{Document, Edit, IdAttributes, IdIndex, IdLookup, Node, Span, sh
 
 use super::authentication::{identity_findings, key_transfer_findings};
 use super::datetime::UtcDateTime;
+use super::derivation_budget::DerivationBudget;
 use super::envelope::SoapEnvelope;
 use super::finding_code::FindingCode;
 use super::freshness::freshness_findings;
@@ -134,6 +135,12 @@ pub struct ProcessedMessage {
     pub trust: Vec<String>,
     /// Spans of `document` holding decrypted plaintext.
     pub decrypted: Vec<Span>,
+    /// P_SHA-1 output computed for this message's key derivations (bounded, see
+    /// [`super::derivation_budget`]).
+    pub derived_stream_bytes: u64,
+    /// Canonical bytes produced to verify this message's signatures (bounded, see
+    /// [`crate::dsig::work_budget`]).
+    pub canonical_work_bytes: u64,
     /// How much work the header walk took (bounded-work tests assert on it).
     pub work: ProcessingWork,
 }
@@ -167,6 +174,10 @@ struct Receiver<'k, 's> {
     decrypted: Vec<Span>,
     /// Start offsets (in the current text) of EncryptedData already attempted and failed.
     failed_data: Vec<u32>,
+    /// P_SHA-1 output this message has cost so far (DerivedKeyTokens, ComputedKey).
+    derivation: DerivationBudget,
+    /// One set of options for every signature of the message: they share its work budget.
+    verify_options: VerifyOptions,
 }
 
 /// Processes one message (index `message` of its conversation) with the supplied keys and the
@@ -195,6 +206,8 @@ pub fn process_message(
         trust: Vec::new(),
         decrypted: Vec::new(),
         failed_data: Vec::new(),
+        derivation: DerivationBudget::default(),
+        verify_options: VerifyOptions::default(),
     };
     let mut current = document;
     let soap_version = match SoapEnvelope::read(&current) {
@@ -274,6 +287,11 @@ pub fn process_message(
     }
     receiver.trust_messages(&current);
     receiver.policy_findings(&current);
+    receiver
+        .findings
+        .extend(super::work_findings::unchecked_references(
+            &receiver.signatures,
+        ));
 
     ProcessedMessage {
         document: current,
@@ -286,6 +304,8 @@ pub fn process_message(
         trust: receiver.trust,
         decrypted: receiver.decrypted,
         work: receiver.work,
+        derived_stream_bytes: receiver.derivation.spent(),
+        canonical_work_bytes: receiver.verify_options.work.spent(),
     }
 }
 
@@ -712,7 +732,7 @@ impl Receiver<'_, '_> {
                     &parsed,
                     &resolver,
                     Some(&resolver),
-                    &VerifyOptions::default(),
+                    &self.verify_options,
                 )
             }
             Err(e) => SignatureReport::malformed(signature, &e.to_string()),
@@ -925,6 +945,9 @@ impl Receiver<'_, '_> {
             (None, Some(custom)) => Some(custom.clone()),
             (None, None) => None,
         };
+        if let Err(refused) = self.derivation.charge(e.offset.saturating_add(e.length)) {
+            return fail(self, refused.to_string());
+        }
         let base_record = self.store.keyring.get(base);
         let derived = psha1::derived_key(
             base_record.bytes.expose(),
@@ -963,7 +986,7 @@ impl Receiver<'_, '_> {
                             &parsed,
                             &resolver,
                             Some(&resolver),
-                            &VerifyOptions::default(),
+                            &self.verify_options,
                         )
                     }
                     Err(e) => SignatureReport::malformed(node, &e.to_string()),
@@ -1354,6 +1377,15 @@ impl Receiver<'_, '_> {
             return None;
         };
         let bits = rstr.key_size.or(requestor.key_size).unwrap_or(256);
+        if let Err(refused) = self.derivation.charge(u64::from(bits / 8)) {
+            self.findings.push(Finding::new(
+                Severity::Error,
+                "key-unavailable",
+                format!("ComputedKey: {refused}"),
+                Some(line),
+            ));
+            return None;
+        }
         match psha1::computed_key(requestor.bytes.expose(), &issuer, bits) {
             Ok(bytes) => {
                 let provenance = Provenance::Computed {

@@ -6,7 +6,9 @@
 
 pub mod encoding;
 pub mod error;
+mod line_index;
 pub mod parse;
+mod prefix_bindings;
 pub mod tree;
 
 pub use encoding::SourceEncoding;

@@ -15,6 +15,7 @@ use quick_xml::events::Event;
 
 use super::encoding::{self, Decoded, SourceEncoding};
 use super::error::{Position, XmlError, XmlErrorKind};
+use super::prefix_bindings::PrefixBindings;
 use super::tree::{
     AttrData, DoctypeInfo, Document, ElementData, NO_NODE, NodeData, NodeKindData, NsDeclData,
     NsId, Span, StrRef, XML_NAMESPACE, XMLNS_NAMESPACE, line_starts, position_in,
@@ -126,7 +127,7 @@ impl Document {
             namespaces: built.namespaces,
             owned: built.owned,
             doctype: built.doctype,
-            line_starts: OnceLock::new(),
+            line_index: OnceLock::new(),
             first_line: 1,
         })
     }
@@ -157,13 +158,6 @@ struct OpenElement {
     bindings_mark: usize,
 }
 
-/// A prefix binding in scope while parsing; `prefix` is a span (empty span = default namespace).
-#[derive(Clone, Copy)]
-struct Binding {
-    prefix: Option<Span>,
-    ns: NsId,
-}
-
 /// Character data collected across quick-xml's Text and GeneralRef events, which split a
 /// single XML text node at every reference.
 struct PendingText {
@@ -191,7 +185,8 @@ struct Builder<'t> {
     ns_index: HashMap<Box<str>, NsId>,
     owned: Vec<Box<str>>,
     open: Vec<OpenElement>,
-    bindings: Vec<Binding>,
+    /// Prefixes in scope at the current element.
+    bindings: PrefixBindings<'t>,
     pending: Option<PendingText>,
     root_seen: bool,
     doctype: Option<DoctypeInfo>,
@@ -211,7 +206,7 @@ impl<'t> Builder<'t> {
             ns_index: HashMap::new(),
             owned: Vec::new(),
             open: Vec::new(),
-            bindings: Vec::new(),
+            bindings: PrefixBindings::default(),
             pending: None,
             root_seen: false,
             doctype: None,
@@ -658,7 +653,8 @@ impl<'t> Builder<'t> {
                 uri: ns,
                 span: raw.span,
             });
-            self.bindings.push(Binding { prefix, ns });
+            self.bindings
+                .bind(prefix.map(|p| &self.text[p.range()]), ns);
         }
         let ns_last = self.ns_decls.len() as u32;
 
@@ -742,11 +738,8 @@ impl<'t> Builder<'t> {
             return Err((at, XmlErrorKind::ReservedPrefix(prefix.to_string())));
         }
         let wanted = (!prefix.is_empty()).then_some(prefix);
-        for binding in self.bindings.iter().rev() {
-            let bound = binding.prefix.map(|s| &self.text[s.range()]);
-            if bound == wanted {
-                return Ok(binding.ns);
-            }
+        if let Some(ns) = self.bindings.lookup(wanted) {
+            return Ok(ns);
         }
         match wanted {
             // An unprefixed element with no default namespace declared has no namespace.

@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 
 use super::encoding::SourceEncoding;
 use super::error::Position;
+use super::line_index::LineIndex;
 
 /// The namespace URI bound to the `xml` prefix.
 pub const XML_NAMESPACE: &str = "http://www.w3.org/XML/1998/namespace";
@@ -147,7 +148,7 @@ pub struct Document {
     pub(crate) namespaces: Vec<Box<str>>,
     pub(crate) owned: Vec<Box<str>>,
     pub(crate) doctype: Option<DoctypeInfo>,
-    pub(crate) line_starts: OnceLock<Vec<u32>>,
+    pub(crate) line_index: OnceLock<LineIndex>,
     /// Line number of the first line of `text` in the file it came from (an envelope inside
     /// an HTTP dump or a MIME part starts further down).
     pub(crate) first_line: u32,
@@ -247,8 +248,8 @@ impl Document {
     ///
     /// [`text`]: Document::text
     pub fn position(&self, offset: usize) -> Position {
-        let starts = self.line_starts.get_or_init(|| line_starts(&self.text));
-        let mut position = position_in(&self.text, starts, offset);
+        let index = self.line_index.get_or_init(|| LineIndex::new(&self.text));
+        let mut position = index.position(&self.text, offset);
         position.line += self.first_line - 1;
         position
     }

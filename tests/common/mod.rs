@@ -42,6 +42,27 @@ pub fn tool_available(test: &str, tool: &str) -> bool {
     found
 }
 
+/// Applies edits (position, byte, operation) the way the never-panic properties mangle a
+/// message: replace a byte, remove one, or insert a character that matters to XML or base64.
+pub fn mangle(bytes: &mut Vec<u8>, edits: &[(usize, u8, u8)]) {
+    for &(at, byte, op) in edits {
+        if bytes.is_empty() {
+            break;
+        }
+        let at = at % bytes.len();
+        match op {
+            0 => bytes[at] = byte,
+            1 => {
+                bytes.remove(at);
+            }
+            _ => {
+                const SPECIAL: &[u8] = b"<>&;:=\"'/#xAZ+ \n";
+                bytes.insert(at, SPECIAL[byte as usize % SPECIAL.len()]);
+            }
+        }
+    }
+}
+
 /// The wskex binary built for this test run.
 pub fn wskex() -> Command {
     Command::new(env!("CARGO_BIN_EXE_wskex"))

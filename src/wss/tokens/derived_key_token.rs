@@ -17,8 +17,9 @@ pub const DEFAULT_LABEL: &str = "WS-SecureConversationWS-SecureConversation";
 pub const DEFAULT_LENGTH: u64 = 32;
 /// Longest derived key accepted, in bytes; beyond this a Length is treated as hostile.
 pub const MAX_LENGTH: u64 = 1024;
-/// Furthest into the P_SHA-1 stream (offset + length, bytes) a derivation may reach.
-pub const MAX_STREAM_END: u64 = 1 << 20;
+/// Furthest into the P_SHA-1 stream (offset + length, bytes) a derivation may reach: every
+/// byte before the offset is computed too, so a far offset is work a message imposes.
+pub const MAX_STREAM_END: u64 = crate::wss::derivation_budget::MAX_STREAM_END_PER_KEY;
 
 /// The key derivation algorithm a DerivedKeyToken names.
 #[derive(Debug, Clone, PartialEq, Eq)]

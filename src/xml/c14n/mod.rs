@@ -383,10 +383,10 @@ impl<'d, W: Write> Canonicalizer<'d, '_, W> {
         }
         for p in &self.method.inclusive_prefixes {
             // Prefixes from the list are looked up by name; the borrow must outlive the walk,
-            // so resolve them against the element's own declarations or its ancestors'.
+            // so take the prefix as bound in scope (written by the element or an ancestor).
             let prefix: Option<&'d str> = match p {
                 None => None,
-                Some(name) => match find_declared_prefix(element, name) {
+                Some(name) => match self.in_scope.bound_prefix(name) {
                     Some(p) => Some(p),
                     None => continue,
                 },
@@ -394,15 +394,6 @@ impl<'d, W: Write> Canonicalizer<'d, '_, W> {
             consider(prefix, false);
         }
     }
-}
-
-/// The prefix string as written in the document (so it borrows from the document), if the
-/// element or one of its ancestors declares it.
-fn find_declared_prefix<'d>(element: Node<'d>, name: &str) -> Option<&'d str> {
-    std::iter::once(element)
-        .chain(element.ancestors())
-        .flat_map(|n| n.namespace_declarations())
-        .find_map(|d| d.prefix.filter(|p| *p == name))
 }
 
 /// Canonical XML 1.0 section 2.4: an apex whose parent is not in the node set inherits the

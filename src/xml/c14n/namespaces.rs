@@ -4,47 +4,43 @@
 //! what the canonical output has declared so far on its output ancestors. A namespace node is
 //! written when the value a reader of the output would see differs from the value in scope.
 
+use crate::xml::prefix_bindings::PrefixBindings;
 use crate::xml::tree::NsId;
 
-/// A stack of prefix bindings with frames; `None` is the default namespace. Lookups search from
-/// the innermost frame outwards (nesting is shallow and elements declare few prefixes).
+/// Prefix bindings with frames (one per element entered); `None` is the default namespace.
+/// Lookups cost the same at any depth (see [`PrefixBindings`]).
 #[derive(Default)]
 pub(crate) struct Bindings<'d> {
-    entries: Vec<(Option<&'d str>, NsId)>,
+    bindings: PrefixBindings<'d>,
     marks: Vec<usize>,
 }
 
 impl<'d> Bindings<'d> {
     pub fn enter(&mut self) {
-        self.marks.push(self.entries.len());
+        self.marks.push(self.bindings.len());
     }
 
     pub fn leave(&mut self) {
         let mark = self.marks.pop().expect("leave matches enter");
-        self.entries.truncate(mark);
+        self.bindings.truncate(mark);
     }
 
     pub fn bind(&mut self, prefix: Option<&'d str>, ns: NsId) {
-        self.entries.push((prefix, ns));
+        self.bindings.bind(prefix, ns);
     }
 
     pub fn lookup(&self, prefix: Option<&str>) -> Option<NsId> {
-        self.entries
-            .iter()
-            .rev()
-            .find(|(p, _)| *p == prefix)
-            .map(|(_, ns)| *ns)
+        self.bindings.lookup(prefix)
+    }
+
+    /// The prefix as the document wrote it (so it borrows from the document), if bound now.
+    pub fn bound_prefix(&self, name: &str) -> Option<&'d str> {
+        self.bindings.bound_prefix(name)
     }
 
     /// Every prefix with its innermost binding, default namespace included.
     pub fn visible(&self) -> Vec<(Option<&'d str>, NsId)> {
-        let mut seen: Vec<(Option<&'d str>, NsId)> = Vec::new();
-        for &(p, ns) in self.entries.iter().rev() {
-            if !seen.iter().any(|(q, _)| *q == p) {
-                seen.push((p, ns));
-            }
-        }
-        seen
+        self.bindings.visible()
     }
 }
 

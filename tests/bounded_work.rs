@@ -1,0 +1,354 @@
+//! Hostile inputs that once cost minutes of work on a few hundred kilobytes (issue 8, item 8):
+//! the work is bounded by counters and limits, asserted here as such (never as timings), and
+//! what is beyond a limit is an error finding, never a key or a valid reference.
+
+mod common;
+
+use wskex::audit::conversation::{ConversationResult, inspect_conversation};
+use wskex::audit::load_bytes;
+use wskex::crypto::{DigestAlgorithm, KeyStore, SecretBytes};
+use wskex::dsig::work_budget::WORK_PER_INPUT_BYTE;
+use wskex::wss::derivation_budget::{MAX_STREAM_BYTES_PER_MESSAGE, MAX_STREAM_END_PER_KEY};
+use wskex::wss::processor::{ProcessOptions, Severity};
+use wskex::wss::store::Binding;
+use wskex::xml::Document;
+use wskex::xml::c14n::{C14nMethod, NodeSet, canonicalize_to_vec};
+
+const HEAD: &str = r#"<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:wsse="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd" xmlns:wsu="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd" xmlns:wsc="http://docs.oasis-open.org/ws-sx/ws-secureconversation/200512" xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><s:Header><wsse:Security>"#;
+
+fn envelope(header: &str, body: &str) -> String {
+    format!(
+        "{HEAD}{header}</wsse:Security></s:Header><s:Body wsu:Id=\"body\">{body}</s:Body></s:Envelope>"
+    )
+}
+
+fn inspect(text: &str, keys: &KeyStore, bindings: Vec<Binding>) -> ConversationResult {
+    let messages = load_bytes(text.as_bytes().to_vec(), "hostile.xml").unwrap();
+    inspect_conversation(&messages, keys, bindings, &ProcessOptions::default())
+}
+
+/// Runs the binary on `text` and returns (exit code, JSON report).
+fn cli(command: &str, text: &str, args: &[&str]) -> (Option<i32>, serde_json::Value) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("hostile.xml");
+    std::fs::write(&file, text).unwrap();
+    let out = common::wskex()
+        .arg(command)
+        .arg(&file)
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let json = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
+    (out.status.code(), json)
+}
+
+// ---- DerivedKeyTokens: P_SHA-1 output per key and per message --------------------------
+
+const SCT_SECRET: &str = "000102030405060708090a0b0c0d0e0f";
+
+fn sct_binding() -> Vec<Binding> {
+    vec![Binding {
+        name: "urn:sct".into(),
+        secret: SecretBytes::new(hex::decode(SCT_SECRET).unwrap()),
+        label: "test".into(),
+    }]
+}
+
+fn derived_key_tokens(offsets: &[u64]) -> String {
+    let sct = r#"<wsc:SecurityContextToken wsu:Id="sct"><wsc:Identifier>urn:sct</wsc:Identifier></wsc:SecurityContextToken>"#;
+    let dkts: String = offsets
+        .iter()
+        .enumerate()
+        .map(|(i, offset)| {
+            format!(
+                r##"<wsc:DerivedKeyToken wsu:Id="dk{i}"><wsse:SecurityTokenReference><wsse:Reference URI="#sct"/></wsse:SecurityTokenReference><wsc:Offset>{offset}</wsc:Offset><wsc:Length>32</wsc:Length><wsc:Nonce>AAAAAAAAAAAAAAAAAAAAAA==</wsc:Nonce></wsc:DerivedKeyToken>"##
+            )
+        })
+        .collect();
+    envelope(&format!("{sct}{dkts}"), "x")
+}
+
+#[test]
+fn a_derived_key_beyond_64_kib_of_stream_is_an_error_and_no_key() {
+    let near = MAX_STREAM_END_PER_KEY - 32;
+    let text = derived_key_tokens(&[near, near + 1, 1 << 30]);
+    let result = inspect(&text, &KeyStore::new(), sct_binding());
+    let message = &result.messages[0];
+    let processed = message.processed.as_ref().unwrap();
+    let tokens: Vec<(Option<&str>, Option<&str>)> = processed
+        .tokens
+        .iter()
+        .filter(|t| t.kind == "DerivedKeyToken")
+        .map(|t| (t.id.as_deref(), t.key.as_deref()))
+        .collect();
+    assert_eq!(
+        tokens,
+        vec![
+            (Some("dk0"), Some("dk0")),
+            (Some("dk1"), None),
+            (Some("dk2"), None)
+        ]
+    );
+    // Only the key within the bound was derived.
+    assert_eq!(processed.derived_stream_bytes, MAX_STREAM_END_PER_KEY);
+    for id in ["dk1", "dk2"] {
+        assert!(
+            message
+                .findings
+                .iter()
+                .any(|f| f.severity == Severity::Error
+                    && f.code == "key-unavailable"
+                    && f.message.starts_with(&format!("{id}: "))
+                    && f.message.contains("beyond 65536 bytes of P_SHA-1 output")),
+            "{id}: {:#?}",
+            message.findings
+        );
+    }
+    assert!(!message.ok);
+
+    let (code, json) = cli(
+        "inspect",
+        &text,
+        &["--key-name", &format!("urn:sct=hex:{SCT_SECRET}")],
+    );
+    assert_eq!(code, Some(1));
+    let findings = json["messages"][0]["findings"].as_array().unwrap();
+    assert!(findings.iter().any(|f| f["code"] == "key-unavailable"
+        && f["severity"] == "error"
+        && f["message"].as_str().unwrap().starts_with("dk2: ")));
+    let keys: Vec<&str> = json["messages"][0]["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        keys.contains(&"dk0") && !keys.contains(&"dk1") && !keys.contains(&"dk2"),
+        "{keys:?}"
+    );
+}
+
+#[test]
+fn a_message_derives_at_most_1_mib_of_p_sha1_output() {
+    // Each key reaches the per-key limit exactly: 16 of them spend the message's budget.
+    let per_key = MAX_STREAM_END_PER_KEY;
+    let fit = (MAX_STREAM_BYTES_PER_MESSAGE / per_key) as usize;
+    let offsets = vec![per_key - 32; fit + 4];
+    let text = derived_key_tokens(&offsets);
+    let result = inspect(&text, &KeyStore::new(), sct_binding());
+    let message = &result.messages[0];
+    let processed = message.processed.as_ref().unwrap();
+    assert_eq!(processed.derived_stream_bytes, MAX_STREAM_BYTES_PER_MESSAGE);
+    let derived = processed
+        .tokens
+        .iter()
+        .filter(|t| t.kind == "DerivedKeyToken" && t.key.is_some())
+        .count();
+    assert_eq!(derived, fit);
+    let refused: Vec<&str> = message
+        .findings
+        .iter()
+        .filter(|f| {
+            f.severity == Severity::Error
+                && f.code == "key-unavailable"
+                && f.message.contains("limit for one message")
+        })
+        .map(|f| f.message.split(':').next().unwrap())
+        .collect();
+    assert_eq!(refused, vec!["dk16", "dk17", "dk18", "dk19"]);
+    assert!(!message.ok);
+}
+
+// ---- Thousands of references to one large element ----------------------------------------
+
+const HMAC_KEY: &[u8] = b"bounded-work-hmac-key";
+const EXC_C14N: &str = "http://www.w3.org/2001/10/xml-exc-c14n#";
+
+/// A Security header Signature (HMAC-SHA1, no KeyInfo: the supplied HMAC secret) with
+/// `count` references to the same Body of `body_len` bytes, every digest and the
+/// SignatureValue correct.
+fn many_references(count: usize, body_len: usize) -> String {
+    let body = "A".repeat(body_len);
+    let unsigned = |signed_info: &str, value: &str| {
+        envelope(
+            &format!(
+                "<ds:Signature>{signed_info}<ds:SignatureValue>{value}</ds:SignatureValue></ds:Signature>"
+            ),
+            &body,
+        )
+    };
+    let doc = Document::parse_str(&unsigned("", ""), "t").unwrap();
+    let body_node = doc
+        .descendants()
+        .find(|n| n.is_element() && n.local_name() == "Body")
+        .unwrap();
+    let canonical = canonicalize_to_vec(
+        &doc,
+        NodeSet::subtree(body_node.id()),
+        &C14nMethod::exclusive(false),
+    );
+    let digest = wskex::crypto::digest::digest(DigestAlgorithm::Sha1, &canonical).unwrap();
+    let reference = format!(
+        r##"<ds:Reference URI="#body"><ds:Transforms><ds:Transform Algorithm="{EXC_C14N}"/></ds:Transforms><ds:DigestMethod Algorithm="http://www.w3.org/2000/09/xmldsig#sha1"/><ds:DigestValue>{}</ds:DigestValue></ds:Reference>"##,
+        wskex::xml::base64::encode(&digest)
+    );
+    let signed_info = format!(
+        r##"<ds:SignedInfo><ds:CanonicalizationMethod Algorithm="{EXC_C14N}"/><ds:SignatureMethod Algorithm="http://www.w3.org/2000/09/xmldsig#hmac-sha1"/>{}</ds:SignedInfo>"##,
+        reference.repeat(count)
+    );
+    let doc = Document::parse_str(&unsigned(&signed_info, ""), "t").unwrap();
+    let signed_info_node = doc
+        .descendants()
+        .find(|n| n.is_element() && n.local_name() == "SignedInfo")
+        .unwrap();
+    let canonical = canonicalize_to_vec(
+        &doc,
+        NodeSet::subtree(signed_info_node.id()),
+        &C14nMethod::exclusive(false),
+    );
+    let value = wskex::crypto::hmac::hmac(DigestAlgorithm::Sha1, HMAC_KEY, &canonical).unwrap();
+    unsigned(&signed_info, &wskex::xml::base64::encode(&value))
+}
+
+fn hmac_keys() -> KeyStore {
+    let mut keys = KeyStore::new();
+    keys.set_default_hmac_secret(SecretBytes::new(HMAC_KEY.to_vec()), "test");
+    keys
+}
+
+#[test]
+fn a_few_references_to_a_large_body_all_verify() {
+    let text = many_references(3, 64 * 1024);
+    let result = inspect(&text, &hmac_keys(), Vec::new());
+    let message = &result.messages[0];
+    assert!(
+        message.signatures[0].report.valid,
+        "{:#?}",
+        message.findings
+    );
+    assert!(!message.findings.iter().any(|f| f.code == "work-limit"));
+}
+
+#[test]
+fn references_beyond_64_times_the_input_are_unchecked_never_ok() {
+    let (count, body_len) = (600, 64 * 1024);
+    let text = many_references(count, body_len);
+    let limit = WORK_PER_INPUT_BYTE * text.len() as u64;
+    let result = inspect(&text, &hmac_keys(), Vec::new());
+    let message = &result.messages[0];
+    let processed = message.processed.as_ref().unwrap();
+    // The work done stays within the limit, and nearly all of it was used.
+    assert!(processed.canonical_work_bytes <= limit);
+    assert!(processed.canonical_work_bytes > limit - body_len as u64 - 4096);
+
+    let report = &message.signatures[0].report;
+    assert!(!report.valid);
+    let statuses: Vec<wskex::dsig::ReferenceStatus> =
+        report.references.iter().map(|r| r.status).collect();
+    let valid = statuses
+        .iter()
+        .filter(|s| **s == wskex::dsig::ReferenceStatus::Valid)
+        .count();
+    let unchecked = statuses
+        .iter()
+        .filter(|s| **s == wskex::dsig::ReferenceStatus::Unchecked)
+        .count();
+    // Every reference is correct: the ones checked within the budget are valid, the rest
+    // unchecked (and not valid).
+    assert_eq!(valid + unchecked, count);
+    assert!(
+        valid > 0 && unchecked > count / 2,
+        "{valid} valid, {unchecked} unchecked"
+    );
+    assert!(
+        statuses[..valid]
+            .iter()
+            .all(|s| *s == wskex::dsig::ReferenceStatus::Valid)
+    );
+    assert!(report.references[valid..].iter().all(|r| {
+        !r.valid
+            && r.error
+                .as_deref()
+                .unwrap()
+                .starts_with("not checked: canonicalizing it would pass the work limit")
+    }));
+    assert!(message.findings.iter().any(|f| {
+        f.severity == Severity::Error
+            && f.code == "work-limit"
+            && f.message
+                .contains(&format!("{unchecked} of {count} references not checked"))
+    }));
+    assert!(
+        message
+            .findings
+            .iter()
+            .any(|f| f.code == "signature-invalid")
+    );
+
+    // The same through the command line: exit 1, the JSON says unchecked.
+    let secret = format!("hex:{}", hex::encode(HMAC_KEY));
+    for command in ["inspect", "verify"] {
+        let (code, json) = cli(command, &text, &["--hmac-secret", &secret]);
+        assert_eq!(code, Some(1), "{command}");
+        let signature = if command == "inspect" {
+            &json["messages"][0]["signatures"][0]
+        } else {
+            &json["signatures"][0]
+        };
+        assert_eq!(signature["valid"], false, "{command}");
+        let references = signature["references"].as_array().unwrap();
+        assert_eq!(references.len(), count);
+        assert_eq!(references[0]["status"], "valid");
+        assert_eq!(references[count - 1]["status"], "unchecked", "{command}");
+        assert_eq!(references[count - 1]["valid"], false);
+    }
+}
+
+#[test]
+fn deeply_nested_namespace_declarations_canonicalize() {
+    // 500 levels (the parser's depth limit is 512), each declaring a new prefix and
+    // re-declaring the outermost one; the innermost element uses both.
+    let depth = 500;
+    let mut text = String::from(r#"<p0:e xmlns:p0="urn:0">"#);
+    for i in 1..depth {
+        text.push_str(&format!(
+            r#"<p{i}:e xmlns:p{i}="urn:{i}" xmlns:p0="urn:0">"#
+        ));
+    }
+    text.push_str("<p0:leaf/>");
+    for i in (0..depth).rev() {
+        text.push_str(&format!("</p{i}:e>"));
+    }
+    let doc = Document::parse_str(&text, "deep").unwrap();
+    let leaf = doc
+        .descendants()
+        .find(|n| n.is_element() && n.local_name() == "leaf")
+        .unwrap();
+    let exclusive = canonicalize_to_vec(
+        &doc,
+        NodeSet::subtree(leaf.id()),
+        &C14nMethod::exclusive(false),
+    );
+    assert_eq!(exclusive, br#"<p0:leaf xmlns:p0="urn:0"></p0:leaf>"#);
+    // Inclusive: the apex writes every namespace in scope, sorted by prefix.
+    let inclusive = canonicalize_to_vec(
+        &doc,
+        NodeSet::subtree(leaf.id()),
+        &C14nMethod::inclusive(false),
+    );
+    let inclusive = String::from_utf8(inclusive).unwrap();
+    assert_eq!(inclusive.matches(" xmlns:").count(), depth);
+    assert!(
+        inclusive.starts_with(r#"<p0:leaf xmlns:p0="urn:0" xmlns:p1="urn:1" xmlns:p10="urn:10""#)
+    );
+    // The whole document: each level writes only its new prefix (p0 is superfluous below).
+    let whole = canonicalize_to_vec(&doc, NodeSet::document(), &C14nMethod::inclusive(false));
+    assert_eq!(
+        String::from_utf8(whole).unwrap().matches(" xmlns:").count(),
+        depth
+    );
+}
