@@ -21,6 +21,7 @@ pub mod patterns;
 pub mod resolve;
 pub mod safe_text;
 pub mod trust;
+pub mod tui;
 pub mod wss;
 pub mod xenc;
 pub mod xml;

@@ -10,6 +10,7 @@ mod input;
 mod inspect;
 mod keys;
 mod report_format;
+pub mod tui;
 mod verify;
 mod walk;
 mod ws_security;
@@ -48,6 +49,7 @@ pub enum Command {
     Walk(walk::WalkArgs),
     Inspect(inspect::InspectArgs),
     Derive(derive::DeriveArgs),
+    Tui(tui::TuiArgs),
 }
 
 /// How a command that ran to completion turned out.
@@ -103,6 +105,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<O
         Some(Command::Derive(args)) => derive::run(&args, stdout),
         Some(Command::Inspect(args)) => inspect::run(&args, stdout),
         Some(Command::Walk(args)) => walk::run(&args, stdout),
+        Some(Command::Tui(args)) => tui::run(&args),
     }
 }
 
