@@ -36,15 +36,16 @@ pub fn draw_header(frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
     frame.render_widget(Paragraph::new(line).style(p.base), area);
 }
 
+/// `3 alice→bob` for a step that builds or sends a message, `4 bob checks ok` for a receiver's.
 fn step_label(i: usize, step: &Step, ascii: bool) -> String {
+    let arrow = if ascii { "->" } else { "→" };
+    let actor = one_line(&step.actor);
     let who = match &step.snapshot.envelope {
-        Some(e) if !e.from.is_empty() => format!(
-            "{}{}{}",
-            one_line(&e.from),
-            if ascii { "->" } else { "→" },
-            one_line(&e.to)
-        ),
-        _ => one_line(&step.actor).into_owned(),
+        Some(e) if !e.to.is_empty() && e.to == step.actor => format!("{actor} checks"),
+        Some(e) if !e.from.is_empty() => {
+            format!("{}{arrow}{}", one_line(&e.from), one_line(&e.to))
+        }
+        _ => actor.into_owned(),
     };
     let checks = &step.snapshot.checks;
     let verdict = if checks.is_empty() {
