@@ -346,11 +346,13 @@ pub fn keys_label(b: &Binding, ascii: bool) -> String {
         .join("/")
 }
 
-/// The key bar's entries here: (first key, word).
+/// The key bar's entries here: (first key, word); the keys that work everywhere come first so
+/// a narrow terminal still shows help and quit.
 pub fn bar(app: &App) -> Vec<(String, &'static str)> {
-    KEYMAP
-        .iter()
-        .filter(|b| applies(b, app))
+    let mut bindings: Vec<&Binding> = KEYMAP.iter().filter(|b| applies(b, app)).collect();
+    bindings.sort_by_key(|b| b.when != When::Always);
+    bindings
+        .into_iter()
         .filter_map(|b| b.bar.map(|word| (key_name(b.keys[0], app.options.ascii), word)))
         .collect()
 }

@@ -94,12 +94,12 @@ impl Session {
         out
     }
 
-    /// Header text naming the walkthrough.
-    pub fn describe(&self) -> String {
+    /// The walkthrough in a few words: `brokered/computed-key seed 1 tamper replay`.
+    pub fn short_name(&self) -> String {
         let o = &self.origin;
-        let mut s = format!("{} ({}, {}, seed {})", o.info.title, o.info.name, o.variant, o.seed);
+        let mut s = format!("{}/{} seed {}", o.info.name, o.variant, o.seed);
         if let Some(t) = o.tamper {
-            s.push_str(&format!(", tamper {}", t.name()));
+            s.push_str(&format!(" tamper {}", t.name()));
         }
         s
     }

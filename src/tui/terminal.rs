@@ -4,6 +4,7 @@
 
 use std::io::{self, Stdout, Write};
 use std::sync::Once;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
@@ -22,8 +23,15 @@ use super::keymap;
 use super::palette::Palette;
 use super::ui;
 
-/// Puts the terminal back. Every step is attempted even when one fails.
+/// Whether the terminal is in the TUI's modes (so restoring twice does nothing the second
+/// time: leaving the alternate screen again would move the cursor over a panic message).
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+
+/// Puts the terminal back, once. Every step is attempted even when one fails.
 pub fn restore() {
+    if !ACTIVE.swap(false, Ordering::SeqCst) {
+        return;
+    }
     let mut out = io::stdout();
     let _ = execute!(
         out,
@@ -43,6 +51,7 @@ impl TerminalGuard {
     /// Enters raw mode and the alternate screen, with mouse capture when `mouse` is set.
     pub fn enter(mouse: bool) -> io::Result<TerminalGuard> {
         install_panic_hook();
+        ACTIVE.store(true, Ordering::SeqCst);
         enable_raw_mode()?;
         let guard = TerminalGuard;
         let mut out = io::stdout();

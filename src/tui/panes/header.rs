@@ -22,7 +22,7 @@ pub fn draw_header(frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
     let failed = checks.len() - passed;
     let line = Line::from(vec![
         Span::styled(" wskex ", p.key_hint),
-        Span::styled(ctx.session.describe(), p.title),
+        Span::styled(ctx.session.short_name(), p.title),
         Span::styled(
             format!("  step {}/{}", ctx.app.step + 1, ctx.session.len()),
             p.base,
@@ -32,6 +32,7 @@ pub fn draw_header(frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
             format!(", {failed} FAILED"),
             if failed > 0 { p.fail } else { p.base },
         ),
+        Span::styled(format!("  {}", ctx.session.origin.info.title), p.dim),
     ]);
     frame.render_widget(Paragraph::new(line).style(p.base), area);
 }

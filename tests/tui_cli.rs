@@ -1,0 +1,31 @@
+//! How the TUI starts from the command line when there is no terminal: `wskex tui` refuses
+//! with one line and exit 2, `wskex` alone prints the help as before.
+
+use std::process::{Command, Stdio};
+
+fn wskex(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_wskex"))
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("wskex runs")
+}
+
+#[test]
+fn tui_without_a_terminal_exits_2_with_one_line() {
+    let out = wskex(&["tui", "direct"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("needs a terminal"), "{stderr}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn no_arguments_without_a_terminal_prints_help() {
+    let out = wskex(&[]);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("Usage: wskex"), "{stdout}");
+    assert!(stdout.contains("tui"), "the help lists the tui command: {stdout}");
+}
