@@ -9,6 +9,7 @@ use crate::wss::keys::Provenance;
 use crate::xml::{Document, Node};
 
 use super::locate::{Finder, LayerRowKind};
+use super::recompute::{self, Recomputed};
 use super::session::Session;
 
 /// How a line of a detail is drawn.
@@ -110,20 +111,14 @@ pub fn layer_row(s: &Session, step: usize, row: usize) -> Option<Detail> {
             let mut d = Detail::new(format!("Reference {} of {}", one_line(&r.uri), one_line(&sig.id)));
             d.field("covers", &r.target);
             d.status(&r.status);
-            let reference_node = finder.as_ref().and_then(|f| {
-                let sig_node = first_node(f, &sig.id)?;
-                sig_node
-                    .descendants()
-                    .find(|n| n.has_name(ns::DS, "Reference") && n.attribute("URI") == Some(&r.uri))
-            });
-            match reference_node {
-                Some(node) => reference_fields(&mut d, node),
-                None => d.push(LineKind::Text, "(the signature is in an earlier message)"),
+            let sig_node = finder.as_ref().and_then(|f| f.node_by_id(&sig.id));
+            match (doc.as_ref(), sig_node) {
+                (Some(doc), Some(node)) => match recompute::reference(doc, node, &r.uri) {
+                    Some(re) => recomputed_fields(&mut d, &re),
+                    None => d.push(LineKind::Text, "(the signature could not be read)"),
+                },
+                _ => d.push(LineKind::Text, "(the signature is in an earlier message)"),
             }
-            d.push(
-                LineKind::Missing,
-                "canonical bytes and the digest the receiver computed: not in the Step yet (issue 9)",
-            );
             Some(d)
         }
         LayerRowKind::Encryption { layer } => {
@@ -154,36 +149,36 @@ pub fn layer_row(s: &Session, step: usize, row: usize) -> Option<Detail> {
     }
 }
 
-fn first_node<'d>(f: &Finder<'d>, id: &str) -> Option<Node<'d>> {
-    f.node_by_id(id)
-}
-
 fn element_in<'d>(f: &Finder<'d>, id: &str, ns_uri: &str, local: &str) -> Option<Node<'d>> {
-    first_node(f, id)?.descendants().find(|n| n.has_name(ns_uri, local))
+    f.node_by_id(id)?.descendants().find(|n| n.has_name(ns_uri, local))
 }
 
-fn reference_fields(d: &mut Detail, node: Node<'_>) {
+fn recomputed_fields(d: &mut Detail, re: &Recomputed) {
     d.push(LineKind::Heading, "Transforms");
-    let transforms: Vec<&str> = node
-        .descendants()
-        .filter(|n| n.has_name(ns::DS, "Transform"))
-        .filter_map(|n| n.attribute("Algorithm"))
-        .collect();
-    if transforms.is_empty() {
+    if re.transforms.is_empty() {
         d.push(LineKind::Text, "(none)");
     }
-    for t in transforms {
+    for t in &re.transforms {
         d.push(LineKind::Code, one_line(t).into_owned());
     }
-    if let Some(m) = node
-        .child(ns::DS, "DigestMethod")
-        .and_then(|m| m.attribute("Algorithm"))
-    {
-        d.field("digest method", m);
+    d.field("digest method", &re.digest_method);
+    d.field("stated digest", re.stated.as_deref().unwrap_or("(none)"));
+    d.field("computed digest", re.computed.as_deref().unwrap_or("(none)"));
+    if re.digests_match() {
+        d.push(LineKind::Pass, "digests: ok, they match");
+    } else {
+        d.push(LineKind::Fail, "digests: FAILED, they differ");
     }
-    if let Some(v) = node.child(ns::DS, "DigestValue") {
-        let text: String = v.children().map(|c| c.source_text()).collect();
-        d.field("stated digest", text.trim());
+    if let Some(e) = &re.error {
+        d.push(LineKind::Fail, format!("why: {}", one_line(e)));
+    }
+    d.push(
+        LineKind::Heading,
+        format!("Canonical bytes ({} bytes, recomputed from this envelope)", re.canonical_length),
+    );
+    match &re.canonical {
+        Some(text) => code_lines(d, text),
+        None => d.push(LineKind::Text, "(too long to show)"),
     }
 }
 

@@ -13,6 +13,7 @@ pub mod locate;
 pub mod palette;
 pub mod panes;
 pub mod picker;
+pub mod recompute;
 pub mod session;
 pub mod syntax;
 pub mod terminal;
