@@ -322,3 +322,70 @@ fn the_keymap_answers_presses_only_and_by_context() {
     assert!(bar.iter().any(|(_, w)| *w == "reveal"));
     assert!(KEYMAP.iter().any(|b| b.when == When::Picker));
 }
+
+#[test]
+fn search_types_a_query_and_jumps_between_matches() {
+    let mut app = walk("direct", None);
+    update(&mut app, Action::Resize(120, 40));
+    update(&mut app, Action::LastStep);
+    let slash = press(KeyCode::Char('/'));
+    assert_eq!(keymap::action_for(&slash, &app), Some(Action::SearchStart));
+    update(&mut app, Action::SearchStart);
+    // While typing, letters that are keys elsewhere go into the query.
+    for c in "Body".chars() {
+        let action = keymap::action_for(&press(KeyCode::Char(c)), &app).unwrap();
+        assert_eq!(action, Action::SearchInput(c));
+        update(&mut app, action);
+    }
+    assert_eq!(
+        keymap::action_for(&press(KeyCode::Char('q')), &app),
+        Some(Action::SearchInput('q'))
+    );
+    update(&mut app, Action::SearchInput('x'));
+    update(&mut app, Action::SearchBackspace);
+    let found = app.search_matches();
+    assert!(found.len() >= 2, "{found:?}");
+    update(&mut app, Action::SearchNext);
+    let search = app.search.clone().unwrap();
+    assert!(!search.editing);
+    assert_eq!(search.current, Some(0));
+    assert_eq!(app.focus, Pane::Envelope);
+    assert_eq!(
+        keymap::action_for(&press(KeyCode::Enter), &app),
+        Some(Action::SearchNext)
+    );
+    update(&mut app, Action::SearchNext);
+    assert_eq!(app.search.as_ref().unwrap().current, Some(1));
+    let (rows, height) = app.envelope_geometry().unwrap();
+    let row = rows.iter().position(|r| r.end > found[1].start as usize).unwrap();
+    assert!(row >= app.envelope_scroll && row < app.envelope_scroll + height);
+    update(&mut app, Action::SearchStart);
+    update(&mut app, Action::SearchCancel);
+    assert!(app.search.is_none());
+}
+
+#[test]
+fn a_tampered_body_shows_both_digests_in_the_reference_detail() {
+    let session = Session::walk("direct", None, 1, Some("change-body")).unwrap();
+    let receiver = session.receiver_step();
+    let mut app = App::with_session(UiOptions::default(), session);
+    app.open_at(receiver);
+    update(&mut app, Action::Focus(Pane::Layers));
+    let rows = app.session.as_ref().unwrap().view(app.step).layer_rows.len();
+    let mut failed = None;
+    for _ in 0..rows {
+        update(&mut app, Action::Open);
+        if let Some(Overlay::Detail(d)) = &app.overlay
+            && d.lines.iter().any(|l| l.text.contains("they differ"))
+        {
+            failed = Some(d.clone());
+        }
+        update(&mut app, Action::Back);
+        update(&mut app, Action::Down);
+    }
+    let d = failed.expect("a reference whose digests differ");
+    assert!(d.title.contains("#Body"), "{}", d.title);
+    let stated = d.lines.iter().find(|l| l.text.starts_with("stated digest")).unwrap();
+    let computed = d.lines.iter().find(|l| l.text.starts_with("computed digest")).unwrap();
+    assert_ne!(stated.text[18..], computed.text[18..]);
+}

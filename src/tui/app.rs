@@ -9,6 +9,7 @@ use crate::patterns::CATALOG;
 use super::detail::{self, Detail};
 use super::layout::{self, Mode};
 use super::picker::{self, PickerEntry};
+use super::search::{self, Search};
 use super::session::Session;
 use super::text_map;
 
@@ -84,6 +85,15 @@ pub enum Action {
     Wheel { column: u16, row: u16, down: bool },
     /// A click: focus the pane under it.
     Click { column: u16, row: u16 },
+    /// `/`: start typing a search of the envelope.
+    SearchStart,
+    /// A character typed into the search.
+    SearchInput(char),
+    SearchBackspace,
+    /// Enter: stop typing, or jump to the next match.
+    SearchNext,
+    /// Esc while typing: drop the search.
+    SearchCancel,
     /// Test hook (bound only when `WSKEX_TUI_TEST_PANIC` is set): panics inside the loop, to
     /// prove the terminal is restored on a panic.
     TestPanic,
@@ -136,6 +146,8 @@ pub struct App {
     pub keys: ListState,
     pub checks: ListState,
     pub overlay: Option<Overlay>,
+    /// The envelope search (`/`), kept across steps.
+    pub search: Option<Search>,
     pub maximized: bool,
     pub reveal: bool,
     pub quit: bool,
@@ -163,6 +175,7 @@ impl App {
             keys: ListState::default(),
             checks: ListState::default(),
             overlay: None,
+            search: None,
             maximized: false,
             reveal: false,
             quit: false,
@@ -292,6 +305,9 @@ impl App {
         }
         self.step = step.min(n - 1);
         self.narrative_scroll = 0;
+        if let Some(s) = &mut self.search {
+            s.current = None;
+        }
         self.envelope_scroll = 0;
         for pane in [Pane::Layers, Pane::Keys, Pane::Checks] {
             let len = self.list_len(pane);
@@ -421,6 +437,52 @@ impl App {
         }
     }
 
+    /// The current envelope's matches of the search query.
+    pub fn search_matches(&self) -> Vec<crate::xml::Span> {
+        let (Some(session), Some(search)) = (&self.session, &self.search) else {
+            return Vec::new();
+        };
+        match &session.steps[self.step].snapshot.envelope {
+            Some(e) => search::matches(&e.text, &search.query),
+            None => Vec::new(),
+        }
+    }
+
+    fn search_update(&mut self, action: Action) {
+        match action {
+            Action::SearchStart => {
+                self.search = Some(Search {
+                    editing: true,
+                    ..Search::default()
+                })
+            }
+            Action::SearchInput(c) => {
+                if let Some(s) = &mut self.search {
+                    s.query.push(c);
+                    s.current = None;
+                }
+            }
+            Action::SearchBackspace => {
+                if let Some(s) = &mut self.search {
+                    s.query.pop();
+                    s.current = None;
+                }
+            }
+            Action::SearchCancel => self.search = None,
+            Action::SearchNext => {
+                let found = self.search_matches();
+                let Some(s) = &mut self.search else { return };
+                s.editing = false;
+                s.current = search::next_after(&found, s.current);
+                if let Some(i) = s.current {
+                    self.focus = Pane::Envelope;
+                    self.scroll_envelope_to(found[i].start as usize);
+                }
+            }
+            _ => {}
+        }
+    }
+
     fn move_picker(&mut self, delta: isize) {
         let len = picker::entries().len() as isize;
         self.picker.selected = (self.picker.selected as isize + delta).clamp(0, len - 1) as usize;
@@ -467,6 +529,11 @@ pub fn update(app: &mut App, action: Action) {
 
 fn update_walk(app: &mut App, action: Action) {
     match action {
+        Action::SearchStart
+        | Action::SearchInput(_)
+        | Action::SearchBackspace
+        | Action::SearchNext
+        | Action::SearchCancel => app.search_update(action),
         Action::NextStep => app.go_to_step(app.step + 1),
         Action::PrevStep => app.go_to_step(app.step.saturating_sub(1)),
         Action::FirstStep => app.go_to_step(0),

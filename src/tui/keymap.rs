@@ -19,6 +19,10 @@ pub enum When {
     Focus(&'static [Pane]),
     /// While an overlay (help, detail) is open.
     Overlay,
+    /// While a search query is being typed (other characters go into the query).
+    SearchTyping,
+    /// On a walkthrough with a search query, when the envelope has focus.
+    SearchDone,
     /// Only with the test hooks on; never listed.
     TestHook,
 }
@@ -223,6 +227,41 @@ pub const KEYMAP: &[Binding] = &[
         help: "maximize the focused pane (again to restore)",
     },
     Binding {
+        keys: &[ch('/')],
+        action: Action::SearchStart,
+        when: When::Walk,
+        bar: Some("search"),
+        help: "search the envelope (type, Enter finds, Enter again the next match)",
+    },
+    Binding {
+        keys: &[key(KeyCode::Enter)],
+        action: Action::SearchNext,
+        when: When::SearchTyping,
+        bar: Some("find"),
+        help: "find the query in the envelope",
+    },
+    Binding {
+        keys: &[key(KeyCode::Backspace)],
+        action: Action::SearchBackspace,
+        when: When::SearchTyping,
+        bar: None,
+        help: "delete the last character of the query",
+    },
+    Binding {
+        keys: &[key(KeyCode::Esc)],
+        action: Action::SearchCancel,
+        when: When::SearchTyping,
+        bar: Some("cancel"),
+        help: "drop the search",
+    },
+    Binding {
+        keys: &[key(KeyCode::Enter)],
+        action: Action::SearchNext,
+        when: When::SearchDone,
+        bar: Some("next match"),
+        help: "next match of the search",
+    },
+    Binding {
         keys: &[key(KeyCode::Up), ch('k')],
         action: Action::Up,
         when: When::Overlay,
@@ -280,17 +319,29 @@ pub const KEYMAP: &[Binding] = &[
     },
 ];
 
-/// Whether `binding` works in the app's current state.
+fn typing(app: &App) -> bool {
+    app.screen == Screen::Walk && app.search.as_ref().is_some_and(|s| s.editing)
+}
+
+/// Whether `binding` works in the app's current state. While a query is typed only the
+/// search's own keys (and Ctrl-C) work.
 pub fn applies(binding: &Binding, app: &App) -> bool {
     let overlay = app.overlay.is_some();
+    let walk = !overlay && app.screen == Screen::Walk;
+    if typing(app) && !overlay {
+        return binding.when == When::SearchTyping
+            || (binding.action == Action::Quit && binding.when == When::Always);
+    }
     match binding.when {
         When::Always => true,
         When::Picker => !overlay && app.screen == Screen::Picker,
-        When::Walk => !overlay && app.screen == Screen::Walk,
-        When::Focus(panes) => {
-            !overlay && app.screen == Screen::Walk && panes.contains(&app.focus)
-        }
+        When::Walk => walk,
+        When::Focus(panes) => walk && panes.contains(&app.focus),
         When::Overlay => overlay,
+        When::SearchTyping => false,
+        When::SearchDone => {
+            walk && app.focus == Pane::Envelope && app.search.as_ref().is_some_and(|s| !s.editing)
+        }
         When::TestHook => app.options.test_hooks,
     }
 }
@@ -308,6 +359,13 @@ fn matches(k: Key, event: &KeyEvent) -> bool {
 pub fn action_for(event: &KeyEvent, app: &App) -> Option<Action> {
     if event.kind != KeyEventKind::Press {
         return None;
+    }
+    if typing(app)
+        && app.overlay.is_none()
+        && let KeyCode::Char(c) = event.code
+        && !event.modifiers.contains(KeyModifiers::CONTROL)
+    {
+        return Some(Action::SearchInput(c));
     }
     KEYMAP
         .iter()
@@ -371,6 +429,8 @@ pub fn help_lines(ascii: bool) -> Vec<(String, &'static str, &'static str)> {
                 When::Focus(p) if p == SCROLLED => "Envelope/Narrative",
                 When::Focus(_) => "Keys",
                 When::Overlay => "help/detail",
+                When::SearchTyping => "typing a search",
+                When::SearchDone => "Envelope, after a search",
                 When::TestHook => "",
             };
             (keys_label(b, ascii), b.help, place)

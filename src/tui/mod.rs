@@ -14,6 +14,7 @@ pub mod palette;
 pub mod panes;
 pub mod picker;
 pub mod recompute;
+pub mod search;
 pub mod session;
 pub mod syntax;
 pub mod terminal;

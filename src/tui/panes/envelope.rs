@@ -36,6 +36,11 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
         ));
     }
     title.push(')');
+    if let Some(search) = &ctx.app.search {
+        let found = ctx.app.search_matches().len();
+        let at = search.current.map_or(0, |i| i + 1);
+        title.push_str(&format!(" search \"{}\" {at}/{found}", one_line(&search.query)));
+    }
     if let Some(e) = &ctx.view.parse_error {
         title.push_str(&format!(" not well-formed: {}", one_line(e)));
     }
@@ -46,10 +51,12 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
     let gutter = gutter_width(text);
     let rows = text_map::wrap(text, (body.width as usize).saturating_sub(gutter));
     let highlighted = ctx.app.highlighted_spans();
+    let found = ctx.app.search_matches();
     let marks = Marks {
         tokens: &ctx.view.tokens,
         changed: &envelope.changed,
         highlighted: &highlighted,
+        found: &found,
     };
     let lines: Vec<Line<'_>> = rows
         .iter()
@@ -65,6 +72,7 @@ struct Marks<'a> {
     tokens: &'a [Token],
     changed: &'a [ByteSpan],
     highlighted: &'a [ByteSpan],
+    found: &'a [ByteSpan],
 }
 
 fn within(spans: &[ByteSpan], offset: usize) -> bool {
@@ -112,6 +120,9 @@ fn draw_row<'t>(text: &'t str, row: &Row, gutter: usize, marks: &Marks<'_>, ctx:
         }
         if within(marks.highlighted, offset) {
             style = style.patch(palette.selection);
+        }
+        if within(marks.found, offset) {
+            style = style.patch(palette.search);
         }
         if style != run_style && !run.is_empty() {
             spans.push(Span::styled(std::mem::take(&mut run), run_style));

@@ -119,6 +119,12 @@ pub fn draw_keybar(frame: &mut Frame<'_>, area: Rect, app: &App, palette: &Palet
         return;
     }
     let mut spans = Vec::new();
+    if let Some(search) = app.search.as_ref().filter(|s| s.editing) {
+        spans.push(Span::styled(
+            format!(" /{}_ ", one_line(&search.query)),
+            palette.title,
+        ));
+    }
     for (key, word) in keymap::bar(app) {
         spans.push(Span::styled(format!(" {key}"), palette.key_hint));
         spans.push(Span::styled(format!(" {word} "), palette.dim));
