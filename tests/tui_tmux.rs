@@ -1,5 +1,5 @@
 //! End to end in a real terminal: tmux runs the built `wskex`, keys are sent, the screen is
-//! read back, and after quitting (or a panic inside the loop) the terminal must be restored:
+//! read back (open a pattern, step, help, a tamper), and after quitting (or a panic inside the loop) the terminal must be restored:
 //! no alternate screen, no mouse reporting, the shell prompt back.
 //!
 //! Without tmux the tests print `skipped:` and pass, unless `WSKEX_REQUIRE_INTEROP` is set.
@@ -129,6 +129,11 @@ fn open_step_help_quit_restores_the_terminal() {
     tmux.wait_for("Keys (Esc or ? closes)");
     tmux.keys(&["Escape"]);
     tmux.wait_until_gone("Keys (Esc or ? closes)");
+    tmux.keys(&["t"]);
+    tmux.wait_for("Tamper: replay the walk");
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("tamper change-body");
+    assert!(screen.contains("FAILED"), "the receiver catches it:\n{screen}");
     tmux.keys(&["q"]);
     let screen = tmux.wait_for("EXIT=0");
     assert_eq!(tmux.modes(), "0 0", "terminal restored:\n{screen}");

@@ -389,3 +389,38 @@ fn a_tampered_body_shows_both_digests_in_the_reference_detail() {
     let computed = d.lines.iter().find(|l| l.text.starts_with("computed digest")).unwrap();
     assert_ne!(stated.text[18..], computed.text[18..]);
 }
+
+#[test]
+fn the_tamper_menu_replays_the_walk_at_the_receivers_step() {
+    let mut app = walk("delegated", Some("within-rights"));
+    let t = press(KeyCode::Char('t'));
+    assert_eq!(keymap::action_for(&t, &app), Some(Action::OpenTamperMenu));
+    update(&mut app, Action::OpenTamperMenu);
+    // The first attack is selected; the untouched walk is the last row.
+    let Some(Overlay::Tamper { selected }) = app.overlay else {
+        panic!("no menu")
+    };
+    let rows = wskex::tui::tamper_menu::rows(app.session.as_ref().unwrap());
+    assert_eq!(selected, 0);
+    assert_eq!(rows.last(), Some(&None));
+    update(&mut app, Action::PageDown);
+    assert_eq!(
+        keymap::action_for(&press(KeyCode::Enter), &app),
+        Some(Action::Open)
+    );
+    update(&mut app, Action::Up);
+    update(&mut app, Action::Open);
+    assert!(app.overlay.is_none());
+    let session = app.session.as_ref().unwrap();
+    assert_eq!(session.origin.variant, "within-rights");
+    assert_eq!(session.origin.tamper, rows[rows.len() - 2]);
+    assert_eq!(app.step, session.receiver_step());
+    assert!(session.steps[app.step].snapshot.checks.iter().any(|c| !c.ok));
+    // Choosing "none" plays it untouched again.
+    update(&mut app, Action::OpenTamperMenu);
+    update(&mut app, Action::PageDown);
+    update(&mut app, Action::Open);
+    let session = app.session.as_ref().unwrap();
+    assert_eq!(session.origin.tamper, None);
+    assert!(session.steps.iter().all(|s| s.snapshot.checks.iter().all(|c| c.ok)));
+}

@@ -11,6 +11,7 @@ use super::layout::{self, Mode};
 use super::picker::{self, PickerEntry};
 use super::search::{self, Search};
 use super::session::Session;
+use super::tamper_menu;
 use super::text_map;
 
 /// The panes that take focus, in Tab order (and numbered 1-5).
@@ -79,6 +80,8 @@ pub enum Action {
     ToggleHelp,
     ToggleMaximize,
     ToggleReveal,
+    /// `t`: the tamper menu.
+    OpenTamperMenu,
     Quit,
     Resize(u16, u16),
     /// Wheel over the screen at a column/row: scroll what is under it.
@@ -111,6 +114,8 @@ pub enum Screen {
 pub enum Overlay {
     Help { scroll: u16 },
     Detail(Detail),
+    /// The tamper menu with its selected row.
+    Tamper { selected: usize },
 }
 
 /// A list pane's selection.
@@ -405,9 +410,36 @@ impl App {
         let scroll = match &mut self.overlay {
             Some(Overlay::Help { scroll }) => scroll,
             Some(Overlay::Detail(d)) => &mut d.scroll,
+            Some(Overlay::Tamper { selected }) => {
+                let last = self.session.as_ref().map_or(0, |s| tamper_menu::rows(s).len() - 1);
+                *selected = (*selected as i32 + delta).clamp(0, last as i32) as usize;
+                return;
+            }
             None => return,
         };
         *scroll = (i32::from(*scroll) + delta).clamp(0, i32::from(u16::MAX)) as u16;
+    }
+
+    /// Replays the walk with the tamper row the menu has selected, at the receiver's step.
+    fn choose_tamper(&mut self) {
+        let (Some(Overlay::Tamper { selected }), Some(session)) = (&self.overlay, &self.session)
+        else {
+            return;
+        };
+        let Some(tamper) = tamper_menu::rows(session).get(*selected).copied() else {
+            return;
+        };
+        match tamper_menu::rerun(session, tamper) {
+            Ok(session) => {
+                let start = if tamper.is_some() { session.receiver_step() } else { self.step };
+                self.status = None;
+                self.open(session, start);
+            }
+            Err(e) => {
+                self.overlay = None;
+                self.status = Some(e);
+            }
+        }
     }
 
     fn back(&mut self) {
@@ -511,6 +543,7 @@ pub fn update(app: &mut App, action: Action) {
             Action::Down => app.scroll_overlay(1),
             Action::PageUp => app.scroll_overlay(-10),
             Action::PageDown => app.scroll_overlay(10),
+            Action::Open => app.choose_tamper(),
             _ => {}
         },
         _ if app.screen == Screen::Picker => match action {
@@ -551,6 +584,17 @@ fn update_walk(app: &mut App, action: Action) {
             app.clamp_envelope_scroll();
         }
         Action::ToggleReveal => app.reveal = !app.reveal,
+        Action::OpenTamperMenu => {
+            // The open attack, or else the first one.
+            let selected = app.session.as_ref().map_or(0, |s| {
+                let rows = tamper_menu::rows(s);
+                s.origin
+                    .tamper
+                    .and_then(|open| rows.iter().position(|t| *t == Some(open)))
+                    .unwrap_or(0)
+            });
+            app.overlay = Some(Overlay::Tamper { selected });
+        }
         Action::Click { column, row } => {
             if let Some(p) = layout::pane_at(app, column, row) {
                 app.set_focus(p);

@@ -4,7 +4,7 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::app::{Action, App, Pane, Screen};
+use super::app::{Action, App, Overlay, Pane, Screen};
 
 /// Where a binding works.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +23,8 @@ pub enum When {
     SearchTyping,
     /// On a walkthrough with a search query, when the envelope has focus.
     SearchDone,
+    /// While the tamper menu is open.
+    Menu,
     /// Only with the test hooks on; never listed.
     TestHook,
 }
@@ -220,6 +222,20 @@ pub const KEYMAP: &[Binding] = &[
         help: "reveal or mask key values",
     },
     Binding {
+        keys: &[ch('t')],
+        action: Action::OpenTamperMenu,
+        when: When::Walk,
+        bar: Some("tamper"),
+        help: "tamper menu: replay the walk with an attack, at the receiver's step",
+    },
+    Binding {
+        keys: &[key(KeyCode::Enter)],
+        action: Action::Open,
+        when: When::Menu,
+        bar: Some("replay"),
+        help: "replay the walk with the chosen attack",
+    },
+    Binding {
         keys: &[ch('z')],
         action: Action::ToggleMaximize,
         when: When::Walk,
@@ -338,6 +354,7 @@ pub fn applies(binding: &Binding, app: &App) -> bool {
         When::Walk => walk,
         When::Focus(panes) => walk && panes.contains(&app.focus),
         When::Overlay => overlay,
+        When::Menu => matches!(app.overlay, Some(Overlay::Tamper { .. })),
         When::SearchTyping => false,
         When::SearchDone => {
             walk && app.focus == Pane::Envelope && app.search.as_ref().is_some_and(|s| !s.editing)
@@ -428,7 +445,8 @@ pub fn help_lines(ascii: bool) -> Vec<(String, &'static str, &'static str)> {
                 When::Focus(p) if p == LISTS => "Layers/Keys/Checks",
                 When::Focus(p) if p == SCROLLED => "Envelope/Narrative",
                 When::Focus(_) => "Keys",
-                When::Overlay => "help/detail",
+                When::Overlay => "overlays",
+                When::Menu => "tamper menu",
                 When::SearchTyping => "typing a search",
                 When::SearchDone => "Envelope, after a search",
                 When::TestHook => "",

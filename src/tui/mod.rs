@@ -17,6 +17,7 @@ pub mod recompute;
 pub mod search;
 pub mod session;
 pub mod syntax;
+pub mod tamper_menu;
 pub mod terminal;
 pub mod text_map;
 pub mod ui;

@@ -51,6 +51,11 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, palette: &Palette) {
     match &app.overlay {
         Some(Overlay::Help { scroll }) => draw_help(frame, area, app, *scroll, palette),
         Some(Overlay::Detail(d)) => draw_detail(frame, area, app, d, palette),
+        Some(Overlay::Tamper { selected }) => {
+            if let Some(session) = &app.session {
+                super::tamper_menu::draw(frame, area, session, *selected, app.options.ascii, palette);
+            }
+        }
         None => {}
     }
 }
