@@ -2,6 +2,7 @@
 //! at 120x40, the first and the receiver's step at 80x24, the too-small message, the picker,
 //! the help overlay, a reference's detail and a key's derivation chain.
 
+use clap::Parser;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use wskex::patterns::CATALOG;
@@ -102,4 +103,62 @@ fn key_derivation_chain() {
     assert!(screen.contains("nonce"), "{screen}");
     assert!(screen.contains("at step"), "{screen}");
     insta::assert_snapshot!("direct-key-chain", screen);
+}
+
+fn capture_app(args: &[&str]) -> App {
+    let mut argv = vec!["wskex", "tui"];
+    argv.extend_from_slice(args);
+    let cli = wskex::cli::Cli::try_parse_from(argv).unwrap();
+    let Some(wskex::cli::Command::Tui(args)) = cli.command else {
+        panic!("not the tui command")
+    };
+    let mut app = wskex::cli::tui::app_for(&args, UiOptions::default()).unwrap();
+    update(&mut app, Action::Resize(120, 40));
+    app
+}
+
+#[test]
+fn a_shared_capture_opens_with_inspects_keys() {
+    let k = "samples/keys";
+    let mut app = capture_app(&[
+        "samples/direct/default",
+        "--key",
+        &format!("{k}/alice.key.pem"),
+        "--key",
+        &format!("{k}/bob.key.pem"),
+        "--cert",
+        &format!("{k}/alice.cert.pem"),
+        "--cert",
+        &format!("{k}/bob.cert.pem"),
+    ]);
+    let session = app.session.as_ref().unwrap();
+    assert!(session.walk_origin().is_none());
+    assert!(session.len() >= 2);
+    let all_ok = session.steps.iter().all(|s| s.snapshot.checks.iter().all(|c| c.ok));
+    assert!(all_ok, "the auditor holds every key");
+    let screen = render(&app, (120, 40));
+    assert!(screen.contains("capture samples/direct/default"), "{screen}");
+    insta::assert_snapshot!("capture-direct-first", screen);
+    update(&mut app, Action::LastStep);
+    update(&mut app, Action::Focus(Pane::Checks));
+    insta::assert_snapshot!("capture-direct-last", render(&app, (120, 40)));
+    // Captures cannot be replayed with an attack: no tamper menu.
+    update(&mut app, Action::OpenTamperMenu);
+    assert!(app.overlay.is_none());
+}
+
+#[test]
+fn a_lone_pattern_name_is_the_pattern_and_dot_slash_a_path() {
+    let app = capture_app(&["direct", "--tamper", "replay"]);
+    let session = app.session.as_ref().unwrap();
+    assert_eq!(session.walk_origin().unwrap().info.name, "direct");
+    assert_eq!(app.step, session.receiver_step());
+    let mut argv = vec!["wskex", "tui", "./direct"];
+    argv.push("--ascii");
+    let cli = wskex::cli::Cli::try_parse_from(argv).unwrap();
+    let Some(wskex::cli::Command::Tui(args)) = cli.command else {
+        panic!()
+    };
+    let err = wskex::cli::tui::app_for(&args, UiOptions::default()).unwrap_err();
+    assert!(err.to_string().contains("direct"), "{err}");
 }

@@ -183,13 +183,13 @@ fn the_picker_opens_patterns_variants_and_tampers() {
     assert_eq!(app.picker.selected, 0);
     update(&mut app, Action::Open);
     assert_eq!(app.screen, Screen::Walk);
-    assert_eq!(app.session.as_ref().unwrap().origin.info.name, "direct");
+    assert_eq!(app.session.as_ref().unwrap().walk_origin().unwrap().info.name, "direct");
     update(&mut app, Action::Back);
     // The first tamper row under "direct" opens at the receiver's step, which fails.
     update(&mut app, Action::Down);
     update(&mut app, Action::Open);
     let session = app.session.as_ref().unwrap();
-    assert_eq!(session.origin.tamper.map(|t| t.name()), Some("change-body"));
+    assert_eq!(session.walk_origin().unwrap().tamper.map(|t| t.name()), Some("change-body"));
     let checks = &session.steps[app.step].snapshot.checks;
     assert!(checks.iter().any(|c| !c.ok), "{checks:?}");
     update(&mut app, Action::Back);
@@ -197,7 +197,7 @@ fn the_picker_opens_patterns_variants_and_tampers() {
     update(&mut app, Action::Down);
     update(&mut app, Action::Open);
     assert_eq!(
-        app.session.as_ref().unwrap().origin.info.name,
+        app.session.as_ref().unwrap().walk_origin().unwrap().info.name,
         "request-reply"
     );
 }
@@ -412,8 +412,8 @@ fn the_tamper_menu_replays_the_walk_at_the_receivers_step() {
     update(&mut app, Action::Open);
     assert!(app.overlay.is_none());
     let session = app.session.as_ref().unwrap();
-    assert_eq!(session.origin.variant, "within-rights");
-    assert_eq!(session.origin.tamper, rows[rows.len() - 2]);
+    assert_eq!(session.walk_origin().unwrap().variant, "within-rights");
+    assert_eq!(session.walk_origin().unwrap().tamper, rows[rows.len() - 2]);
     assert_eq!(app.step, session.receiver_step());
     assert!(session.steps[app.step].snapshot.checks.iter().any(|c| !c.ok));
     // Choosing "none" plays it untouched again.
@@ -421,6 +421,6 @@ fn the_tamper_menu_replays_the_walk_at_the_receivers_step() {
     update(&mut app, Action::PageDown);
     update(&mut app, Action::Open);
     let session = app.session.as_ref().unwrap();
-    assert_eq!(session.origin.tamper, None);
+    assert_eq!(session.walk_origin().unwrap().tamper, None);
     assert!(session.steps.iter().all(|s| s.snapshot.checks.iter().all(|c| c.ok)));
 }

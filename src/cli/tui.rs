@@ -1,11 +1,21 @@
 //! `wskex tui`: the terminal UI, at the pattern picker or straight on a walkthrough.
 
 use std::io::IsTerminal;
+use std::path::PathBuf;
 
 use clap::Args;
 
+use crate::audit::conversation::inspect_conversation;
+use crate::audit::load_paths;
+use crate::audit::steps::{AUDITOR, conversation_steps};
+use crate::patterns;
 use crate::tui::{App, ColorDepth, Palette, Session, UiOptions, terminal};
+use crate::wss::datetime::UtcDateTime;
+use crate::wss::processor::ProcessOptions;
+use crate::wss::store::Binding;
+use crate::xml::IdAttributes;
 
+use super::keys::KeyArgs;
 use super::{CliError, Outcome};
 
 #[derive(Debug, Args)]
@@ -15,12 +25,18 @@ use super::{CliError, Outcome};
                   who knows them, the signature and encryption layers, the narrative and the receiver's checks. \
                   Without a pattern it opens at the pattern picker; `wskex` alone on a terminal does the same. \
                   Press ? inside for the keys.\n\n\
+                  Given files or directories instead (`wskex tui samples/direct/default --key ...`), it opens \
+                  the captured conversation exactly as `wskex inspect` processes it, with the same key and \
+                  processing options: its messages are the steps. A lone argument that names a pattern is the \
+                  pattern; write `./direct` for a directory of that name.\n\n\
                   `wskex walk PATTERN` prints the same steps as linear text (screen-reader friendly).\n\n\
                   Needs a terminal: exits 2 when standard input or output is not one."
 )]
 pub struct TuiArgs {
-    /// The pattern to open (direct, brokered, delegated, request-reply); omit for the picker
-    pub pattern: Option<String>,
+    /// A pattern (direct, brokered, delegated, request-reply), or captured messages (files or
+    /// directories, as `wskex inspect` takes them); omit for the picker
+    #[arg(value_name = "PATTERN|FILE|DIR")]
+    pub targets: Vec<String>,
     /// The pattern's variant (the first listed by `wskex walk --list` is the default)
     #[arg(long, value_name = "V")]
     pub variant: Option<String>,
@@ -33,30 +49,63 @@ pub struct TuiArgs {
     /// ASCII borders and marks instead of box drawing and check marks
     #[arg(long)]
     pub ascii: bool,
+    #[command(flatten)]
+    pub keys: KeyArgs,
+    /// Captures: label for DerivedKeyTokens that carry none (as `wskex inspect --dk-label`)
+    #[arg(long, value_name = "TEXT")]
+    pub dk_label: Option<String>,
+    /// Captures: the receiver's clock for Timestamp checks (as `wskex inspect --now`)
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+    /// Captures: also treat attributes with this name as ids (as `wskex inspect --id-attr`)
+    #[arg(long = "id-attr", value_name = "NAME")]
+    pub id_attrs: Vec<String>,
+    /// Show key values from the start (`r` toggles them inside)
+    #[arg(long)]
+    pub reveal_secrets: bool,
 }
 
 impl Default for TuiArgs {
     fn default() -> Self {
         TuiArgs {
-            pattern: None,
+            targets: Vec::new(),
             variant: None,
             seed: 1,
             tamper: None,
             ascii: false,
+            keys: KeyArgs::default(),
+            dk_label: None,
+            now: None,
+            id_attrs: Vec::new(),
+            reveal_secrets: false,
         }
     }
 }
 
 /// The app the arguments ask for (no terminal involved, so tests can build it too).
 pub fn app_for(args: &TuiArgs, options: UiOptions) -> Result<App, CliError> {
-    let Some(pattern) = &args.pattern else {
-        if args.variant.is_some() || args.tamper.is_some() {
+    let walk_options = args.variant.is_some() || args.tamper.is_some();
+    let mut app = match args.targets.as_slice() {
+        [] if walk_options => {
             return Err(CliError::Usage(
                 "--variant and --tamper need a pattern (wskex tui PATTERN ...)".into(),
             ));
         }
-        return Ok(App::new(options));
+        [] => App::new(options),
+        [one] if patterns::info(one).is_some() => walk_app(one, args, options)?,
+        paths if walk_options => {
+            return Err(CliError::Usage(format!(
+                "--variant and --tamper apply to patterns, not to captures ({})",
+                crate::safe_text::one_line(&paths.join(" "))
+            )));
+        }
+        paths => App::with_session(options, capture_session(paths, args)?),
     };
+    app.reveal = args.reveal_secrets;
+    Ok(app)
+}
+
+fn walk_app(pattern: &str, args: &TuiArgs, options: UiOptions) -> Result<App, CliError> {
     let session = Session::walk(
         pattern,
         args.variant.as_deref(),
@@ -72,6 +121,52 @@ pub fn app_for(args: &TuiArgs, options: UiOptions) -> Result<App, CliError> {
     let mut app = App::with_session(options, session);
     app.open_at(start);
     Ok(app)
+}
+
+/// Loads and processes captured messages as `wskex inspect` does, as Steps.
+// inspect::run holds the same option handling; it cannot call this one until the issue 8
+// changes to src/cli/inspect.rs have landed (see the TUI's closing note).
+fn capture_session(paths: &[String], args: &TuiArgs) -> Result<Session, CliError> {
+    let path_bufs: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
+    let messages = load_paths(&path_bufs).map_err(|e| CliError::Input(e.to_string()))?;
+    let store = args.keys.load()?;
+    let bindings: Vec<Binding> = store
+        .named_secrets()
+        .iter()
+        .filter_map(|k| {
+            Some(Binding {
+                name: k.name.clone()?,
+                secret: k.secret.clone(),
+                label: k.label.clone(),
+            })
+        })
+        .collect();
+    let now = match &args.now {
+        Some(text) => Some(
+            UtcDateTime::parse(text)
+                .map_err(|e| CliError::Usage(format!("--now {text:?}: {}", e.0)))?
+                .utc,
+        ),
+        None => None,
+    };
+    let options = ProcessOptions {
+        now,
+        dk_label: args.dk_label.clone(),
+        id_attributes: IdAttributes::with_extra(&args.id_attrs),
+    };
+    let result = inspect_conversation(&messages, &store, bindings, &options);
+    let steps = conversation_steps(&messages, &result);
+    if steps.is_empty() {
+        return Err(CliError::Input(format!(
+            "{}: no messages to open",
+            crate::safe_text::one_line(&paths.join(" "))
+        )));
+    }
+    Ok(Session::capture(
+        paths.to_vec(),
+        steps,
+        vec![AUDITOR.to_string()],
+    ))
 }
 
 pub fn run(args: &TuiArgs) -> Result<Outcome, CliError> {

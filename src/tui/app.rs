@@ -584,12 +584,12 @@ fn update_walk(app: &mut App, action: Action) {
             app.clamp_envelope_scroll();
         }
         Action::ToggleReveal => app.reveal = !app.reveal,
-        Action::OpenTamperMenu => {
+        Action::OpenTamperMenu if app.session.as_ref().is_some_and(|s| s.walk_origin().is_some()) => {
             // The open attack, or else the first one.
             let selected = app.session.as_ref().map_or(0, |s| {
                 let rows = tamper_menu::rows(s);
-                s.origin
-                    .tamper
+                s.walk_origin()
+                    .and_then(|o| o.tamper)
                     .and_then(|open| rows.iter().position(|t| *t == Some(open)))
                     .unwrap_or(0)
             });

@@ -13,8 +13,10 @@ pub enum When {
     Always,
     /// On the pattern picker.
     Picker,
-    /// On a walkthrough, whatever the focus.
+    /// On a walkthrough or capture, whatever the focus.
     Walk,
+    /// On a walkthrough (not a capture).
+    Played,
     /// On a walkthrough when one of these panes has focus.
     Focus(&'static [Pane]),
     /// While an overlay (help, detail) is open.
@@ -224,7 +226,7 @@ pub const KEYMAP: &[Binding] = &[
     Binding {
         keys: &[ch('t')],
         action: Action::OpenTamperMenu,
-        when: When::Walk,
+        when: When::Played,
         bar: Some("tamper"),
         help: "tamper menu: replay the walk with an attack, at the receiver's step",
     },
@@ -352,6 +354,7 @@ pub fn applies(binding: &Binding, app: &App) -> bool {
         When::Always => true,
         When::Picker => !overlay && app.screen == Screen::Picker,
         When::Walk => walk,
+        When::Played => walk && app.session.as_ref().is_some_and(|s| s.walk_origin().is_some()),
         When::Focus(panes) => walk && panes.contains(&app.focus),
         When::Overlay => overlay,
         When::Menu => matches!(app.overlay, Some(Overlay::Tamper { .. })),
@@ -442,6 +445,7 @@ pub fn help_lines(ascii: bool) -> Vec<(String, &'static str, &'static str)> {
                 When::Always => "anywhere",
                 When::Picker => "patterns",
                 When::Walk => "walkthrough",
+                When::Played => "walkthrough",
                 When::Focus(p) if p == LISTS => "Layers/Keys/Checks",
                 When::Focus(p) if p == SCROLLED => "Envelope/Narrative",
                 When::Focus(_) => "Keys",

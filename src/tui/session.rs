@@ -17,10 +17,18 @@ pub struct WalkOrigin {
     pub tamper: Option<Tamper>,
 }
 
+/// What the Steps are: a walkthrough wskex played, or a captured conversation it processed.
+#[derive(Debug, Clone)]
+pub enum Source {
+    Walk(WalkOrigin),
+    /// The paths as the user gave them.
+    Capture { paths: Vec<String> },
+}
+
 /// An open conversation: its Steps and everything drawn from them.
 #[derive(Debug)]
 pub struct Session {
-    pub origin: WalkOrigin,
+    pub source: Source,
     /// Party names, in the order of the Keys pane's columns.
     pub parties: Vec<String>,
     pub steps: Vec<Step>,
@@ -38,16 +46,35 @@ impl Session {
         let walk = patterns::walk(pattern, variant, seed, tamper)?;
         let views = walk.steps.iter().map(|_| OnceCell::new()).collect();
         Ok(Session {
-            origin: WalkOrigin {
+            source: Source::Walk(WalkOrigin {
                 info: walk.info,
                 variant: walk.variant,
                 seed: walk.seed,
                 tamper: walk.tamper,
-            },
+            }),
             parties: walk.parties.iter().map(|p| p.name.clone()).collect(),
             steps: walk.steps,
             views,
         })
+    }
+
+    /// A processed capture: one Step per message (see `audit::steps`), known to `parties`.
+    pub fn capture(paths: Vec<String>, steps: Vec<Step>, parties: Vec<String>) -> Session {
+        let views = steps.iter().map(|_| OnceCell::new()).collect();
+        Session {
+            source: Source::Capture { paths },
+            parties,
+            steps,
+            views,
+        }
+    }
+
+    /// The walkthrough this session plays, if it is one.
+    pub fn walk_origin(&self) -> Option<&WalkOrigin> {
+        match &self.source {
+            Source::Walk(o) => Some(o),
+            Source::Capture { .. } => None,
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -94,13 +121,29 @@ impl Session {
         out
     }
 
-    /// The walkthrough in a few words: `brokered/computed-key seed 1 tamper replay`.
+    /// The session in a few words: `brokered/computed-key seed 1 tamper replay`, or the
+    /// capture's paths as given.
     pub fn short_name(&self) -> String {
-        let o = &self.origin;
-        let mut s = format!("{}/{} seed {}", o.info.name, o.variant, o.seed);
-        if let Some(t) = o.tamper {
-            s.push_str(&format!(" tamper {}", t.name()));
+        match &self.source {
+            Source::Walk(o) => {
+                let mut s = format!("{}/{} seed {}", o.info.name, o.variant, o.seed);
+                if let Some(t) = o.tamper {
+                    s.push_str(&format!(" tamper {}", t.name()));
+                }
+                s
+            }
+            Source::Capture { paths } => format!(
+                "capture {}",
+                crate::safe_text::one_line(&paths.join(" "))
+            ),
         }
-        s
+    }
+
+    /// The pattern's title, or what a capture is.
+    pub fn title(&self) -> &'static str {
+        match &self.source {
+            Source::Walk(o) => o.info.title,
+            Source::Capture { .. } => "captured conversation",
+        }
     }
 }

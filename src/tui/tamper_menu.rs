@@ -12,16 +12,22 @@ use super::palette::Palette;
 use super::session::Session;
 use super::widgets;
 
-/// The menu's rows for `session`: each tamper action of its pattern, then the walk untouched.
+/// The menu's rows for `session`: each tamper action of its pattern, then the walk untouched
+/// (none for a capture).
 pub fn rows(session: &Session) -> Vec<Option<Tamper>> {
-    let mut rows: Vec<Option<Tamper>> = session.origin.info.tampers.iter().copied().map(Some).collect();
+    let Some(o) = session.walk_origin() else {
+        return Vec::new();
+    };
+    let mut rows: Vec<Option<Tamper>> = o.info.tampers.iter().copied().map(Some).collect();
     rows.push(None);
     rows
 }
 
 /// Plays `session`'s walkthrough again with `tamper` (same variant and seed).
 pub fn rerun(session: &Session, tamper: Option<Tamper>) -> Result<Session, String> {
-    let o = &session.origin;
+    let o = session
+        .walk_origin()
+        .ok_or_else(|| "a capture cannot be replayed with an attack".to_string())?;
     Session::walk(o.info.name, Some(o.variant), o.seed, tamper.map(Tamper::name))
         .map_err(|e| e.to_string())
 }
@@ -31,7 +37,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, session: &Session, selected: usiz
     let height = (rows.len() as u16 + 2).min(area.height);
     let rect = Rect::new(area.x + area.width / 8, area.y + 3, area.width * 3 / 4, height);
     frame.render_widget(Clear, rect);
-    let current = session.origin.tamper;
+    let current = session.walk_origin().and_then(|o| o.tamper);
     let items: Vec<ListItem<'_>> = rows
         .iter()
         .map(|t| {

@@ -32,7 +32,7 @@ pub fn draw_header(frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
             format!(", {failed} FAILED"),
             if failed > 0 { p.fail } else { p.base },
         ),
-        Span::styled(format!("  {}", ctx.session.origin.info.title), p.dim),
+        Span::styled(format!("  {}", ctx.session.title()), p.dim),
     ]);
     frame.render_widget(Paragraph::new(line).style(p.base), area);
 }
