@@ -45,7 +45,8 @@ pub fn one_line(s: &str) -> Cow<'_, str> {
     let is_blank = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r');
     let needs_work = s.starts_with(is_blank)
         || s.ends_with(is_blank)
-        || s.chars().any(|c| is_unsafe(c) && !matches!(c, '\t' | '\n' | '\r'))
+        || s.chars()
+            .any(|c| is_unsafe(c) && !matches!(c, '\t' | '\n' | '\r'))
         || s.contains(['\t', '\n', '\r'])
         || s.contains("  ");
     if !needs_work {
@@ -122,7 +123,10 @@ mod tests {
         assert_eq!(escape("a\x1b]0;pwned\x07b"), "a\\x1b]0;pwned\\x07b");
         assert_eq!(escape("x\r\ny\u{7f}\u{9b}"), "x\\x0d\\x0ay\\x7f\\x9b");
         assert_eq!(escape("abc\u{202e}fed"), "abc\\u{202e}fed");
-        assert_eq!(escape("\u{61c}\u{200e}\u{2069}"), "\\u{61c}\\u{200e}\\u{2069}");
+        assert_eq!(
+            escape("\u{61c}\u{200e}\u{2069}"),
+            "\\u{61c}\\u{200e}\\u{2069}"
+        );
         assert_eq!(escape("ümlaut ✓"), "ümlaut ✓");
     }
 

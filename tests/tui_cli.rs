@@ -27,5 +27,8 @@ fn no_arguments_without_a_terminal_prints_help() {
     assert_eq!(out.status.code(), Some(0));
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(stdout.contains("Usage: wskex"), "{stdout}");
-    assert!(stdout.contains("tui"), "the help lists the tui command: {stdout}");
+    assert!(
+        stdout.contains("tui"),
+        "the help lists the tui command: {stdout}"
+    );
 }

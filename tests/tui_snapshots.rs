@@ -6,7 +6,7 @@ use clap::Parser;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use wskex::patterns::CATALOG;
-use wskex::tui::{Action, App, Pane, Palette, Session, UiOptions, ui, update};
+use wskex::tui::{Action, App, Palette, Pane, Session, UiOptions, ui, update};
 
 fn render(app: &App, (w, h): (u16, u16)) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
@@ -134,10 +134,16 @@ fn a_shared_capture_opens_with_inspects_keys() {
     let session = app.session.as_ref().unwrap();
     assert!(session.walk_origin().is_none());
     assert!(session.len() >= 2);
-    let all_ok = session.steps.iter().all(|s| s.snapshot.checks.iter().all(|c| c.ok));
+    let all_ok = session
+        .steps
+        .iter()
+        .all(|s| s.snapshot.checks.iter().all(|c| c.ok));
     assert!(all_ok, "the auditor holds every key");
     let screen = render(&app, (120, 40));
-    assert!(screen.contains("capture samples/direct/default"), "{screen}");
+    assert!(
+        screen.contains("capture samples/direct/default"),
+        "{screen}"
+    );
     insta::assert_snapshot!("capture-direct-first", screen);
     update(&mut app, Action::LastStep);
     update(&mut app, Action::Focus(Pane::Checks));

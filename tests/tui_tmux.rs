@@ -31,10 +31,19 @@ impl Tmux {
         let tmux = Tmux {
             socket: format!("wskex-{name}-{}", std::process::id()),
         };
-        let shell = format!(
-            "env -i PATH=/usr/bin:/bin TERM=xterm-256color HOME=/tmp PS1='{PROMPT}' sh"
-        );
-        tmux.run(&["new-session", "-d", "-x", "120", "-y", "40", "-s", "t", &shell]);
+        let shell =
+            format!("env -i PATH=/usr/bin:/bin TERM=xterm-256color HOME=/tmp PS1='{PROMPT}' sh");
+        tmux.run(&[
+            "new-session",
+            "-d",
+            "-x",
+            "120",
+            "-y",
+            "40",
+            "-s",
+            "t",
+            &shell,
+        ]);
         tmux.wait_for(PROMPT.trim_end());
         Some(tmux)
     }
@@ -63,9 +72,15 @@ impl Tmux {
     }
 
     fn modes(&self) -> String {
-        self.run(&["display", "-p", "-t", "t", "#{alternate_on} #{mouse_any_flag}"])
-            .trim()
-            .to_string()
+        self.run(&[
+            "display",
+            "-p",
+            "-t",
+            "t",
+            "#{alternate_on} #{mouse_any_flag}",
+        ])
+        .trim()
+        .to_string()
     }
 
     fn wait_for(&self, text: &str) -> String {
@@ -117,7 +132,11 @@ fn open_step_help_quit_restores_the_terminal() {
     };
     launch(&tmux, "");
     tmux.wait_for("choose a key exchange pattern");
-    assert_eq!(tmux.modes(), "1 1", "alternate screen and mouse reporting while running");
+    assert_eq!(
+        tmux.modes(),
+        "1 1",
+        "alternate screen and mouse reporting while running"
+    );
     tmux.keys(&["Enter"]);
     tmux.wait_for("step 1/10");
     tmux.keys(&["n", "n"]);
@@ -133,7 +152,10 @@ fn open_step_help_quit_restores_the_terminal() {
     tmux.wait_for("Tamper: replay the walk");
     tmux.keys(&["Enter"]);
     let screen = tmux.wait_for("tamper change-body");
-    assert!(screen.contains("FAILED"), "the receiver catches it:\n{screen}");
+    assert!(
+        screen.contains("FAILED"),
+        "the receiver catches it:\n{screen}"
+    );
     tmux.keys(&["q"]);
     let screen = tmux.wait_for("EXIT=0");
     assert_eq!(tmux.modes(), "0 0", "terminal restored:\n{screen}");

@@ -92,9 +92,22 @@ fn moving_in_each_pane_scrolls_or_selects_and_clamps() {
     for pane in [Pane::Layers, Pane::Keys, Pane::Checks] {
         update(&mut app, Action::Focus(pane));
         let len = match pane {
-            Pane::Layers => app.session.as_ref().unwrap().view(app.step).layer_rows.len(),
-            Pane::Keys => app.session.as_ref().unwrap().steps[app.step].snapshot.ledger.keys().len(),
-            _ => app.session.as_ref().unwrap().steps[app.step].snapshot.checks.len(),
+            Pane::Layers => app
+                .session
+                .as_ref()
+                .unwrap()
+                .view(app.step)
+                .layer_rows
+                .len(),
+            Pane::Keys => app.session.as_ref().unwrap().steps[app.step]
+                .snapshot
+                .ledger
+                .keys()
+                .len(),
+            _ => app.session.as_ref().unwrap().steps[app.step]
+                .snapshot
+                .checks
+                .len(),
         };
         assert!(len > 1, "{pane:?} has {len} items");
         update(&mut app, Action::Up);
@@ -183,13 +196,25 @@ fn the_picker_opens_patterns_variants_and_tampers() {
     assert_eq!(app.picker.selected, 0);
     update(&mut app, Action::Open);
     assert_eq!(app.screen, Screen::Walk);
-    assert_eq!(app.session.as_ref().unwrap().walk_origin().unwrap().info.name, "direct");
+    assert_eq!(
+        app.session
+            .as_ref()
+            .unwrap()
+            .walk_origin()
+            .unwrap()
+            .info
+            .name,
+        "direct"
+    );
     update(&mut app, Action::Back);
     // The first tamper row under "direct" opens at the receiver's step, which fails.
     update(&mut app, Action::Down);
     update(&mut app, Action::Open);
     let session = app.session.as_ref().unwrap();
-    assert_eq!(session.walk_origin().unwrap().tamper.map(|t| t.name()), Some("change-body"));
+    assert_eq!(
+        session.walk_origin().unwrap().tamper.map(|t| t.name()),
+        Some("change-body")
+    );
     let checks = &session.steps[app.step].snapshot.checks;
     assert!(checks.iter().any(|c| !c.ok), "{checks:?}");
     update(&mut app, Action::Back);
@@ -197,7 +222,13 @@ fn the_picker_opens_patterns_variants_and_tampers() {
     update(&mut app, Action::Down);
     update(&mut app, Action::Open);
     assert_eq!(
-        app.session.as_ref().unwrap().walk_origin().unwrap().info.name,
+        app.session
+            .as_ref()
+            .unwrap()
+            .walk_origin()
+            .unwrap()
+            .info
+            .name,
         "request-reply"
     );
 }
@@ -218,7 +249,14 @@ fn selected_items_highlight_the_element_they_name() {
         .text
         .clone();
     let mut names = Vec::new();
-    for _ in 0..app.session.as_ref().unwrap().view(app.step).layer_rows.len() {
+    for _ in 0..app
+        .session
+        .as_ref()
+        .unwrap()
+        .view(app.step)
+        .layer_rows
+        .len()
+    {
         let spans = app.highlighted_spans();
         names.extend(spans.iter().map(|s| {
             let slice = &text[s.range()];
@@ -226,8 +264,16 @@ fn selected_items_highlight_the_element_they_name() {
         }));
         update(&mut app, Action::Down);
     }
-    for expected in ["xenc:EncryptedKey", "ds:Signature", "s:Body", "wsu:Timestamp"] {
-        assert!(names.iter().any(|n| n == expected), "{expected} not in {names:?}");
+    for expected in [
+        "xenc:EncryptedKey",
+        "ds:Signature",
+        "s:Body",
+        "wsu:Timestamp",
+    ] {
+        assert!(
+            names.iter().any(|n| n == expected),
+            "{expected} not in {names:?}"
+        );
     }
     // The highlighted element is scrolled into view.
     update(&mut app, Action::FirstStep);
@@ -252,7 +298,9 @@ fn resize_wheel_and_click() {
     );
     assert_eq!(app.focus, Pane::Layers);
     update(&mut app, Action::LastStep);
-    let envelope = wskex::tui::layout::areas(&app).pane(Pane::Envelope).unwrap();
+    let envelope = wskex::tui::layout::areas(&app)
+        .pane(Pane::Envelope)
+        .unwrap();
     app.envelope_scroll = 0;
     update(
         &mut app,
@@ -266,7 +314,11 @@ fn resize_wheel_and_click() {
     assert_eq!(app.envelope_scroll, 3);
     update(&mut app, Action::Resize(100, 30));
     assert_eq!(app.size, (100, 30));
-    assert_eq!(wskex::tui::layout::areas(&app).panes.len(), 2, "tabs layout");
+    assert_eq!(
+        wskex::tui::layout::areas(&app).panes.len(),
+        2,
+        "tabs layout"
+    );
     update(&mut app, Action::Resize(60, 20));
     assert!(wskex::tui::layout::areas(&app).panes.is_empty());
 }
@@ -308,7 +360,11 @@ fn the_keymap_answers_presses_only_and_by_context() {
     );
     // The test hook is off unless asked for, and never listed.
     assert_eq!(keymap::action_for(&press(KeyCode::F(12)), &app), None);
-    assert!(keymap::help_lines(false).iter().all(|(_, help, _)| !help.is_empty()));
+    assert!(
+        keymap::help_lines(false)
+            .iter()
+            .all(|(_, help, _)| !help.is_empty())
+    );
     let hooked = App::new(UiOptions {
         test_hooks: true,
         ..UiOptions::default()
@@ -357,7 +413,10 @@ fn search_types_a_query_and_jumps_between_matches() {
     update(&mut app, Action::SearchNext);
     assert_eq!(app.search.as_ref().unwrap().current, Some(1));
     let (rows, height) = app.envelope_geometry().unwrap();
-    let row = rows.iter().position(|r| r.end > found[1].start as usize).unwrap();
+    let row = rows
+        .iter()
+        .position(|r| r.end > found[1].start as usize)
+        .unwrap();
     assert!(row >= app.envelope_scroll && row < app.envelope_scroll + height);
     update(&mut app, Action::SearchStart);
     update(&mut app, Action::SearchCancel);
@@ -371,7 +430,13 @@ fn a_tampered_body_shows_both_digests_in_the_reference_detail() {
     let mut app = App::with_session(UiOptions::default(), session);
     app.open_at(receiver);
     update(&mut app, Action::Focus(Pane::Layers));
-    let rows = app.session.as_ref().unwrap().view(app.step).layer_rows.len();
+    let rows = app
+        .session
+        .as_ref()
+        .unwrap()
+        .view(app.step)
+        .layer_rows
+        .len();
     let mut failed = None;
     for _ in 0..rows {
         update(&mut app, Action::Open);
@@ -385,8 +450,16 @@ fn a_tampered_body_shows_both_digests_in_the_reference_detail() {
     }
     let d = failed.expect("a reference whose digests differ");
     assert!(d.title.contains("#Body"), "{}", d.title);
-    let stated = d.lines.iter().find(|l| l.text.starts_with("stated digest")).unwrap();
-    let computed = d.lines.iter().find(|l| l.text.starts_with("computed digest")).unwrap();
+    let stated = d
+        .lines
+        .iter()
+        .find(|l| l.text.starts_with("stated digest"))
+        .unwrap();
+    let computed = d
+        .lines
+        .iter()
+        .find(|l| l.text.starts_with("computed digest"))
+        .unwrap();
     assert_ne!(stated.text[18..], computed.text[18..]);
 }
 
@@ -415,12 +488,23 @@ fn the_tamper_menu_replays_the_walk_at_the_receivers_step() {
     assert_eq!(session.walk_origin().unwrap().variant, "within-rights");
     assert_eq!(session.walk_origin().unwrap().tamper, rows[rows.len() - 2]);
     assert_eq!(app.step, session.receiver_step());
-    assert!(session.steps[app.step].snapshot.checks.iter().any(|c| !c.ok));
+    assert!(
+        session.steps[app.step]
+            .snapshot
+            .checks
+            .iter()
+            .any(|c| !c.ok)
+    );
     // Choosing "none" plays it untouched again.
     update(&mut app, Action::OpenTamperMenu);
     update(&mut app, Action::PageDown);
     update(&mut app, Action::Open);
     let session = app.session.as_ref().unwrap();
     assert_eq!(session.walk_origin().unwrap().tamper, None);
-    assert!(session.steps.iter().all(|s| s.snapshot.checks.iter().all(|c| c.ok)));
+    assert!(
+        session
+            .steps
+            .iter()
+            .all(|s| s.snapshot.checks.iter().all(|c| c.ok))
+    );
 }

@@ -85,9 +85,16 @@ pub enum Action {
     Quit,
     Resize(u16, u16),
     /// Wheel over the screen at a column/row: scroll what is under it.
-    Wheel { column: u16, row: u16, down: bool },
+    Wheel {
+        column: u16,
+        row: u16,
+        down: bool,
+    },
     /// A click: focus the pane under it.
-    Click { column: u16, row: u16 },
+    Click {
+        column: u16,
+        row: u16,
+    },
     /// `/`: start typing a search of the envelope.
     SearchStart,
     /// A character typed into the search.
@@ -112,10 +119,14 @@ pub enum Screen {
 /// A window over everything else.
 #[derive(Debug, Clone)]
 pub enum Overlay {
-    Help { scroll: u16 },
+    Help {
+        scroll: u16,
+    },
     Detail(Detail),
     /// The tamper menu with its selected row.
-    Tamper { selected: usize },
+    Tamper {
+        selected: usize,
+    },
 }
 
 /// A list pane's selection.
@@ -285,11 +296,15 @@ impl App {
 
     /// Brings the highlighted item (or else the first change of this step) into view.
     fn reveal_in_envelope(&mut self) {
-        let target = self.highlighted_spans().first().map(|s| s.start as usize).or_else(|| {
-            let s = self.session.as_ref()?;
-            let env = s.steps[self.step].snapshot.envelope.as_ref()?;
-            env.changed.first().map(|c| c.start as usize)
-        });
+        let target = self
+            .highlighted_spans()
+            .first()
+            .map(|s| s.start as usize)
+            .or_else(|| {
+                let s = self.session.as_ref()?;
+                let env = s.steps[self.step].snapshot.envelope.as_ref()?;
+                env.changed.first().map(|c| c.start as usize)
+            });
         if let Some(offset) = target {
             self.scroll_envelope_to(offset);
         }
@@ -368,10 +383,11 @@ impl App {
 
     fn open_selected(&mut self) {
         match self.screen {
-            Screen::Picker => match picker::entries().get(self.picker.selected) {
-                Some(entry) => self.open_entry(*entry),
-                None => {}
-            },
+            Screen::Picker => {
+                if let Some(entry) = picker::entries().get(self.picker.selected) {
+                    self.open_entry(*entry);
+                }
+            }
             Screen::Walk => {
                 let Some(s) = &self.session else { return };
                 let i = self.list(self.focus).selected;
@@ -411,7 +427,10 @@ impl App {
             Some(Overlay::Help { scroll }) => scroll,
             Some(Overlay::Detail(d)) => &mut d.scroll,
             Some(Overlay::Tamper { selected }) => {
-                let last = self.session.as_ref().map_or(0, |s| tamper_menu::rows(s).len() - 1);
+                let last = self
+                    .session
+                    .as_ref()
+                    .map_or(0, |s| tamper_menu::rows(s).len() - 1);
                 *selected = (*selected as i32 + delta).clamp(0, last as i32) as usize;
                 return;
             }
@@ -431,7 +450,11 @@ impl App {
         };
         match tamper_menu::rerun(session, tamper) {
             Ok(session) => {
-                let start = if tamper.is_some() { session.receiver_step() } else { self.step };
+                let start = if tamper.is_some() {
+                    session.receiver_step()
+                } else {
+                    self.step
+                };
                 self.status = None;
                 self.open(session, start);
             }
@@ -584,7 +607,12 @@ fn update_walk(app: &mut App, action: Action) {
             app.clamp_envelope_scroll();
         }
         Action::ToggleReveal => app.reveal = !app.reveal,
-        Action::OpenTamperMenu if app.session.as_ref().is_some_and(|s| s.walk_origin().is_some()) => {
+        Action::OpenTamperMenu
+            if app
+                .session
+                .as_ref()
+                .is_some_and(|s| s.walk_origin().is_some()) =>
+        {
             // The open attack, or else the first one.
             let selected = app.session.as_ref().map_or(0, |s| {
                 let rows = tamper_menu::rows(s);

@@ -61,11 +61,15 @@ impl Detail {
 
     fn status(&mut self, status: &LayerStatus) {
         match status {
-            LayerStatus::Created => self.push(LineKind::Text, "status            created (not checked yet)"),
+            LayerStatus::Created => self.push(
+                LineKind::Text,
+                "status            created (not checked yet)",
+            ),
             LayerStatus::Verified => self.push(LineKind::Pass, "status            ok: verified"),
-            LayerStatus::Failed(why) => {
-                self.push(LineKind::Fail, format!("status            FAILED: {}", one_line(why)))
-            }
+            LayerStatus::Failed(why) => self.push(
+                LineKind::Fail,
+                format!("status            FAILED: {}", one_line(why)),
+            ),
         }
     }
 }
@@ -108,7 +112,11 @@ pub fn layer_row(s: &Session, step: usize, row: usize) -> Option<Detail> {
                 return None;
             };
             let r = sig.references.get(reference)?;
-            let mut d = Detail::new(format!("Reference {} of {}", one_line(&r.uri), one_line(&sig.id)));
+            let mut d = Detail::new(format!(
+                "Reference {} of {}",
+                one_line(&r.uri),
+                one_line(&sig.id)
+            ));
             d.field("covers", &r.target);
             d.status(&r.status);
             let sig_node = finder.as_ref().and_then(|f| f.node_by_id(&sig.id));
@@ -127,7 +135,12 @@ pub fn layer_row(s: &Session, step: usize, row: usize) -> Option<Detail> {
             };
             let mut d = Detail::new(format!(
                 "Encryption {}",
-                one_line(e.encrypted_key.as_deref().or(e.encrypted_data.first().map(String::as_str)).unwrap_or(""))
+                one_line(
+                    e.encrypted_key
+                        .as_deref()
+                        .or(e.encrypted_data.first().map(String::as_str))
+                        .unwrap_or("")
+                )
             ));
             d.field("of", &e.target);
             d.field("algorithm", &e.algorithm);
@@ -150,7 +163,9 @@ pub fn layer_row(s: &Session, step: usize, row: usize) -> Option<Detail> {
 }
 
 fn element_in<'d>(f: &Finder<'d>, id: &str, ns_uri: &str, local: &str) -> Option<Node<'d>> {
-    f.node_by_id(id)?.descendants().find(|n| n.has_name(ns_uri, local))
+    f.node_by_id(id)?
+        .descendants()
+        .find(|n| n.has_name(ns_uri, local))
 }
 
 fn recomputed_fields(d: &mut Detail, re: &Recomputed) {
@@ -163,7 +178,10 @@ fn recomputed_fields(d: &mut Detail, re: &Recomputed) {
     }
     d.field("digest method", &re.digest_method);
     d.field("stated digest", re.stated.as_deref().unwrap_or("(none)"));
-    d.field("computed digest", re.computed.as_deref().unwrap_or("(none)"));
+    d.field(
+        "computed digest",
+        re.computed.as_deref().unwrap_or("(none)"),
+    );
     if re.digests_match() {
         d.push(LineKind::Pass, "digests: ok, they match");
     } else {
@@ -174,7 +192,10 @@ fn recomputed_fields(d: &mut Detail, re: &Recomputed) {
     }
     d.push(
         LineKind::Heading,
-        format!("Canonical bytes ({} bytes, recomputed from this envelope)", re.canonical_length),
+        format!(
+            "Canonical bytes ({} bytes, recomputed from this envelope)",
+            re.canonical_length
+        ),
     );
     match &re.canonical {
         Some(text) => code_lines(d, text),
@@ -219,17 +240,29 @@ pub fn key(s: &Session, step: usize, index: usize, reveal: bool) -> Option<Detai
     Some(d)
 }
 
-fn chain(d: &mut Detail, ledger: &crate::exchange::KeyLedger, name: &str, depth: usize, seen: &mut Vec<String>) {
+fn chain(
+    d: &mut Detail,
+    ledger: &crate::exchange::KeyLedger,
+    name: &str,
+    depth: usize,
+    seen: &mut Vec<String>,
+) {
     let indent = "  ".repeat(depth);
     let Some(key) = ledger.get(name) else {
-        d.push(LineKind::Text, format!("{indent}{} (not in the ledger)", one_line(name)));
+        d.push(
+            LineKind::Text,
+            format!("{indent}{} (not in the ledger)", one_line(name)),
+        );
         return;
     };
     if seen.iter().any(|s| s == name) {
         return;
     }
     seen.push(name.to_string());
-    d.push(LineKind::Code, format!("{indent}{}", one_line(&key.describe())));
+    d.push(
+        LineKind::Code,
+        format!("{indent}{}", one_line(&key.describe())),
+    );
     for input in inputs(&key.provenance) {
         d.push(LineKind::Text, format!("{indent}  {input}"));
     }
@@ -249,7 +282,12 @@ fn inputs(p: &Provenance) -> Vec<String> {
             length,
         } => vec![
             format!("base key  {}", one_line(base)),
-            format!("label     {}", label.as_deref().map_or("(default)".into(), |l| one_line(l).into_owned())),
+            format!(
+                "label     {}",
+                label
+                    .as_deref()
+                    .map_or("(default)".into(), |l| one_line(l).into_owned())
+            ),
             format!("nonce     {}", crate::xml::base64::encode(nonce)),
             format!("offset    {offset}"),
             format!("length    {length} bytes"),

@@ -354,7 +354,12 @@ pub fn applies(binding: &Binding, app: &App) -> bool {
         When::Always => true,
         When::Picker => !overlay && app.screen == Screen::Picker,
         When::Walk => walk,
-        When::Played => walk && app.session.as_ref().is_some_and(|s| s.walk_origin().is_some()),
+        When::Played => {
+            walk && app
+                .session
+                .as_ref()
+                .is_some_and(|s| s.walk_origin().is_some())
+        }
         When::Focus(panes) => walk && panes.contains(&app.focus),
         When::Overlay => overlay,
         When::Menu => matches!(app.overlay, Some(Overlay::Tamper { .. })),
@@ -431,7 +436,10 @@ pub fn bar(app: &App) -> Vec<(String, &'static str)> {
     bindings.sort_by_key(|b| b.when != When::Always);
     bindings
         .into_iter()
-        .filter_map(|b| b.bar.map(|word| (key_name(b.keys[0], app.options.ascii), word)))
+        .filter_map(|b| {
+            b.bar
+                .map(|word| (key_name(b.keys[0], app.options.ascii), word))
+        })
         .collect()
 }
 

@@ -80,10 +80,7 @@ impl StepView {
     }
 }
 
-fn layer_rows(
-    layers: &[Layer],
-    find: &dyn Fn(&str) -> Vec<Span>,
-) -> Vec<LayerRow> {
+fn layer_rows(layers: &[Layer], find: &dyn Fn(&str) -> Vec<Span>) -> Vec<LayerRow> {
     let mut rows = Vec::new();
     for (li, layer) in layers.iter().enumerate() {
         match layer {
@@ -146,7 +143,9 @@ impl<'d> Finder<'d> {
     pub fn by_id(&self, id: &str) -> Vec<Span> {
         match self.ids.lookup(id) {
             IdLookup::Unique(n) => return vec![self.doc.node(n).span()],
-            IdLookup::Duplicate(ns) => return ns.iter().map(|n| self.doc.node(*n).span()).collect(),
+            IdLookup::Duplicate(ns) => {
+                return ns.iter().map(|n| self.doc.node(*n).span()).collect();
+            }
             IdLookup::Missing => {}
         }
         self.doc
@@ -164,7 +163,11 @@ fn identified_token<'d>(n: Node<'d>, id: &str) -> Option<Node<'d>> {
     let is_identifier = (n.has_name(ns::WSC, "Identifier")
         || n.has_name(ns::WSC_2005, "Identifier"))
         && n.children().all(|c| !c.is_element())
-        && n.children().map(|c| c.source_text()).collect::<String>().trim() == id;
+        && n.children()
+            .map(|c| c.source_text())
+            .collect::<String>()
+            .trim()
+            == id;
     if is_identifier { n.parent() } else { None }
 }
 

@@ -97,8 +97,12 @@ impl Palette {
             title: base.add_modifier(Modifier::BOLD),
             border: base.fg(gutter_fg),
             focus_border: base.fg(keyword).add_modifier(Modifier::BOLD),
-            selection: Style::default().bg(selection_bg).add_modifier(Modifier::BOLD),
-            changed: Style::default().add_modifier(Modifier::UNDERLINED).fg(changed),
+            selection: Style::default()
+                .bg(selection_bg)
+                .add_modifier(Modifier::BOLD),
+            changed: Style::default()
+                .add_modifier(Modifier::UNDERLINED)
+                .fg(changed),
             search: Style::default().bg(changed).fg(bg_or_black(bg)),
             pass: Style::default().fg(pass),
             fail: Style::default().fg(fail).add_modifier(Modifier::BOLD),

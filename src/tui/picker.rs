@@ -66,11 +66,17 @@ fn entry_line(entry: PickerEntry, palette: &Palette) -> Line<'static> {
     let info = &CATALOG[entry.pattern];
     match (entry.variant, entry.tamper) {
         (Some(v), _) => Line::from(vec![
-            Span::styled(format!("    variant {:<20}", info.variants[v]), palette.base),
+            Span::styled(
+                format!("    variant {:<20}", info.variants[v]),
+                palette.base,
+            ),
             Span::styled(variant_line(info.variants[v]), palette.dim),
         ]),
         (None, Some(t)) => Line::from(vec![
-            Span::styled(format!("    tamper  {:<20}", info.tampers[t].name()), palette.base),
+            Span::styled(
+                format!("    tamper  {:<20}", info.tampers[t].name()),
+                palette.base,
+            ),
             Span::styled(info.tampers[t].title(), palette.dim),
         ]),
         (None, None) => Line::from(vec![
@@ -106,6 +112,11 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, palette: &Palette) {
     let summary = Paragraph::new(info.summary)
         .style(palette.base)
         .wrap(Wrap { trim: true })
-        .block(widgets::block(info.title, false, app.options.ascii, palette));
+        .block(widgets::block(
+            info.title,
+            false,
+            app.options.ascii,
+            palette,
+        ));
     frame.render_widget(summary, summary_area);
 }

@@ -48,7 +48,11 @@ pub fn reference(doc: &Document, signature: Node<'_>, uri: &str) -> Option<Recom
     Some(Recomputed {
         transforms: outcome.transforms,
         digest_method: outcome.digest_method,
-        stated: r.digest_value.as_ref().ok().map(|d| crate::xml::base64::encode(d)),
+        stated: r
+            .digest_value
+            .as_ref()
+            .ok()
+            .map(|d| crate::xml::base64::encode(d)),
         computed: outcome.computed.map(|d| crate::xml::base64::encode(&d)),
         canonical_length: outcome.canonical.length,
         canonical: outcome

@@ -22,7 +22,9 @@ pub struct WalkOrigin {
 pub enum Source {
     Walk(WalkOrigin),
     /// The paths as the user gave them.
-    Capture { paths: Vec<String> },
+    Capture {
+        paths: Vec<String>,
+    },
 }
 
 /// An open conversation: its Steps and everything drawn from them.
@@ -132,10 +134,9 @@ impl Session {
                 }
                 s
             }
-            Source::Capture { paths } => format!(
-                "capture {}",
-                crate::safe_text::one_line(&paths.join(" "))
-            ),
+            Source::Capture { paths } => {
+                format!("capture {}", crate::safe_text::one_line(&paths.join(" ")))
+            }
         }
     }
 

@@ -88,11 +88,19 @@ fn element_tokens(node: Node<'_>, out: &mut Vec<Token>) {
         } else {
             1
         };
-        push(out, Span::new(tag.end - close, tag.end), TokenKind::Punctuation);
+        push(
+            out,
+            Span::new(tag.end - close, tag.end),
+            TokenKind::Punctuation,
+        );
     }
     for a in node.attributes() {
         let span = a.span().range();
-        push(out, at(span.start, a.qname().len()), TokenKind::AttributeName);
+        push(
+            out,
+            at(span.start, a.qname().len()),
+            TokenKind::AttributeName,
+        );
         let value = a.value_span().range();
         push(
             out,

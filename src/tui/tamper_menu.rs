@@ -28,14 +28,31 @@ pub fn rerun(session: &Session, tamper: Option<Tamper>) -> Result<Session, Strin
     let o = session
         .walk_origin()
         .ok_or_else(|| "a capture cannot be replayed with an attack".to_string())?;
-    Session::walk(o.info.name, Some(o.variant), o.seed, tamper.map(Tamper::name))
-        .map_err(|e| e.to_string())
+    Session::walk(
+        o.info.name,
+        Some(o.variant),
+        o.seed,
+        tamper.map(Tamper::name),
+    )
+    .map_err(|e| e.to_string())
 }
 
-pub fn draw(frame: &mut Frame<'_>, area: Rect, session: &Session, selected: usize, ascii: bool, palette: &Palette) {
+pub fn draw(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    session: &Session,
+    selected: usize,
+    ascii: bool,
+    palette: &Palette,
+) {
     let rows = rows(session);
     let height = (rows.len() as u16 + 2).min(area.height);
-    let rect = Rect::new(area.x + area.width / 8, area.y + 3, area.width * 3 / 4, height);
+    let rect = Rect::new(
+        area.x + area.width / 8,
+        area.y + 3,
+        area.width * 3 / 4,
+        height,
+    );
     frame.render_widget(Clear, rect);
     let current = session.walk_origin().and_then(|o| o.tamper);
     let items: Vec<ListItem<'_>> = rows
@@ -52,7 +69,12 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, session: &Session, selected: usiz
             ]))
         })
         .collect();
-    let block = widgets::block("Tamper: replay the walk with an attack (Enter)", true, ascii, palette);
+    let block = widgets::block(
+        "Tamper: replay the walk with an attack (Enter)",
+        true,
+        ascii,
+        palette,
+    );
     let list = List::new(items)
         .block(block)
         .highlight_style(palette.selection)

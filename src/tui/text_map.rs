@@ -143,7 +143,10 @@ mod tests {
         assert_eq!(display('\r', Some('\n')), "");
         assert_eq!(display('\r', Some('a')), "\\x0d");
         for c in ['\u{1b}', '\u{202e}', '\r', '\t', 'é', '漢'] {
-            assert_eq!(width(c, None), unicode_width::UnicodeWidthStr::width(&*display(c, None)));
+            assert_eq!(
+                width(c, None),
+                unicode_width::UnicodeWidthStr::width(&*display(c, None))
+            );
         }
     }
 }

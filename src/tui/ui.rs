@@ -25,7 +25,9 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, palette: &Palette) {
             MIN_SIZE.0, MIN_SIZE.1, area.width, area.height
         );
         frame.render_widget(
-            Paragraph::new(msg).style(palette.base).wrap(Wrap { trim: true }),
+            Paragraph::new(msg)
+                .style(palette.base)
+                .wrap(Wrap { trim: true }),
             area,
         );
         return;
@@ -53,7 +55,14 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, palette: &Palette) {
         Some(Overlay::Detail(d)) => draw_detail(frame, area, app, d, palette),
         Some(Overlay::Tamper { selected }) => {
             if let Some(session) = &app.session {
-                super::tamper_menu::draw(frame, area, session, *selected, app.options.ascii, palette);
+                super::tamper_menu::draw(
+                    frame,
+                    area,
+                    session,
+                    *selected,
+                    app.options.ascii,
+                    palette,
+                );
             }
         }
         None => {}

@@ -39,7 +39,10 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
     if let Some(search) = &ctx.app.search {
         let found = ctx.app.search_matches().len();
         let at = search.current.map_or(0, |i| i + 1);
-        title.push_str(&format!(" search \"{}\" {at}/{found}", one_line(&search.query)));
+        title.push_str(&format!(
+            " search \"{}\" {at}/{found}",
+            one_line(&search.query)
+        ));
     }
     if let Some(e) = &ctx.view.parse_error {
         title.push_str(&format!(" not well-formed: {}", one_line(e)));
@@ -85,19 +88,31 @@ fn overlaps(spans: &[ByteSpan], row: &Row) -> bool {
         .any(|s| (s.start as usize) < row.end.max(row.start + 1) && row.start < s.end as usize)
 }
 
-fn draw_row<'t>(text: &'t str, row: &Row, gutter: usize, marks: &Marks<'_>, ctx: &Ctx<'_>) -> Line<'t> {
+fn draw_row<'t>(
+    text: &'t str,
+    row: &Row,
+    gutter: usize,
+    marks: &Marks<'_>,
+    ctx: &Ctx<'_>,
+) -> Line<'t> {
     let palette = ctx.palette;
     let number = if row.first {
         format!("{:>w$}", row.line, w = gutter - 2)
     } else {
         " ".repeat(gutter - 2)
     };
-    let mark = if overlaps(marks.changed, row) { "+" } else { " " };
+    let mark = if overlaps(marks.changed, row) {
+        "+"
+    } else {
+        " "
+    };
     let mut spans = vec![
         Span::styled(number, palette.gutter),
         Span::styled(format!("{mark} "), palette.changed),
     ];
-    let mut token = marks.tokens.partition_point(|t| t.span.end as usize <= row.start);
+    let mut token = marks
+        .tokens
+        .partition_point(|t| t.span.end as usize <= row.start);
     let mut run = String::new();
     let mut run_style = Style::default();
     let slice = &text[row.start..row.end];

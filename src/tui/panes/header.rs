@@ -73,7 +73,7 @@ pub fn draw_strip(frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
     // Scroll the strip so the current step is on screen.
     let mut first = current;
     let mut used = labels[current].chars().count();
-    while first > 0 && used + labels[first - 1].chars().count() + 1 <= width / 2 + 1 {
+    while first > 0 && used + labels[first - 1].chars().count() < width / 2 + 1 {
         first -= 1;
         used += labels[first].chars().count() + 1;
     }

@@ -25,18 +25,27 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
     let block = widgets::block(title, focused, ctx.ascii(), ctx.palette);
     let keys = ctx.step.snapshot.ledger.keys();
     if keys.is_empty() {
-        let empty = Paragraph::new("No keys yet.").style(ctx.palette.dim).block(block);
+        let empty = Paragraph::new("No keys yet.")
+            .style(ctx.palette.dim)
+            .block(block);
         frame.render_widget(empty, area);
         return;
     }
     let p = ctx.palette;
     let parties = &ctx.session.parties;
-    let mut header = format!(" {:<14}{:<12}{:>5} {:<10}", "key", "algorithm", "bits", "origin");
+    let mut header = format!(
+        " {:<14}{:<12}{:>5} {:<10}",
+        "key", "algorithm", "bits", "origin"
+    );
     for party in parties {
         header.push_str(&format!("{:<PARTY$}", truncate(party, PARTY - 1)));
     }
     header.push_str("value");
-    let (known, unknown) = if ctx.ascii() { ("yes", "-") } else { ("✓", "·") };
+    let (known, unknown) = if ctx.ascii() {
+        ("yes", "-")
+    } else {
+        ("✓", "·")
+    };
     let items: Vec<ListItem<'_>> = keys
         .iter()
         .map(|k| {
@@ -48,7 +57,11 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
                 k.provenance.origin()
             );
             for party in parties {
-                let mark = if k.known_by.contains(party) { known } else { unknown };
+                let mark = if k.known_by.contains(party) {
+                    known
+                } else {
+                    unknown
+                };
                 first.push_str(&format!("{mark:<PARTY$}"));
             }
             let value = if ctx.app.reveal {
@@ -59,7 +72,10 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
             first.push_str(&value);
             ListItem::new(vec![
                 Line::from(Span::styled(first, p.base)),
-                Line::from(Span::styled(format!("  {}", one_line(&k.describe())), p.dim)),
+                Line::from(Span::styled(
+                    format!("  {}", one_line(&k.describe())),
+                    p.dim,
+                )),
             ])
         })
         .collect();

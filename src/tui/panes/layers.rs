@@ -25,7 +25,10 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
         frame.render_widget(empty, area);
         return;
     }
-    let items: Vec<ListItem<'_>> = rows.iter().map(|r| ListItem::new(row_line(r, ctx))).collect();
+    let items: Vec<ListItem<'_>> = rows
+        .iter()
+        .map(|r| ListItem::new(row_line(r, ctx)))
+        .collect();
     let list = List::new(items)
         .block(block)
         .highlight_style(ctx.palette.selection)
