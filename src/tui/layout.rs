@@ -77,13 +77,13 @@ pub fn areas(app: &App) -> Areas {
             let [top, bottom] =
                 Layout::vertical([Constraint::Min(10), Constraint::Length(11)]).areas(main);
             let [envelope, right] =
-                Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
+                Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
                     .areas(top);
             let [layers, keys] =
                 Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)])
                     .areas(right);
             let [narrative, checks] =
-                Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
+                Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
                     .areas(bottom);
             out.panes = vec![
                 (Pane::Envelope, envelope),
