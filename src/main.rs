@@ -10,7 +10,10 @@ fn main() -> ExitCode {
     let mut cli = Cli::parse();
     // No arguments on a terminal opens the TUI at the pattern picker; piped, it prints help.
     if cli.command.is_none() && std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
-        cli.command = Some(Command::Tui(Default::default()));
+        cli.command = Some(Command::Tui(wskex::cli::tui::TuiArgs {
+            ui: cli.ui.clone(),
+            ..Default::default()
+        }));
     }
     // Block-buffered: the canonical form or a decrypted document can be megabytes of short
     // lines, and a line-buffered stdout would make a system call for each.

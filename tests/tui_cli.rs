@@ -32,3 +32,41 @@ fn no_arguments_without_a_terminal_prints_help() {
         "the help lists the tui command: {stdout}"
     );
 }
+
+#[test]
+fn a_bad_theme_or_pattern_option_is_one_line_and_exit_2() {
+    for args in [
+        &["tui", "--theme", "no-such-theme"][..],
+        &["tui", "direct", "--variant", "nope"],
+        &["tui", "--tamper", "replay"],
+        &["tui", "does-not-exist.xml"],
+    ] {
+        let out = wskex(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(!stderr.contains("needs a terminal"), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn built_in_themes_and_colour_modes_are_accepted() {
+    for args in [
+        &["tui", "direct", "--theme", "dark", "--color", "truecolor"][..],
+        &["tui", "direct", "--theme", "light", "--color", "16"],
+        &[
+            "tui",
+            "direct",
+            "--theme",
+            "ansi",
+            "--color",
+            "none",
+            "--no-mouse",
+            "--ascii",
+        ],
+    ] {
+        let out = wskex(args);
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(stderr.contains("needs a terminal"), "{args:?}: {stderr}");
+    }
+}

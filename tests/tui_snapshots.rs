@@ -168,3 +168,30 @@ fn a_lone_pattern_name_is_the_pattern_and_dot_slash_a_path() {
     let err = wskex::cli::tui::app_for(&args, UiOptions::default()).unwrap_err();
     assert!(err.to_string().contains("direct"), "{err}");
 }
+
+#[test]
+fn the_selected_items_bytes_are_drawn_highlighted_even_without_colour() {
+    use ratatui::style::Modifier;
+    let mut app = open("direct", "default", (120, 40));
+    let receiver = app.session.as_ref().unwrap().receiver_step();
+    app.open_at(receiver);
+    update(&mut app, Action::Focus(Pane::Layers));
+    update(&mut app, Action::Down); // the ds:Signature row
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let palette = Palette::monochrome();
+    terminal.draw(|f| ui::draw(f, &app, &palette)).unwrap();
+    let envelope = wskex::tui::layout::areas(&app)
+        .pane(Pane::Envelope)
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    let mut highlighted = String::new();
+    for y in envelope.y + 1..envelope.y + envelope.height - 1 {
+        for x in envelope.x + 1..envelope.x + envelope.width - 1 {
+            let cell = &buffer[(x, y)];
+            if cell.modifier.contains(Modifier::REVERSED) {
+                highlighted.push_str(cell.symbol());
+            }
+        }
+    }
+    assert!(highlighted.starts_with("<ds:Signature"), "{highlighted:?}");
+}

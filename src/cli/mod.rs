@@ -38,6 +38,9 @@ pub use input::read_input;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// The terminal UI's look when `wskex` alone opens it.
+    #[command(flatten)]
+    pub ui: tui::UiArgs,
 }
 
 #[derive(Debug, Subcommand)]

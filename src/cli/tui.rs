@@ -9,7 +9,8 @@ use crate::audit::conversation::inspect_conversation;
 use crate::audit::load_paths;
 use crate::audit::steps::{AUDITOR, conversation_steps};
 use crate::patterns;
-use crate::tui::{App, ColorDepth, Palette, Session, UiOptions, terminal};
+use crate::tui::theme::{self, ColorMode};
+use crate::tui::{App, Session, UiOptions, terminal};
 use crate::wss::datetime::UtcDateTime;
 use crate::wss::processor::ProcessOptions;
 use crate::wss::store::Binding;
@@ -46,9 +47,8 @@ pub struct TuiArgs {
     /// Open the walkthrough with this attack applied, at the receiver's step
     #[arg(long, value_name = "NAME")]
     pub tamper: Option<String>,
-    /// ASCII borders and marks instead of box drawing and check marks
-    #[arg(long)]
-    pub ascii: bool,
+    #[command(flatten)]
+    pub ui: UiArgs,
     #[command(flatten)]
     pub keys: KeyArgs,
     /// Captures: label for DerivedKeyTokens that carry none (as `wskex inspect --dk-label`)
@@ -65,6 +65,24 @@ pub struct TuiArgs {
     pub reveal_secrets: bool,
 }
 
+/// How the TUI looks, for `wskex` and `wskex tui` alike.
+#[derive(Debug, Clone, Default, Args)]
+pub struct UiArgs {
+    /// Theme: ansi (the terminal's own colours, the default), dark, light, a .tmTheme file, or a
+    /// theme in <config dir>/themes/
+    #[arg(long, value_name = "NAME|PATH")]
+    pub theme: Option<String>,
+    /// Colours: auto (NO_COLOR means none; truecolor only when COLORTERM says so, else 256)
+    #[arg(long, value_enum, value_name = "MODE", default_value_t)]
+    pub color: ColorMode,
+    /// Do not capture the mouse (the terminal keeps its own selection)
+    #[arg(long)]
+    pub no_mouse: bool,
+    /// ASCII borders and marks instead of box drawing and check marks
+    #[arg(long)]
+    pub ascii: bool,
+}
+
 impl Default for TuiArgs {
     fn default() -> Self {
         TuiArgs {
@@ -72,7 +90,7 @@ impl Default for TuiArgs {
             variant: None,
             seed: 1,
             tamper: None,
-            ascii: false,
+            ui: UiArgs::default(),
             keys: KeyArgs::default(),
             dk_label: None,
             now: None,
@@ -170,19 +188,21 @@ fn capture_session(paths: &[String], args: &TuiArgs) -> Result<Session, CliError
 }
 
 pub fn run(args: &TuiArgs) -> Result<Outcome, CliError> {
+    let options = UiOptions {
+        ascii: args.ui.ascii,
+        test_hooks: std::env::var_os("WSKEX_TUI_TEST_PANIC").is_some(),
+    };
+    // Bad arguments and unreadable input are reported the same with or without a terminal.
+    let palette = theme::palette(args.ui.theme.as_deref(), args.ui.color)
+        .map_err(|e| CliError::Usage(e.to_string()))?;
+    let app = app_for(args, options)?;
     if !(std::io::stdout().is_terminal() && std::io::stdin().is_terminal()) {
         return Err(CliError::Usage(
             "wskex tui needs a terminal: standard input or output is not one (`wskex walk PATTERN` prints the steps as text)"
                 .into(),
         ));
     }
-    let options = UiOptions {
-        ascii: args.ascii,
-        test_hooks: std::env::var_os("WSKEX_TUI_TEST_PANIC").is_some(),
-    };
-    let app = app_for(args, options)?;
-    let palette = Palette::default_for(ColorDepth::from_env());
-    terminal::run(app, &palette, true).map_err(|source| CliError::Io {
+    terminal::run(app, &palette, !args.ui.no_mouse).map_err(|source| CliError::Io {
         path: "<terminal>".into(),
         source,
     })?;

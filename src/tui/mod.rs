@@ -20,6 +20,7 @@ pub mod syntax;
 pub mod tamper_menu;
 pub mod terminal;
 pub mod text_map;
+pub mod theme;
 pub mod ui;
 pub mod widgets;
 

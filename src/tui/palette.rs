@@ -19,6 +19,8 @@ pub enum ColorDepth {
     TrueColor,
     /// The 256-colour palette: RGB is converted to the nearest entry.
     Ansi256,
+    /// The 16 ANSI colours only: RGB is converted to the nearest of them.
+    Ansi16,
     /// No colour at all (`NO_COLOR`): bold, reverse and underline only.
     Monochrome,
 }
@@ -58,7 +60,7 @@ pub struct Palette {
 pub const DEFAULT_THEME: &str = "base16-ocean.dark";
 
 impl Palette {
-    /// The default theme at `depth`.
+    /// syntect's bundled `base16-ocean.dark` at `depth` (benches and tests that want RGB).
     pub fn default_for(depth: ColorDepth) -> Palette {
         if depth == ColorDepth::Monochrome {
             return Palette::monochrome();
@@ -174,7 +176,37 @@ pub fn to_color(c: ThemeColor, depth: ColorDepth) -> Color {
         (1, _) => Color::Reset,
         (_, ColorDepth::TrueColor) => Color::Rgb(c.r, c.g, c.b),
         (_, ColorDepth::Ansi256) => Color::Indexed(rgb_to_256(c.r, c.g, c.b)),
+        (_, ColorDepth::Ansi16) => ansi_index(rgb_to_16(c.r, c.g, c.b)),
     }
+}
+
+/// The nearest of the 16 ANSI colours (xterm's default values).
+pub fn rgb_to_16(r: u8, g: u8, b: u8) -> u8 {
+    const XTERM: [(u8, u8, u8); 16] = [
+        (0, 0, 0),
+        (205, 0, 0),
+        (0, 205, 0),
+        (205, 205, 0),
+        (0, 0, 238),
+        (205, 0, 205),
+        (0, 205, 205),
+        (229, 229, 229),
+        (127, 127, 127),
+        (255, 0, 0),
+        (0, 255, 0),
+        (255, 255, 0),
+        (92, 92, 255),
+        (255, 0, 255),
+        (0, 255, 255),
+        (255, 255, 255),
+    ];
+    let d = |a: u8, b: u8| (i32::from(a) - i32::from(b)).pow(2);
+    (0..16u8)
+        .min_by_key(|&i| {
+            let (x, y, z) = XTERM[i as usize];
+            d(x, r) + d(y, g) + d(z, b)
+        })
+        .unwrap_or(7)
 }
 
 fn ansi_index(i: u8) -> Color {
@@ -233,6 +265,13 @@ mod tests {
         assert_eq!(rgb_to_256(255, 0, 0), 196);
         assert_eq!(rgb_to_256(255, 255, 255), 231);
         assert_eq!(rgb_to_256(128, 128, 128), 244);
+    }
+
+    #[test]
+    fn rgb_maps_to_the_nearest_of_16() {
+        assert_eq!(rgb_to_16(250, 10, 10), 9);
+        assert_eq!(rgb_to_16(20, 20, 20), 0);
+        assert_eq!(rgb_to_16(0, 190, 0), 2);
     }
 
     #[test]

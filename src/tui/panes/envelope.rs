@@ -143,7 +143,11 @@ fn draw_row<'t>(
             spans.push(Span::styled(std::mem::take(&mut run), run_style));
         }
         run_style = style;
-        run.push_str(&text_map::display(c, next));
+        if crate::safe_text::is_unsafe(c) {
+            run.push_str(&text_map::display(c, next));
+        } else {
+            run.push(c);
+        }
     }
     if !run.is_empty() {
         spans.push(Span::styled(run, run_style));
