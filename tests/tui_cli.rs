@@ -70,3 +70,39 @@ fn built_in_themes_and_colour_modes_are_accepted() {
         assert!(stderr.contains("needs a terminal"), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn a_malformed_config_is_one_line_naming_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("config.toml"),
+        "theme = \"dark\"\nmouse = sometimes\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_wskex"))
+        .args(["tui", "direct"])
+        .env("WSKEX_CONFIG_DIR", dir.path())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("config.toml:2:"), "{stderr}");
+    // A good config and a theme of the user's own, found by name in <config dir>/themes/.
+    std::fs::write(dir.path().join("config.toml"), "theme = \"mine\"\n").unwrap();
+    std::fs::create_dir(dir.path().join("themes")).unwrap();
+    std::fs::copy(
+        "themes/wskex-dark.tmTheme",
+        dir.path().join("themes/mine.tmTheme"),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_wskex"))
+        .args(["tui", "direct"])
+        .env("WSKEX_CONFIG_DIR", dir.path())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("needs a terminal"), "{stderr}");
+}

@@ -9,6 +9,7 @@ use crate::audit::conversation::inspect_conversation;
 use crate::audit::load_paths;
 use crate::audit::steps::{AUDITOR, conversation_steps};
 use crate::patterns;
+use crate::tui::config::{self, Config};
 use crate::tui::theme::{self, ColorMode};
 use crate::tui::{App, Session, UiOptions, terminal};
 use crate::wss::datetime::UtcDateTime;
@@ -72,9 +73,10 @@ pub struct UiArgs {
     /// theme in <config dir>/themes/
     #[arg(long, value_name = "NAME|PATH")]
     pub theme: Option<String>,
-    /// Colours: auto (NO_COLOR means none; truecolor only when COLORTERM says so, else 256)
-    #[arg(long, value_enum, value_name = "MODE", default_value_t)]
-    pub color: ColorMode,
+    /// Colours: auto (NO_COLOR means none; truecolor only when COLORTERM says so, else 256);
+    /// without the flag, NO_COLOR and then config.toml decide
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub color: Option<ColorMode>,
     /// Do not capture the mouse (the terminal keeps its own selection)
     #[arg(long)]
     pub no_mouse: bool,
@@ -187,13 +189,26 @@ fn capture_session(paths: &[String], args: &TuiArgs) -> Result<Session, CliError
     ))
 }
 
+/// The colour mode: the flag, then `NO_COLOR`, then the config file, then auto.
+fn color_mode(flag: Option<ColorMode>, config: &Config) -> ColorMode {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    match (flag, no_color) {
+        (Some(mode), _) => mode,
+        (None, true) => ColorMode::None,
+        (None, false) => config.color.unwrap_or_default(),
+    }
+}
+
 pub fn run(args: &TuiArgs) -> Result<Outcome, CliError> {
+    let config = config::load().map_err(|e| CliError::Usage(e.to_string()))?;
     let options = UiOptions {
-        ascii: args.ui.ascii,
+        ascii: args.ui.ascii || config.ascii == Some(true),
         test_hooks: std::env::var_os("WSKEX_TUI_TEST_PANIC").is_some(),
     };
+    let mouse = !args.ui.no_mouse && config.mouse != Some(false);
     // Bad arguments and unreadable input are reported the same with or without a terminal.
-    let palette = theme::palette(args.ui.theme.as_deref(), args.ui.color)
+    let theme_choice = args.ui.theme.as_deref().or(config.theme.as_deref());
+    let palette = theme::palette(theme_choice, color_mode(args.ui.color, &config))
         .map_err(|e| CliError::Usage(e.to_string()))?;
     let app = app_for(args, options)?;
     if !(std::io::stdout().is_terminal() && std::io::stdin().is_terminal()) {
@@ -202,7 +217,7 @@ pub fn run(args: &TuiArgs) -> Result<Outcome, CliError> {
                 .into(),
         ));
     }
-    terminal::run(app, &palette, !args.ui.no_mouse).map_err(|source| CliError::Io {
+    terminal::run(app, &palette, mouse).map_err(|source| CliError::Io {
         path: "<terminal>".into(),
         source,
     })?;

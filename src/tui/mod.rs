@@ -6,6 +6,7 @@
 //! event loop. The TUI draws the engine's `Step`s and nothing else; the engine never imports it.
 
 pub mod app;
+pub mod config;
 pub mod detail;
 pub mod keymap;
 pub mod layout;
