@@ -24,6 +24,7 @@ pub mod resolve;
 pub mod safe_text;
 pub mod safe_write;
 pub mod trust;
+pub mod tui;
 pub mod wss;
 pub mod xenc;
 pub mod xml;

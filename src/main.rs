@@ -1,13 +1,20 @@
 //! The `wskex` binary: parse arguments, run, turn the outcome into an exit code.
 
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use wskex::cli::{Cli, ClosedPipeTolerant, run};
+use wskex::cli::{Cli, ClosedPipeTolerant, Command, run};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
+    // No arguments on a terminal opens the TUI at the pattern picker; piped, it prints help.
+    if cli.command.is_none() && std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
+        cli.command = Some(Command::Tui(wskex::cli::tui::TuiArgs {
+            ui: cli.ui.clone(),
+            ..Default::default()
+        }));
+    }
     // Block-buffered: the canonical form or a decrypted document can be megabytes of short
     // lines, and a line-buffered stdout would make a system call for each. A reader that
     // closes the pipe early only stops the output: the exit code stays the run's own.

@@ -13,6 +13,7 @@ mod inspect;
 mod inspect_each;
 mod keys;
 mod report_format;
+pub mod tui;
 mod verify;
 mod walk;
 mod walk_manifest;
@@ -44,6 +45,9 @@ pub use input::read_input;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// The terminal UI's look when `wskex` alone opens it.
+    #[command(flatten)]
+    pub ui: tui::UiArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -56,6 +60,7 @@ pub enum Command {
     Inspect(inspect::InspectArgs),
     Derive(derive::DeriveArgs),
     Export(export::ExportArgs),
+    Tui(tui::TuiArgs),
 }
 
 /// How a command that ran to completion turned out.
@@ -108,6 +113,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<O
         Some(Command::Inspect(args)) => inspect::run(&args, stdout),
         Some(Command::Walk(args)) => walk::run(&args, stdout),
         Some(Command::Export(args)) => export::run(&args, stdout),
+        Some(Command::Tui(args)) => tui::run(&args),
     }
 }
 

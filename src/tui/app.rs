@@ -1,0 +1,638 @@
+//! The TUI's whole state and the one function that changes it.
+//!
+//! `update` is pure: it takes an [`Action`] (from the keymap, a resize, the mouse) and
+//! changes the [`App`]; drawing reads the App and nothing else. So every behaviour can be
+//! tested without a terminal.
+
+use crate::patterns::CATALOG;
+
+use super::detail::{self, Detail};
+use super::layout::{self, Mode};
+use super::picker::{self, PickerEntry};
+use super::search::{self, Search};
+use super::session::Session;
+use super::tamper_menu;
+use super::text_map;
+
+/// The panes that take focus, in Tab order (and numbered 1-5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pane {
+    Envelope,
+    Layers,
+    Keys,
+    Narrative,
+    Checks,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 5] = [
+        Pane::Envelope,
+        Pane::Layers,
+        Pane::Keys,
+        Pane::Narrative,
+        Pane::Checks,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Envelope => "Envelope",
+            Pane::Layers => "Layers",
+            Pane::Keys => "Keys",
+            Pane::Narrative => "Narrative",
+            Pane::Checks => "Checks",
+        }
+    }
+
+    pub fn number(self) -> usize {
+        Pane::ALL.iter().position(|p| *p == self).unwrap_or(0) + 1
+    }
+
+    fn offset(self, by: isize) -> Pane {
+        let n = Pane::ALL.len() as isize;
+        let i = (self.number() as isize - 1 + by).rem_euclid(n);
+        Pane::ALL[i as usize]
+    }
+
+    /// Whether the pane is a list whose selected item links to bytes of the envelope.
+    pub fn links(self) -> bool {
+        matches!(self, Pane::Layers | Pane::Keys | Pane::Checks)
+    }
+}
+
+/// Something the user (or the terminal) asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    NextStep,
+    PrevStep,
+    FirstStep,
+    LastStep,
+    FocusNext,
+    FocusPrev,
+    Focus(Pane),
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    /// Enter: open the picker entry or the selected item's detail.
+    Open,
+    /// Esc: close the overlay, else leave the walkthrough for the picker.
+    Back,
+    ToggleHelp,
+    ToggleMaximize,
+    ToggleReveal,
+    /// `t`: the tamper menu.
+    OpenTamperMenu,
+    Quit,
+    Resize(u16, u16),
+    /// Wheel over the screen at a column/row: scroll what is under it.
+    Wheel {
+        column: u16,
+        row: u16,
+        down: bool,
+    },
+    /// A click: focus the pane under it.
+    Click {
+        column: u16,
+        row: u16,
+    },
+    /// `/`: start typing a search of the envelope.
+    SearchStart,
+    /// A character typed into the search.
+    SearchInput(char),
+    SearchBackspace,
+    /// Enter: stop typing, or jump to the next match.
+    SearchNext,
+    /// Esc while typing: drop the search.
+    SearchCancel,
+    /// Test hook (bound only when `WSKEX_TUI_TEST_PANIC` is set): panics inside the loop, to
+    /// prove the terminal is restored on a panic.
+    TestPanic,
+}
+
+/// Which screen is up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Picker,
+    Walk,
+}
+
+/// A window over everything else.
+#[derive(Debug, Clone)]
+pub enum Overlay {
+    Help {
+        scroll: u16,
+    },
+    Detail(Detail),
+    /// The tamper menu with its selected row.
+    Tamper {
+        selected: usize,
+    },
+}
+
+/// A list pane's selection.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ListState {
+    pub selected: usize,
+}
+
+/// Options fixed at start.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct UiOptions {
+    /// ASCII borders and marks instead of box drawing and check marks.
+    pub ascii: bool,
+    /// Bind the test-only panic key.
+    pub test_hooks: bool,
+}
+
+/// The whole state of the TUI.
+#[derive(Debug)]
+pub struct App {
+    pub screen: Screen,
+    pub picker: ListState,
+    pub session: Option<Session>,
+    pub step: usize,
+    pub focus: Pane,
+    /// The pane the tabbed layout shows beside the envelope.
+    pub tab: Pane,
+    /// The list pane whose selection the envelope highlights.
+    pub linked: Option<Pane>,
+    pub envelope_scroll: usize,
+    pub narrative_scroll: u16,
+    pub layers: ListState,
+    pub keys: ListState,
+    pub checks: ListState,
+    pub overlay: Option<Overlay>,
+    /// The envelope search (`/`), kept across steps.
+    pub search: Option<Search>,
+    pub maximized: bool,
+    pub reveal: bool,
+    pub quit: bool,
+    /// Terminal size in cells.
+    pub size: (u16, u16),
+    pub options: UiOptions,
+    /// A one-line message for the key bar (a walkthrough that could not be played).
+    pub status: Option<String>,
+}
+
+impl App {
+    /// The TUI at the pattern picker.
+    pub fn new(options: UiOptions) -> App {
+        App {
+            screen: Screen::Picker,
+            picker: ListState::default(),
+            session: None,
+            step: 0,
+            focus: Pane::Envelope,
+            tab: Pane::Layers,
+            linked: None,
+            envelope_scroll: 0,
+            narrative_scroll: 0,
+            layers: ListState::default(),
+            keys: ListState::default(),
+            checks: ListState::default(),
+            overlay: None,
+            search: None,
+            maximized: false,
+            reveal: false,
+            quit: false,
+            size: (120, 40),
+            options,
+            status: None,
+        }
+    }
+
+    /// The TUI on an open walkthrough, at its first step.
+    pub fn with_session(options: UiOptions, session: Session) -> App {
+        let mut app = App::new(options);
+        app.open(session, 0);
+        app
+    }
+
+    /// Shows `session` at step `step`.
+    pub fn open(&mut self, session: Session, step: usize) {
+        self.session = Some(session);
+        self.screen = Screen::Walk;
+        self.overlay = None;
+        self.step = 0;
+        self.layers = ListState::default();
+        self.keys = ListState::default();
+        self.checks = ListState::default();
+        self.go_to_step(step);
+    }
+
+    /// Jumps to step `step` of the open walkthrough.
+    pub fn open_at(&mut self, step: usize) {
+        self.go_to_step(step);
+    }
+
+    pub fn step_count(&self) -> usize {
+        self.session.as_ref().map_or(0, Session::len)
+    }
+
+    fn list_len(&self, pane: Pane) -> usize {
+        let Some(s) = &self.session else { return 0 };
+        let snapshot = &s.steps[self.step].snapshot;
+        match pane {
+            Pane::Layers => s.view(self.step).layer_rows.len(),
+            Pane::Keys => snapshot.ledger.keys().len(),
+            Pane::Checks => snapshot.checks.len(),
+            Pane::Envelope | Pane::Narrative => 0,
+        }
+    }
+
+    pub fn list(&self, pane: Pane) -> ListState {
+        match pane {
+            Pane::Layers => self.layers,
+            Pane::Keys => self.keys,
+            Pane::Checks => self.checks,
+            Pane::Envelope | Pane::Narrative => ListState::default(),
+        }
+    }
+
+    fn list_mut(&mut self, pane: Pane) -> Option<&mut ListState> {
+        match pane {
+            Pane::Layers => Some(&mut self.layers),
+            Pane::Keys => Some(&mut self.keys),
+            Pane::Checks => Some(&mut self.checks),
+            Pane::Envelope | Pane::Narrative => None,
+        }
+    }
+
+    /// The envelope bytes the linked pane's selected item covers in this step.
+    pub fn highlighted_spans(&self) -> Vec<crate::xml::Span> {
+        let (Some(s), Some(pane)) = (&self.session, self.linked) else {
+            return Vec::new();
+        };
+        let view = s.view(self.step);
+        let i = self.list(pane).selected;
+        let spans = match pane {
+            Pane::Layers => view.layer_rows.get(i).map(|r| &r.spans),
+            Pane::Keys => view.key_spans.get(i),
+            Pane::Checks => view.check_spans.get(i),
+            Pane::Envelope | Pane::Narrative => None,
+        };
+        spans.cloned().unwrap_or_default()
+    }
+
+    /// Rows of the current envelope at the width the layout gives it, and the visible height.
+    pub fn envelope_geometry(&self) -> Option<(Vec<text_map::Row>, usize)> {
+        let s = self.session.as_ref()?;
+        let text = &s.steps[self.step].snapshot.envelope.as_ref()?.text;
+        let area = layout::envelope_inner(self)?;
+        let gutter = layout::gutter_width(text);
+        let rows = text_map::wrap(text, (area.width as usize).saturating_sub(gutter));
+        Some((rows, area.height as usize))
+    }
+
+    fn scroll_envelope_to(&mut self, offset: usize) {
+        let Some((rows, height)) = self.envelope_geometry() else {
+            return;
+        };
+        let row = text_map::row_of(&rows, offset);
+        if row < self.envelope_scroll || row >= self.envelope_scroll + height.max(1) {
+            self.envelope_scroll = row.saturating_sub(height / 3);
+        }
+    }
+
+    /// Brings the highlighted item (or else the first change of this step) into view.
+    fn reveal_in_envelope(&mut self) {
+        let target = self
+            .highlighted_spans()
+            .first()
+            .map(|s| s.start as usize)
+            .or_else(|| {
+                let s = self.session.as_ref()?;
+                let env = s.steps[self.step].snapshot.envelope.as_ref()?;
+                env.changed.first().map(|c| c.start as usize)
+            });
+        if let Some(offset) = target {
+            self.scroll_envelope_to(offset);
+        }
+        self.clamp_envelope_scroll();
+    }
+
+    fn clamp_envelope_scroll(&mut self) {
+        let max = self
+            .envelope_geometry()
+            .map_or(0, |(rows, h)| rows.len().saturating_sub(h.max(1)));
+        self.envelope_scroll = self.envelope_scroll.min(max);
+    }
+
+    fn go_to_step(&mut self, step: usize) {
+        let n = self.step_count();
+        if n == 0 {
+            return;
+        }
+        self.step = step.min(n - 1);
+        self.narrative_scroll = 0;
+        if let Some(s) = &mut self.search {
+            s.current = None;
+        }
+        self.envelope_scroll = 0;
+        for pane in [Pane::Layers, Pane::Keys, Pane::Checks] {
+            let len = self.list_len(pane);
+            if let Some(l) = self.list_mut(pane) {
+                l.selected = l.selected.min(len.saturating_sub(1));
+            }
+        }
+        self.reveal_in_envelope();
+    }
+
+    fn set_focus(&mut self, pane: Pane) {
+        self.focus = pane;
+        if pane != Pane::Envelope {
+            self.tab = pane;
+        }
+        if pane.links() {
+            self.linked = Some(pane);
+            self.reveal_in_envelope();
+        }
+    }
+
+    fn page(&self) -> usize {
+        match self.focus {
+            Pane::Envelope => self
+                .envelope_geometry()
+                .map_or(10, |(_, h)| h.saturating_sub(1).max(1)),
+            _ => 5,
+        }
+    }
+
+    /// Moves the focused pane by `delta` rows (scroll or selection).
+    fn move_by(&mut self, delta: isize) {
+        match self.focus {
+            Pane::Envelope => {
+                self.envelope_scroll = self.envelope_scroll.saturating_add_signed(delta);
+                self.clamp_envelope_scroll();
+            }
+            Pane::Narrative => {
+                let n = self.narrative_scroll as isize + delta;
+                self.narrative_scroll = n.clamp(0, u16::MAX as isize) as u16;
+            }
+            pane => {
+                let len = self.list_len(pane);
+                if let Some(l) = self.list_mut(pane) {
+                    let i = l.selected as isize + delta;
+                    l.selected = i.clamp(0, len.saturating_sub(1) as isize) as usize;
+                }
+                self.linked = Some(pane);
+                self.reveal_in_envelope();
+            }
+        }
+    }
+
+    fn open_selected(&mut self) {
+        match self.screen {
+            Screen::Picker => {
+                if let Some(entry) = picker::entries().get(self.picker.selected) {
+                    self.open_entry(*entry);
+                }
+            }
+            Screen::Walk => {
+                let Some(s) = &self.session else { return };
+                let i = self.list(self.focus).selected;
+                let detail = match self.focus {
+                    Pane::Layers => detail::layer_row(s, self.step, i),
+                    Pane::Keys => detail::key(s, self.step, i, self.reveal),
+                    Pane::Checks => detail::check(s, self.step, i),
+                    Pane::Envelope | Pane::Narrative => None,
+                };
+                if let Some(d) = detail {
+                    self.overlay = Some(Overlay::Detail(d));
+                }
+            }
+        }
+    }
+
+    fn open_entry(&mut self, entry: PickerEntry) {
+        let info = &CATALOG[entry.pattern];
+        let variant = entry.variant.map(|v| info.variants[v]);
+        let tamper = entry.tamper.map(|t| info.tampers[t].name());
+        match Session::walk(info.name, variant, 1, tamper) {
+            Ok(session) => {
+                let start = if tamper.is_some() {
+                    session.receiver_step()
+                } else {
+                    0
+                };
+                self.status = None;
+                self.open(session, start);
+            }
+            Err(e) => self.status = Some(e.to_string()),
+        }
+    }
+
+    fn scroll_overlay(&mut self, delta: i32) {
+        let scroll = match &mut self.overlay {
+            Some(Overlay::Help { scroll }) => scroll,
+            Some(Overlay::Detail(d)) => &mut d.scroll,
+            Some(Overlay::Tamper { selected }) => {
+                let last = self
+                    .session
+                    .as_ref()
+                    .map_or(0, |s| tamper_menu::rows(s).len() - 1);
+                *selected = (*selected as i32 + delta).clamp(0, last as i32) as usize;
+                return;
+            }
+            None => return,
+        };
+        *scroll = (i32::from(*scroll) + delta).clamp(0, i32::from(u16::MAX)) as u16;
+    }
+
+    /// Replays the walk with the tamper row the menu has selected, at the receiver's step.
+    fn choose_tamper(&mut self) {
+        let (Some(Overlay::Tamper { selected }), Some(session)) = (&self.overlay, &self.session)
+        else {
+            return;
+        };
+        let Some(tamper) = tamper_menu::rows(session).get(*selected).copied() else {
+            return;
+        };
+        match tamper_menu::rerun(session, tamper) {
+            Ok(session) => {
+                let start = if tamper.is_some() {
+                    session.receiver_step()
+                } else {
+                    self.step
+                };
+                self.status = None;
+                self.open(session, start);
+            }
+            Err(e) => {
+                self.overlay = None;
+                self.status = Some(e);
+            }
+        }
+    }
+
+    fn back(&mut self) {
+        if self.overlay.take().is_some() {
+            return;
+        }
+        if self.maximized {
+            self.maximized = false;
+        } else if self.screen == Screen::Walk {
+            self.screen = Screen::Picker;
+        }
+    }
+
+    fn wheel(&mut self, column: u16, row: u16, down: bool) {
+        let delta = if down { 3 } else { -3 };
+        if self.overlay.is_some() {
+            self.scroll_overlay(delta as i32);
+            return;
+        }
+        if self.screen == Screen::Picker {
+            self.move_picker(delta);
+            return;
+        }
+        if let Some(pane) = layout::pane_at(self, column, row) {
+            self.set_focus(pane);
+            self.move_by(delta);
+        }
+    }
+
+    /// The current envelope's matches of the search query.
+    pub fn search_matches(&self) -> Vec<crate::xml::Span> {
+        let (Some(session), Some(search)) = (&self.session, &self.search) else {
+            return Vec::new();
+        };
+        match &session.steps[self.step].snapshot.envelope {
+            Some(e) => search::matches(&e.text, &search.query),
+            None => Vec::new(),
+        }
+    }
+
+    fn search_update(&mut self, action: Action) {
+        match action {
+            Action::SearchStart => {
+                self.search = Some(Search {
+                    editing: true,
+                    ..Search::default()
+                })
+            }
+            Action::SearchInput(c) => {
+                if let Some(s) = &mut self.search {
+                    s.query.push(c);
+                    s.current = None;
+                }
+            }
+            Action::SearchBackspace => {
+                if let Some(s) = &mut self.search {
+                    s.query.pop();
+                    s.current = None;
+                }
+            }
+            Action::SearchCancel => self.search = None,
+            Action::SearchNext => {
+                let found = self.search_matches();
+                let Some(s) = &mut self.search else { return };
+                s.editing = false;
+                s.current = search::next_after(&found, s.current);
+                if let Some(i) = s.current {
+                    self.focus = Pane::Envelope;
+                    self.scroll_envelope_to(found[i].start as usize);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn move_picker(&mut self, delta: isize) {
+        let len = picker::entries().len() as isize;
+        self.picker.selected = (self.picker.selected as isize + delta).clamp(0, len - 1) as usize;
+    }
+}
+
+/// Applies `action` to `app`.
+pub fn update(app: &mut App, action: Action) {
+    match action {
+        Action::Quit => app.quit = true,
+        Action::Resize(w, h) => {
+            app.size = (w, h);
+            app.reveal_in_envelope();
+        }
+        Action::ToggleHelp => {
+            app.overlay = match app.overlay {
+                Some(Overlay::Help { .. }) => None,
+                _ => Some(Overlay::Help { scroll: 0 }),
+            }
+        }
+        Action::Back => app.back(),
+        Action::TestPanic => panic!("test-only panic inside the TUI loop"),
+        Action::Wheel { column, row, down } => app.wheel(column, row, down),
+        _ if app.overlay.is_some() => match action {
+            Action::Up => app.scroll_overlay(-1),
+            Action::Down => app.scroll_overlay(1),
+            Action::PageUp => app.scroll_overlay(-10),
+            Action::PageDown => app.scroll_overlay(10),
+            Action::Open => app.choose_tamper(),
+            _ => {}
+        },
+        _ if app.screen == Screen::Picker => match action {
+            Action::Up => app.move_picker(-1),
+            Action::Down => app.move_picker(1),
+            Action::PageUp => app.move_picker(-10),
+            Action::PageDown => app.move_picker(10),
+            Action::FirstStep => app.picker.selected = 0,
+            Action::LastStep => app.picker.selected = picker::entries().len() - 1,
+            Action::Open => app.open_selected(),
+            _ => {}
+        },
+        _ => update_walk(app, action),
+    }
+}
+
+fn update_walk(app: &mut App, action: Action) {
+    match action {
+        Action::SearchStart
+        | Action::SearchInput(_)
+        | Action::SearchBackspace
+        | Action::SearchNext
+        | Action::SearchCancel => app.search_update(action),
+        Action::NextStep => app.go_to_step(app.step + 1),
+        Action::PrevStep => app.go_to_step(app.step.saturating_sub(1)),
+        Action::FirstStep => app.go_to_step(0),
+        Action::LastStep => app.go_to_step(app.step_count().saturating_sub(1)),
+        Action::FocusNext => app.set_focus(app.focus.offset(1)),
+        Action::FocusPrev => app.set_focus(app.focus.offset(-1)),
+        Action::Focus(p) => app.set_focus(p),
+        Action::Up => app.move_by(-1),
+        Action::Down => app.move_by(1),
+        Action::PageUp => app.move_by(-(app.page() as isize)),
+        Action::PageDown => app.move_by(app.page() as isize),
+        Action::Open => app.open_selected(),
+        Action::ToggleMaximize => {
+            app.maximized = !app.maximized;
+            app.clamp_envelope_scroll();
+        }
+        Action::ToggleReveal => app.reveal = !app.reveal,
+        Action::OpenTamperMenu
+            if app
+                .session
+                .as_ref()
+                .is_some_and(|s| s.walk_origin().is_some()) =>
+        {
+            // The open attack, or else the first one.
+            let selected = app.session.as_ref().map_or(0, |s| {
+                let rows = tamper_menu::rows(s);
+                s.walk_origin()
+                    .and_then(|o| o.tamper)
+                    .and_then(|open| rows.iter().position(|t| *t == Some(open)))
+                    .unwrap_or(0)
+            });
+            app.overlay = Some(Overlay::Tamper { selected });
+        }
+        Action::Click { column, row } => {
+            if let Some(p) = layout::pane_at(app, column, row) {
+                app.set_focus(p);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The layout mode at the current size.
+pub fn mode(app: &App) -> Mode {
+    Mode::for_size(app.size)
+}

@@ -1,0 +1,30 @@
+//! The terminal UI: step through a walkthrough in linked panes.
+//!
+//! An [`App`] holds the whole state and [`update`] is the only thing that changes it; the
+//! [`keymap`] turns key presses into [`Action`]s and also generates the help overlay and the
+//! key bar; one component per pane draws from the state (`panes/`); `terminal` is the thin
+//! event loop. The TUI draws the engine's `Step`s and nothing else; the engine never imports it.
+
+pub mod app;
+pub mod config;
+pub mod detail;
+pub mod keymap;
+pub mod layout;
+pub mod locate;
+pub mod palette;
+pub mod panes;
+pub mod picker;
+pub mod recompute;
+pub mod search;
+pub mod session;
+pub mod syntax;
+pub mod tamper_menu;
+pub mod terminal;
+pub mod text_map;
+pub mod theme;
+pub mod ui;
+pub mod widgets;
+
+pub use app::{Action, App, Pane, UiOptions, update};
+pub use palette::{ColorDepth, Palette};
+pub use session::Session;

@@ -1,0 +1,42 @@
+//! The Checks pane: what the receiver verified at this step, each with ok or FAILED in words.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{List, ListItem, ListState, Paragraph};
+
+use crate::safe_text::one_line;
+
+use super::super::app::Pane;
+use super::super::widgets;
+use super::Ctx;
+
+pub fn draw(frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
+    let focused = ctx.app.focus == Pane::Checks;
+    let p = ctx.palette;
+    let block = widgets::block("5 Checks", focused, ctx.ascii(), p);
+    let checks = &ctx.step.snapshot.checks;
+    if checks.is_empty() {
+        let empty = Paragraph::new("No receiver has checked anything at this step.")
+            .style(p.dim)
+            .block(block);
+        frame.render_widget(empty, area);
+        return;
+    }
+    let items: Vec<ListItem<'_>> = checks
+        .iter()
+        .map(|c| {
+            ListItem::new(Line::from(vec![
+                widgets::check_word(c.ok, ctx.ascii(), p),
+                Span::styled(format!(" {}", one_line(&c.name)), p.title),
+                Span::styled(format!(": {}", one_line(&c.reason)), p.base),
+            ]))
+        })
+        .collect();
+    let list = List::new(items)
+        .block(block)
+        .highlight_style(p.selection)
+        .highlight_symbol(if ctx.ascii() { ">" } else { "▶" });
+    let mut state = ListState::default().with_selected(Some(ctx.app.checks.selected));
+    frame.render_stateful_widget(list, area, &mut state);
+}

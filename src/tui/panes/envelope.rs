@@ -1,0 +1,156 @@
+//! The Envelope pane: the exact message text, coloured by its XML tokens, with line numbers,
+//! the bytes this step changed marked, and the selected item's bytes highlighted.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::safe_text::one_line;
+use crate::xml::Span as ByteSpan;
+
+use super::super::app::Pane;
+use super::super::layout::{gutter_width, inner};
+use super::super::syntax::Token;
+use super::super::text_map::{self, Row};
+use super::super::widgets;
+use super::Ctx;
+
+pub fn draw(frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
+    let focused = ctx.app.focus == Pane::Envelope;
+    let Some(envelope) = &ctx.step.snapshot.envelope else {
+        let block = widgets::block("1 Envelope", focused, ctx.ascii(), ctx.palette);
+        let text = Paragraph::new("No message at this step.")
+            .style(ctx.palette.dim)
+            .block(block);
+        frame.render_widget(text, area);
+        return;
+    };
+    let mut title = format!("1 Envelope: received bytes ({} bytes", envelope.text.len());
+    if !envelope.from.is_empty() {
+        title.push_str(&format!(
+            ", {} -> {}",
+            one_line(&envelope.from),
+            one_line(&envelope.to)
+        ));
+    }
+    title.push(')');
+    if let Some(search) = &ctx.app.search {
+        let found = ctx.app.search_matches().len();
+        let at = search.current.map_or(0, |i| i + 1);
+        title.push_str(&format!(
+            " search \"{}\" {at}/{found}",
+            one_line(&search.query)
+        ));
+    }
+    if let Some(e) = &ctx.view.parse_error {
+        title.push_str(&format!(" not well-formed: {}", one_line(e)));
+    }
+    let block = widgets::block(&title, focused, ctx.ascii(), ctx.palette);
+    let body = inner(area);
+    frame.render_widget(block, area);
+    let text = envelope.text.as_str();
+    let gutter = gutter_width(text);
+    let rows = text_map::wrap(text, (body.width as usize).saturating_sub(gutter));
+    let highlighted = ctx.app.highlighted_spans();
+    let found = ctx.app.search_matches();
+    let marks = Marks {
+        tokens: &ctx.view.tokens,
+        changed: &envelope.changed,
+        highlighted: &highlighted,
+        found: &found,
+    };
+    let lines: Vec<Line<'_>> = rows
+        .iter()
+        .skip(ctx.app.envelope_scroll)
+        .take(body.height as usize)
+        .map(|row| draw_row(text, row, gutter, &marks, ctx))
+        .collect();
+    frame.render_widget(Paragraph::new(lines).style(ctx.palette.base), body);
+}
+
+/// The spans that style the text.
+struct Marks<'a> {
+    tokens: &'a [Token],
+    changed: &'a [ByteSpan],
+    highlighted: &'a [ByteSpan],
+    found: &'a [ByteSpan],
+}
+
+fn within(spans: &[ByteSpan], offset: usize) -> bool {
+    spans.iter().any(|s| s.range().contains(&offset))
+}
+
+fn overlaps(spans: &[ByteSpan], row: &Row) -> bool {
+    spans
+        .iter()
+        .any(|s| (s.start as usize) < row.end.max(row.start + 1) && row.start < s.end as usize)
+}
+
+fn draw_row<'t>(
+    text: &'t str,
+    row: &Row,
+    gutter: usize,
+    marks: &Marks<'_>,
+    ctx: &Ctx<'_>,
+) -> Line<'t> {
+    let palette = ctx.palette;
+    let number = if row.first {
+        format!("{:>w$}", row.line, w = gutter - 2)
+    } else {
+        " ".repeat(gutter - 2)
+    };
+    let mark = if overlaps(marks.changed, row) {
+        "+"
+    } else {
+        " "
+    };
+    let mut spans = vec![
+        Span::styled(number, palette.gutter),
+        Span::styled(format!("{mark} "), palette.changed),
+    ];
+    let mut token = marks
+        .tokens
+        .partition_point(|t| t.span.end as usize <= row.start);
+    let mut run = String::new();
+    let mut run_style = Style::default();
+    let slice = &text[row.start..row.end];
+    let mut chars = slice.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let offset = row.start + i;
+        let next = chars
+            .peek()
+            .map(|&(_, n)| n)
+            .or_else(|| text[row.end..].chars().next());
+        while token < marks.tokens.len() && marks.tokens[token].span.end as usize <= offset {
+            token += 1;
+        }
+        let mut style = match marks.tokens.get(token) {
+            Some(t) if t.span.start as usize <= offset => palette.token(t.kind),
+            _ => palette.base,
+        };
+        if within(marks.changed, offset) {
+            style = style.patch(palette.changed);
+        }
+        if within(marks.highlighted, offset) {
+            style = style.patch(palette.selection);
+        }
+        if within(marks.found, offset) {
+            style = style.patch(palette.search);
+        }
+        if style != run_style && !run.is_empty() {
+            spans.push(Span::styled(std::mem::take(&mut run), run_style));
+        }
+        run_style = style;
+        if crate::safe_text::is_unsafe(c) {
+            run.push_str(&text_map::display(c, next));
+        } else {
+            run.push(c);
+        }
+    }
+    if !run.is_empty() {
+        spans.push(Span::styled(run, run_style));
+    }
+    Line::from(spans)
+}

@@ -1,0 +1,123 @@
+//! The terminal and the event loop. The terminal is put back the way it was (raw mode off,
+//! main screen, no mouse capture, no bracketed paste, cursor shown) on quit, on error and on
+//! panic: a Drop guard and a panic hook both call [`restore`], which is safe to call twice.
+
+use std::io::{self, Stdout, Write};
+use std::sync::Once;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::cursor::Show;
+use ratatui::crossterm::event::{
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    Event, MouseEventKind,
+};
+use ratatui::crossterm::execute;
+use ratatui::crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+
+use super::app::{Action, App, update};
+use super::keymap;
+use super::palette::Palette;
+use super::ui;
+
+/// Whether the terminal is in the TUI's modes (so restoring twice does nothing the second
+/// time: leaving the alternate screen again would move the cursor over a panic message).
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+
+/// Puts the terminal back, once. Every step is attempted even when one fails.
+pub fn restore() {
+    if !ACTIVE.swap(false, Ordering::SeqCst) {
+        return;
+    }
+    let mut out = io::stdout();
+    let _ = execute!(
+        out,
+        DisableBracketedPaste,
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        Show
+    );
+    let _ = disable_raw_mode();
+    let _ = out.flush();
+}
+
+/// Restores the terminal when dropped (on return and on unwinding).
+pub struct TerminalGuard;
+
+impl TerminalGuard {
+    /// Enters raw mode and the alternate screen, with mouse capture when `mouse` is set.
+    pub fn enter(mouse: bool) -> io::Result<TerminalGuard> {
+        install_panic_hook();
+        ACTIVE.store(true, Ordering::SeqCst);
+        enable_raw_mode()?;
+        let guard = TerminalGuard;
+        let mut out = io::stdout();
+        execute!(out, EnterAlternateScreen, EnableBracketedPaste)?;
+        if mouse {
+            execute!(out, EnableMouseCapture)?;
+        }
+        Ok(guard)
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+/// A panic prints its message on the restored screen, not into the alternate one.
+fn install_panic_hook() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore();
+            previous(info);
+        }));
+    });
+}
+
+/// Runs the TUI until the user quits.
+pub fn run(mut app: App, palette: &Palette, mouse: bool) -> io::Result<()> {
+    // Under NO_COLOR crossterm would reset attributes (reverse, bold) along with colours; the
+    // monochrome palette already holds no colour, so keep crossterm from interfering.
+    ratatui::crossterm::style::force_color_output(true);
+    let _guard = TerminalGuard::enter(mouse)?;
+    let mut terminal: Terminal<CrosstermBackend<Stdout>> =
+        Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    terminal.clear()?;
+    let size = terminal.size()?;
+    update(&mut app, Action::Resize(size.width, size.height));
+    while !app.quit {
+        terminal.draw(|frame| ui::draw(frame, &app, palette))?;
+        if let Some(action) = next_action(&app)? {
+            update(&mut app, action);
+        }
+    }
+    Ok(())
+}
+
+/// Waits for the next event that means something.
+fn next_action(app: &App) -> io::Result<Option<Action>> {
+    Ok(match event::read()? {
+        Event::Key(key) => keymap::action_for(&key, app),
+        Event::Resize(w, h) => Some(Action::Resize(w, h)),
+        Event::Mouse(m) => match m.kind {
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => Some(Action::Wheel {
+                column: m.column,
+                row: m.row,
+                down: m.kind == MouseEventKind::ScrollDown,
+            }),
+            MouseEventKind::Down(_) => Some(Action::Click {
+                column: m.column,
+                row: m.row,
+            }),
+            _ => None,
+        },
+        _ => None,
+    })
+}
