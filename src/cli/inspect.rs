@@ -17,6 +17,7 @@ use crate::audit::pattern::{PatternMatch, identify};
 use crate::audit::{CapturedMessage, load_paths};
 use crate::crypto::KeyStore;
 use crate::safe_text::{self, one_line, write_escaped};
+use crate::wss::clock::ClockSkew;
 use crate::wss::datetime::UtcDateTime;
 use crate::wss::keys::KeyRecord;
 use crate::wss::processor::{EncryptionReport, Finding, ProcessOptions, Severity, TokenReport};
@@ -68,6 +69,10 @@ pub struct InspectArgs {
     /// without it the times are shown, not judged.
     #[arg(long, value_name = "TIME")]
     pub now: Option<String>,
+    /// How many seconds the sender's clock may differ from --now: Timestamp, wst:Lifetime and
+    /// SAML Conditions are judged with that tolerance on both sides.
+    #[arg(long = "clock-skew", value_name = "SECONDS", default_value_t = ClockSkew::DEFAULT_SECONDS)]
+    pub clock_skew: u32,
     /// Also treat attributes with this name as ids ('Name' in any namespace, or '{ns}Name').
     #[arg(long = "id-attr", value_name = "NAME")]
     pub id_attrs: Vec<String>,
@@ -210,6 +215,7 @@ pub(super) fn processing_inputs(
     };
     let options = ProcessOptions {
         now,
+        clock_skew: ClockSkew(args.clock_skew),
         dk_label: args.dk_label.clone(),
         id_attributes: IdAttributes::with_extra(&args.id_attrs),
         transport_secured: args.transport_secured,

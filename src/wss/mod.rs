@@ -7,6 +7,7 @@
 //! document order and resolves each [`SecurityTokenReference`] against its token store.
 
 pub mod authentication;
+pub mod clock;
 pub mod datetime;
 pub mod envelope;
 pub mod finding_code;
