@@ -7,6 +7,7 @@
 
 pub mod algorithms;
 pub mod certificate;
+pub mod chain;
 pub mod cipher;
 mod der;
 pub mod digest;
