@@ -193,7 +193,7 @@ pub(super) fn prepare(args: &InspectArgs) -> Result<Prepared, CliError> {
 pub(super) fn processing_inputs(
     args: &InspectArgs,
 ) -> Result<(KeyStore, Vec<Binding>, ProcessOptions), CliError> {
-    let store = args.keys.load()?;
+    let mut store = args.keys.load()?;
     let bindings: Vec<Binding> = store
         .named_secrets()
         .iter()
@@ -213,6 +213,10 @@ pub(super) fn processing_inputs(
         ),
         None => None,
     };
+    if let Some(now) = now {
+        // Certificate chains are judged valid or expired at the receiver's clock too.
+        store.trust_mut().set_time(now.unix_seconds);
+    }
     let options = ProcessOptions {
         now,
         clock_skew: ClockSkew(args.clock_skew),
@@ -346,6 +350,9 @@ fn write_text(
                     one_line(&k.name),
                     one_line(&k.description)
                 )?;
+                if let Some(chain) = &k.chain {
+                    writeln!(out, "    chain: {}", one_line(&chain.describe()))?;
+                }
             }
             for reference in &r.references {
                 let uri = reference.uri.as_deref().unwrap_or("(no URI)");

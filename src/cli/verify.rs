@@ -220,6 +220,9 @@ pub fn write_text(
                 one_line(&k.description),
                 k.origin.describe()
             )?;
+            if let Some(chain) = &k.chain {
+                writeln!(out, "  chain: {}", one_line(&chain.describe()))?;
+            }
             if !k.proves_identity {
                 writeln!(
                     out,

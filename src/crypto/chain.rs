@@ -36,6 +36,39 @@ impl ChainReport {
     }
 }
 
+/// The trust anchors the user named (`--ca`) and the time chains are judged at.
+#[derive(Debug, Clone, Default)]
+pub struct TrustAnchors {
+    anchors: Vec<Certificate>,
+    /// Seconds since the epoch (`--now`); the system clock when `None`.
+    at: Option<i64>,
+}
+
+impl TrustAnchors {
+    pub fn add(&mut self, certificate: Certificate) {
+        self.anchors.push(certificate);
+    }
+
+    /// Judge validity at this time instead of the system clock.
+    pub fn set_time(&mut self, unix_seconds: i64) {
+        self.at = Some(unix_seconds);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.anchors.is_empty()
+    }
+
+    pub fn certificates(&self) -> &[Certificate] {
+        &self.anchors
+    }
+
+    /// The chain of `leaf` through `others`; `None` when no anchor was named (then nothing
+    /// is claimed about identity beyond the supplied certificates).
+    pub fn validate(&self, leaf: &Certificate, others: &[Certificate]) -> Option<ChainReport> {
+        (!self.is_empty()).then(|| validate_chain(leaf, others, &self.anchors, self.at))
+    }
+}
+
 /// The index of the signer among certificates offered together: the one that issued none of
 /// the others. A CA certificate travelling beside the leaf is never taken for the signer.
 pub fn leaf_index(certificates: &[Certificate]) -> usize {
@@ -46,6 +79,18 @@ pub fn leaf_index(certificates: &[Certificate]) -> usize {
             })
         })
         .unwrap_or(0)
+}
+
+/// [`leaf_index`] over DER certificates as KeyInfo carries them; unparsable ones are never
+/// the leaf (the first is taken when none parses).
+pub fn leaf_index_der(ders: &[Vec<u8>]) -> usize {
+    let parsed: Vec<(usize, Certificate)> = ders
+        .iter()
+        .enumerate()
+        .filter_map(|(i, der)| Some((i, Certificate::from_der(der, "X509Certificate").ok()?)))
+        .collect();
+    let certificates: Vec<Certificate> = parsed.iter().map(|(_, c)| c.clone()).collect();
+    parsed.get(leaf_index(&certificates)).map_or(0, |(i, _)| *i)
 }
 
 /// Validates `leaf` against `anchors`, with `others` as untrusted intermediates, at `at`
@@ -127,116 +172,21 @@ fn build_and_verify(
     })
 }
 
+/// The test PKI, shared with the integration tests.
 #[cfg(test)]
-pub(crate) mod test_pki {
-    //! A small PKI made at test time: a root CA, an intermediate, and leaves.
-    use openssl::asn1::{Asn1Integer, Asn1Time};
-    use openssl::bn::BigNum;
-    use openssl::hash::MessageDigest;
-    use openssl::pkey::{PKey, Private};
-    use openssl::rsa::Rsa;
-    use openssl::x509::extension::{BasicConstraints, KeyUsage};
-    use openssl::x509::{X509, X509NameBuilder};
-
-    use crate::crypto::Certificate;
-
-    pub struct Issued {
-        pub certificate: X509,
-        pub key: PKey<Private>,
-    }
-
-    pub enum Usage {
-        Ca,
-        Signing,
-        EnciphermentOnly,
-    }
-
-    /// A certificate for `cn`, valid from `not_before` to `not_after` (days from now), signed
-    /// by `issuer` (self-signed when `None`).
-    pub fn issue(
-        cn: &str,
-        issuer: Option<&Issued>,
-        usage: Usage,
-        not_before_days: i32,
-        not_after_days: i32,
-        serial: u32,
-    ) -> Issued {
-        let key = PKey::from_rsa(Rsa::generate(2048).unwrap()).unwrap();
-        let mut name = X509NameBuilder::new().unwrap();
-        name.append_entry_by_text("CN", cn).unwrap();
-        let name = name.build();
-        let mut b = X509::builder().unwrap();
-        b.set_version(2).unwrap();
-        b.set_serial_number(&Asn1Integer::from_bn(&BigNum::from_u32(serial).unwrap()).unwrap())
-            .unwrap();
-        b.set_subject_name(&name).unwrap();
-        b.set_issuer_name(issuer.map_or(&name, |i| i.certificate.subject_name()))
-            .unwrap();
-        b.set_pubkey(&key).unwrap();
-        let day = 86_400;
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_secs() as i64;
-        b.set_not_before(&Asn1Time::from_unix(now + i64::from(not_before_days) * day).unwrap())
-            .unwrap();
-        b.set_not_after(&Asn1Time::from_unix(now + i64::from(not_after_days) * day).unwrap())
-            .unwrap();
-        match usage {
-            Usage::Ca => {
-                b.append_extension(BasicConstraints::new().critical().ca().build().unwrap())
-                    .unwrap();
-                b.append_extension(
-                    KeyUsage::new()
-                        .critical()
-                        .key_cert_sign()
-                        .crl_sign()
-                        .build()
-                        .unwrap(),
-                )
-                .unwrap();
-            }
-            Usage::Signing => {
-                b.append_extension(
-                    KeyUsage::new()
-                        .critical()
-                        .digital_signature()
-                        .key_encipherment()
-                        .build()
-                        .unwrap(),
-                )
-                .unwrap();
-            }
-            Usage::EnciphermentOnly => {
-                b.append_extension(
-                    KeyUsage::new()
-                        .critical()
-                        .key_encipherment()
-                        .build()
-                        .unwrap(),
-                )
-                .unwrap();
-            }
-        }
-        let signer = issuer.map_or(&key, |i| &i.key);
-        b.sign(signer, MessageDigest::sha256()).unwrap();
-        Issued {
-            certificate: b.build(),
-            key,
-        }
-    }
-
-    impl Issued {
-        pub fn cert(&self, label: &str) -> Certificate {
-            Certificate::new(self.certificate.clone(), label)
-        }
-    }
-}
+#[path = "../../tests/common/pki.rs"]
+pub(crate) mod test_pki;
 
 #[cfg(test)]
 mod tests {
-    use super::test_pki::{Usage, issue};
+    use super::test_pki::{Issued, Usage, issue};
     use super::*;
+
+    impl Issued {
+        fn cert(&self, label: &str) -> Certificate {
+            Certificate::new(self.certificate.clone(), label)
+        }
+    }
 
     #[test]
     fn the_leaf_is_the_certificate_that_issued_none_of_the_others() {

@@ -12,6 +12,7 @@ use base64::Engine as _;
 use openssl::pkey::{PKey, Public};
 
 use super::certificate::{Certificate, SkiSource};
+use super::chain::TrustAnchors;
 use super::dn::NormalizedName;
 use super::error::CryptoError;
 use super::keys::{KeyMaterial, PrivateKey, PublicKey, load_certificate_file, load_key_file};
@@ -162,6 +163,7 @@ pub struct KeyStore {
     named_secrets: Vec<SymmetricKey>,
     default_hmac: Option<SymmetricKey>,
     default_encryption: Option<SymmetricKey>,
+    trust: TrustAnchors,
 }
 
 impl KeyStore {
@@ -277,10 +279,29 @@ impl KeyStore {
         });
     }
 
-    /// Whether the user named who may sign: a certificate, or a private key with its
-    /// certificate. Then a key a message carries is no identity unless it is one of them.
+    /// Whether the user named who may sign: a certificate, a private key with its
+    /// certificate, or a trust anchor (`--ca`). Then a key a message carries is no identity
+    /// unless it is one of them or chains to an anchor.
     pub fn supplies_certificates(&self) -> bool {
-        !self.certificates.is_empty() || self.private_keys.iter().any(|e| e.certificate.is_some())
+        !self.certificates.is_empty()
+            || self.private_keys.iter().any(|e| e.certificate.is_some())
+            || !self.trust.is_empty()
+    }
+
+    /// `--ca PATH`: trust anchors for the chains of certificates a message carries.
+    pub fn add_ca_file(&mut self, path: &Path) -> Result<(), CryptoError> {
+        for cert in load_certificate_file(path)? {
+            self.trust.add(cert);
+        }
+        Ok(())
+    }
+
+    pub fn trust(&self) -> &TrustAnchors {
+        &self.trust
+    }
+
+    pub fn trust_mut(&mut self) -> &mut TrustAnchors {
+        &mut self.trust
     }
 
     pub fn private_keys(&self) -> &[PrivateKeyEntry] {

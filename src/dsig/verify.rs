@@ -5,6 +5,7 @@
 use openssl::pkey::{PKey, Private, Public};
 use serde::Serialize;
 
+use crate::crypto::chain::ChainReport;
 use crate::crypto::signature::{self, VerifyingKey};
 use crate::crypto::{SecretBytes, SignatureAlgorithm};
 use crate::xml::base64;
@@ -72,6 +73,8 @@ pub struct ResolvedKey {
     pub description: String,
     /// A short name for the key (a file name, a token id), for tables.
     pub name: String,
+    /// For a certificate the message carries, when trust anchors were named: its chain.
+    pub chain: Option<ChainReport>,
 }
 
 /// Finds the key for a signature (plain XML-DSig KeyInfo, or WS-Security tokens).
@@ -108,8 +111,12 @@ pub struct KeyReport {
     pub name: String,
     pub origin: KeyOrigin,
     pub description: String,
-    /// False when the key came from the message: then the signature proves integrity only.
+    /// False when the key came from the message and no chain from it reaches a trust anchor:
+    /// then the signature proves integrity only.
     pub proves_identity: bool,
+    /// The signer certificate's chain, when trust anchors were named (`--ca`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chain: Option<ChainReport>,
 }
 
 /// How one `ds:Signature` turned out.
@@ -302,7 +309,9 @@ fn check_signature_value(
         name: key.name.clone(),
         origin: key.origin,
         description: key.description.clone(),
-        proves_identity: key.origin != KeyOrigin::Message,
+        proves_identity: key.origin != KeyOrigin::Message
+            || key.chain.as_ref().is_some_and(|c| c.trusted),
+        chain: key.chain.clone(),
     });
     let ok = signature::verify(
         algorithm,

@@ -12,6 +12,7 @@ use openssl::bn::BigNum;
 use openssl::pkey::PKey;
 use openssl::rsa::Rsa;
 
+use crate::crypto::chain::ChainReport;
 use crate::crypto::key_transport::KeyTransport;
 use crate::crypto::{
     BlockCipherAlgorithm, Certificate, KeySelector, KeyStore, KeyTransportAlgorithm,
@@ -43,8 +44,10 @@ pub fn selectors_of(items: &[KeyInfoItem<'_>]) -> Vec<KeySelector> {
                 })
             }
             KeyInfoItem::X509Data(data) => {
-                for cert in &data.certificates {
-                    selectors.push(KeySelector::Certificate(cert.clone()));
+                // The signer is the leaf: a CA certificate sent beside it names no key.
+                if !data.certificates.is_empty() {
+                    let leaf = crate::crypto::chain::leaf_index_der(&data.certificates);
+                    selectors.push(KeySelector::Certificate(data.certificates[leaf].clone()));
                 }
                 if let Some((issuer, serial)) = &data.issuer_serial {
                     selectors.push(KeySelector::IssuerSerial {
@@ -303,35 +306,23 @@ impl<'d, 's> StandardResolver<'d, 's> {
             .map(EncryptedKey::read)
     }
 
-    /// RSA public key from the message itself: an embedded certificate or an RSAKeyValue.
-    fn key_from_message(
-        items: &[KeyInfoItem<'_>],
-    ) -> Option<Result<(OwnedVerifyingKey, String), String>> {
+    /// RSA public key from the message itself: an embedded certificate (the leaf, when
+    /// several are sent; its chain judged against the trust anchors) or an RSAKeyValue.
+    fn key_from_message(&self, items: &[KeyInfoItem<'_>]) -> Option<Result<MessageKey, String>> {
         for item in items {
             match item {
                 KeyInfoItem::X509Data(data) if !data.certificates.is_empty() => {
-                    return Some(
-                        Certificate::from_der(&data.certificates[0], "X509Certificate in KeyInfo")
-                            .and_then(|c| Ok((c.public_key()?, c.subject())))
-                            .map(|(k, subject)| {
-                                (
-                                    OwnedVerifyingKey::RsaPublic(k),
-                                    format!("the X509Certificate in the message ({subject})"),
-                                )
-                            })
-                            .map_err(|e| e.to_string()),
-                    );
+                    return Some(self.certificate_key(&data.certificates));
                 }
                 KeyInfoItem::RsaKeyValue { modulus, exponent } => {
                     let key = BigNum::from_slice(modulus)
                         .and_then(|n| Ok((n, BigNum::from_slice(exponent)?)))
                         .and_then(|(n, e)| Rsa::from_public_components(n, e))
                         .and_then(PKey::from_rsa)
-                        .map(|k| {
-                            (
-                                OwnedVerifyingKey::RsaPublic(k),
-                                "the RSAKeyValue in the message".to_string(),
-                            )
+                        .map(|k| MessageKey {
+                            key: OwnedVerifyingKey::RsaPublic(k),
+                            what: "the RSAKeyValue in the message".to_string(),
+                            chain: None,
                         })
                         .map_err(|e| format!("RSAKeyValue: {e}"));
                     return Some(key);
@@ -340,6 +331,37 @@ impl<'d, 's> StandardResolver<'d, 's> {
             }
         }
         None
+    }
+}
+
+/// A key the message carries, what it is in words, and its certificate chain when anchors
+/// were named.
+struct MessageKey {
+    key: OwnedVerifyingKey,
+    what: String,
+    chain: Option<ChainReport>,
+}
+
+impl StandardResolver<'_, '_> {
+    /// The leaf of the certificates one X509Data carries, with the others (and the supplied
+    /// certificates) as intermediates for its chain.
+    fn certificate_key(&self, ders: &[Vec<u8>]) -> Result<MessageKey, String> {
+        let leaf_at = crate::crypto::chain::leaf_index_der(ders);
+        let leaf = Certificate::from_der(&ders[leaf_at], "X509Certificate in KeyInfo")
+            .map_err(|e| e.to_string())?;
+        let mut others: Vec<Certificate> = ders
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != leaf_at)
+            .filter_map(|(_, der)| Certificate::from_der(der, "X509Certificate in KeyInfo").ok())
+            .collect();
+        others.extend(self.store.certificates().iter().cloned());
+        let key = leaf.public_key().map_err(|e| e.to_string())?;
+        Ok(MessageKey {
+            key: OwnedVerifyingKey::RsaPublic(key),
+            what: format!("the X509Certificate in the message ({})", leaf.subject()),
+            chain: self.store.trust().validate(&leaf, &others),
+        })
     }
 }
 
@@ -380,6 +402,7 @@ impl SignatureKeyResolver for StandardResolver<'_, '_> {
                             .unwrap_or_else(|| "HMAC secret".into())
                     },
                     description: chain.join("; "),
+                    chain: None,
                 })
             }
             SignatureAlgorithm::Rsa(_) => {
@@ -400,6 +423,7 @@ impl SignatureKeyResolver for StandardResolver<'_, '_> {
                             origin: KeyOrigin::Supplied,
                             name,
                             description: format!("{reason} (the KeyInfo is a wsse:SecurityTokenReference; wskex inspect follows it)"),
+                            chain: None,
                         })
                         .map_err(|e| format!("{e}; the KeyInfo is a wsse:SecurityTokenReference (wskex inspect follows it)"));
                 }
@@ -411,15 +435,23 @@ impl SignatureKeyResolver for StandardResolver<'_, '_> {
                         origin: KeyOrigin::Supplied,
                         name: found.key.label(),
                         description: found.reason,
+                        chain: None,
                     }),
-                    Err(lookup) => match Self::key_from_message(&items) {
-                        Some(Ok((key, what))) => Ok(ResolvedKey {
-                            key,
+                    Err(lookup) => match self.key_from_message(&items) {
+                        Some(Ok(found)) => Ok(ResolvedKey {
+                            key: found.key,
                             origin: KeyOrigin::Message,
                             name: "key in the message".into(),
-                            description: format!(
-                                "{what}; no supplied key matches it, so a valid signature proves integrity, not identity"
-                            ),
+                            description: match &found.chain {
+                                Some(chain) if chain.trusted => {
+                                    format!("{}; its chain reaches a trust anchor", found.what)
+                                }
+                                _ => format!(
+                                    "{}; no supplied key matches it, so a valid signature proves integrity, not identity",
+                                    found.what
+                                ),
+                            },
+                            chain: found.chain,
                         }),
                         Some(Err(e)) => Err(e),
                         None => Err(lookup.to_string()),
