@@ -116,6 +116,9 @@ pub struct SymmetricKey {
 pub struct KeyMatch<T> {
     pub key: T,
     pub reason: String,
+    /// True when nothing in the message could be checked against the key: it was used
+    /// because it was the user's evident choice, not because it matched.
+    pub assumed: bool,
 }
 
 /// Where a verification key comes from.
@@ -327,11 +330,23 @@ impl KeyStore {
         &self,
         selectors: &[KeySelector],
     ) -> Result<KeyMatch<&PrivateKeyEntry>, CryptoError> {
+        self.find_private_key_among(selectors, &[])
+    }
+
+    /// [`KeyStore::find_private_key`], also knowing the certificates the message `carried`:
+    /// when the selectors name one of those (or a supplied certificate) whose key was not
+    /// supplied, no other key is assumed in its place.
+    pub fn find_private_key_among(
+        &self,
+        selectors: &[KeySelector],
+        carried: &[Certificate],
+    ) -> Result<KeyMatch<&PrivateKeyEntry>, CryptoError> {
         if selectors.is_empty() {
             return match self.private_keys.as_slice() {
                 [only] => Ok(KeyMatch {
                     key: only,
                     reason: format!("{}: the only private key supplied", only.describe()),
+                    assumed: false,
                 }),
                 [] => Err(CryptoError::NoMatchingKey {
                     selector: "the message names no key and no private key was supplied"
@@ -355,6 +370,17 @@ impl KeyStore {
             if let Some(found) = single(selector, matches)? {
                 return Ok(found);
             }
+        }
+        if let Some((named, selector)) =
+            super::named_certificate::designated(selectors, self.certificates.iter().chain(carried))
+        {
+            return Err(CryptoError::NoMatchingKey {
+                selector: super::named_certificate::refusal(
+                    named,
+                    &selector,
+                    &self.describe_private_keys(),
+                ),
+            });
         }
         // A thumbprint or an issuer/serial can only be checked against a certificate. When
         // the message names its key only that way and exactly one private key came without
@@ -380,6 +406,7 @@ impl KeyStore {
                     only.describe(),
                     describe_selectors(selectors)
                 ),
+                assumed: true,
             });
         }
         Err(CryptoError::NoMatchingKey {
@@ -410,6 +437,7 @@ impl KeyStore {
                 [only] => Ok(KeyMatch {
                     key: *only,
                     reason: format!("{}: the only public key supplied", only.label()),
+                    assumed: false,
                 }),
                 _ => Err(CryptoError::NoMatchingKey {
                     selector: format!(
@@ -467,6 +495,7 @@ impl KeyStore {
                 return Ok(KeyMatch {
                     key,
                     reason: format!("key name \"{wanted}\" is the secret {}", key.label),
+                    assumed: false,
                 });
             }
         }
@@ -483,6 +512,7 @@ impl KeyStore {
             return Ok(KeyMatch {
                 key,
                 reason: format!("{why_default}; using the default {}", key.label),
+                assumed: false,
             });
         }
         if names.is_empty()
@@ -494,6 +524,7 @@ impl KeyStore {
                     "{why_default}; using {}, the only secret supplied",
                     only.label
                 ),
+                assumed: false,
             });
         }
         Err(CryptoError::NoMatchingKey {
@@ -537,6 +568,7 @@ fn single<'a>(
         [(key, reason)] => Ok(Some(KeyMatch {
             key,
             reason: reason.clone(),
+            assumed: false,
         })),
         _ => Err(CryptoError::AmbiguousKey {
             selector: selector.to_string(),
@@ -571,7 +603,11 @@ fn single_public<'a>(
             });
         }
     }
-    Ok(Some(KeyMatch { key: first, reason }))
+    Ok(Some(KeyMatch {
+        key: first,
+        reason,
+        assumed: false,
+    }))
 }
 
 /// Why `cert` is what `selector` designates, or `None`.
@@ -732,7 +768,7 @@ fn match_private(entry: &PrivateKeyEntry, selector: &KeySelector) -> Option<Stri
     }
 }
 
-fn match_public(source: &PublicKeySource<'_>, selector: &KeySelector) -> Option<String> {
+pub(super) fn match_public(source: &PublicKeySource<'_>, selector: &KeySelector) -> Option<String> {
     match source {
         PublicKeySource::Certificate(cert) => match_certificate(cert, selector),
         PublicKeySource::PrivateKey(entry) => match_private(entry, selector),

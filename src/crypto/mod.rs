@@ -18,6 +18,7 @@ pub mod key_store;
 pub mod key_transport;
 pub mod key_wrap;
 pub mod keys;
+pub mod named_certificate;
 pub mod provider;
 pub mod psha1;
 pub mod random;

@@ -162,8 +162,7 @@ impl<'d, 's> StandardResolver<'d, 's> {
                 ));
             }
             let found = self
-                .store
-                .find_private_key(&selectors)
+                .private_key_for(&selectors)
                 .map_err(|e| format!("{label}: {e}"))?;
             let key = transport
                 .decrypt(
@@ -172,7 +171,10 @@ impl<'d, 's> StandardResolver<'d, 's> {
                     expected_len,
                     &mut **self.rng.borrow_mut(),
                 )
-                .map_err(|e| format!("{label}: {e}"))?;
+                .map_err(|e| match found.assumed {
+                    true => format!("{label}: {e}; {}", found.reason),
+                    false => format!("{label}: {e}"),
+                })?;
             return Ok(DataKey {
                 key,
                 name: ek
@@ -186,6 +188,7 @@ impl<'d, 's> StandardResolver<'d, 's> {
                 )],
                 key_transport: Some(method.to_string()),
                 opened_with: found.key.describe(),
+                assumed: found.assumed,
             });
         }
         let wrap = KeyWrapAlgorithm::from_uri(method).map_err(|e| format!("{label}: {e}"))?;
@@ -211,6 +214,7 @@ impl<'d, 's> StandardResolver<'d, 's> {
             chain,
             key_transport: Some(method.to_string()),
             opened_with,
+            assumed: false,
         })
     }
 
@@ -297,6 +301,42 @@ impl<'d, 's> StandardResolver<'d, 's> {
             .find_symmetric(&selectors, purpose)
             .map_err(|e| e.to_string())?;
         Ok((found.key.secret.clone(), vec![found.reason]))
+    }
+
+    /// The private key `selectors` name. When it would be assumed or none is found, the
+    /// certificates the message carries are consulted too: a key the message names by one of
+    /// them is never replaced by another.
+    fn private_key_for(
+        &self,
+        selectors: &[KeySelector],
+    ) -> Result<
+        crate::crypto::KeyMatch<&'s crate::crypto::key_store::PrivateKeyEntry>,
+        crate::crypto::CryptoError,
+    > {
+        let found = self.store.find_private_key(selectors);
+        if matches!(&found, Ok(m) if !m.assumed) {
+            return found;
+        }
+        let carried = self.carried_certificates();
+        if carried.is_empty() {
+            return found;
+        }
+        self.store.find_private_key_among(selectors, &carried)
+    }
+
+    /// The X.509 certificates the message carries (BinarySecurityTokens, X509Certificate).
+    fn carried_certificates(&self) -> Vec<Certificate> {
+        self.doc
+            .descendants()
+            .filter(|n| {
+                n.has_name(ns::DS, "X509Certificate")
+                    || (n.has_name(ns::WSSE, "BinarySecurityToken")
+                        && n.attribute("ValueType")
+                            .is_some_and(|v| v.ends_with("#X509v3")))
+            })
+            .filter_map(|n| crate::xml::base64::decode(&n.text_content()).ok())
+            .filter_map(|der| Certificate::from_der(&der, "certificate in the message").ok())
+            .collect()
     }
 
     fn detached_keys(&self) -> impl Iterator<Item = EncryptedKey<'d>> + '_ {
@@ -504,6 +544,7 @@ impl DataKeyResolver for StandardResolver<'_, '_> {
             opened_with: chain.first().cloned().unwrap_or_default(),
             chain,
             key_transport,
+            assumed: false,
         })
     }
 }

@@ -37,6 +37,9 @@ pub enum FindingCode {
     AssertionExpired,
     /// A SAML assertion's `Conditions NotBefore` is still ahead (plus the clock skew).
     AssertionNotYetValid,
+    /// A private key was used on an assumption: the message names its key by nothing that
+    /// could be checked against the supplied key (a thumbprint without the certificate).
+    KeyAssumed,
 }
 
 impl FindingCode {
@@ -55,6 +58,7 @@ impl FindingCode {
             FindingCode::LifetimeNotYetValid => "lifetime-not-yet-valid",
             FindingCode::AssertionExpired => "saml-assertion-expired",
             FindingCode::AssertionNotYetValid => "saml-assertion-not-yet-valid",
+            FindingCode::KeyAssumed => "key-assumed",
         }
     }
 
@@ -70,7 +74,7 @@ impl FindingCode {
             | FindingCode::LifetimeNotYetValid
             | FindingCode::AssertionExpired
             | FindingCode::AssertionNotYetValid => Severity::Error,
-            FindingCode::UnsignedEncryptedKey => Severity::Warning,
+            FindingCode::UnsignedEncryptedKey | FindingCode::KeyAssumed => Severity::Warning,
             FindingCode::KeyTransferOverTransport | FindingCode::KeyFromMessage => Severity::Info,
         }
     }
@@ -100,6 +104,7 @@ mod tests {
             FindingCode::LifetimeNotYetValid,
             FindingCode::AssertionExpired,
             FindingCode::AssertionNotYetValid,
+            FindingCode::KeyAssumed,
         ];
         let mut codes: Vec<&str> = all.iter().map(|c| c.code()).collect();
         assert!(

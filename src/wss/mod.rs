@@ -14,6 +14,7 @@ pub mod finding_code;
 pub mod freshness;
 pub mod generation;
 pub mod header;
+pub mod key_assumption;
 pub mod keys;
 pub mod problem;
 pub mod processor;

@@ -818,6 +818,12 @@ impl Receiver<'_, '_> {
                     transport: ek.method_uri.map(algorithm_name).unwrap_or_default(),
                     with: data_key.opened_with.clone(),
                 };
+                if data_key.assumed {
+                    self.findings
+                        .push(super::key_assumption::assumed_key_finding(
+                            &name, &data_key, line,
+                        ));
+                }
                 if ek.method_uri.is_some_and(|m| m.ends_with("#rsa-1_5")) {
                     self.findings.push(Finding::new(
                         Severity::Warning,

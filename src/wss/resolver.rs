@@ -570,6 +570,7 @@ impl DataKeyResolver for WssResolver<'_, '_> {
                         chain: vec![how, record.describe()],
                         key_transport: None,
                         opened_with: record.name.clone(),
+                        assumed: false,
                     })
                 }
                 Resolved::Certificate { how, .. } => Err(format!(
@@ -588,6 +589,7 @@ impl DataKeyResolver for WssResolver<'_, '_> {
                 chain: vec![how, record.describe()],
                 key_transport: None,
                 opened_with: record.name.clone(),
+                assumed: false,
             });
         }
         self.standard.data_key(data, algorithm)
