@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::crypto::KeyStore;
 use crate::dsig::SignatureReport;
+use crate::dsig::diagnosis::{DigestFailure, first_difference};
 use crate::wss::finding_code::FindingCode;
 use crate::wss::keys::KeyId;
 use crate::wss::processor::{
@@ -22,6 +23,27 @@ use crate::xml::Document;
 use crate::xml::whitespace::{WhitespaceMode, repaired_text};
 
 use super::message::CapturedMessage;
+
+/// References that fail as captured but hold after the repair `mode`: the cause is named, with
+/// the byte offset where the captured canonical bytes first differ from the repaired ones.
+fn mark_reindented(
+    repaired: &mut [crate::dsig::verify::ReferenceReport],
+    captured: &[crate::dsig::verify::ReferenceReport],
+    mode: WhitespaceMode,
+) {
+    for (after, before) in repaired.iter_mut().zip(captured) {
+        if before.valid || !after.valid {
+            continue;
+        }
+        after.cause = Some(DigestFailure::Reindented {
+            repair: mode.name().to_string(),
+        });
+        after.first_difference = match (&before.canonical, &after.canonical) {
+            (Some(b), Some(a)) => first_difference(b.as_bytes(), a.as_bytes()),
+            _ => None,
+        };
+    }
+}
 
 /// A signature with the mode in which it verified.
 #[derive(Debug, Clone, Serialize)]
@@ -262,11 +284,13 @@ fn inspect_message(
             let key_source = verdict.key_source.clone();
             // Keep where the signature is in the message as captured.
             let (line, path) = (verdict.report.line, verdict.report.path.clone());
+            let captured = std::mem::take(&mut verdict.report.references);
             verdict.report = SignatureReport {
                 line,
                 path,
                 ..repaired
             };
+            mark_reindented(&mut verdict.report.references, &captured, mode);
             verdict.key_source = key_source.or_else(|| {
                 verdict
                     .report

@@ -376,6 +376,7 @@ fn write_text(
                     one_line(uri),
                     one_line(target)
                 )?;
+                super::canonical_excerpt::write_canonical_excerpt(out, reference, "      ")?;
             }
             if !r.valid {
                 writeln!(

@@ -4,6 +4,7 @@
 //! exit codes: 0 everything checked out, 1 a check failed, 2 usage error or bad input.
 
 mod c14n;
+mod canonical_excerpt;
 mod closed_pipe;
 mod decrypt;
 mod derive;

@@ -274,6 +274,7 @@ pub fn write_text(
                     reference.canonical_length
                 )?;
             }
+            super::canonical_excerpt::write_canonical_excerpt(out, reference, "    ")?;
         }
         match r.signature_value_valid {
             Some(true) => writeln!(out, "  signature value: verifies")?,

@@ -12,6 +12,7 @@ use crate::xml::base64;
 use crate::xml::c14n::{NodeSet, canonicalize_to_vec};
 use crate::xml::{Document, IdIndex};
 
+use super::diagnosis::{DigestFailure, diagnose_digest_mismatch};
 use super::model::{SignatureElement, describe_c14n};
 use super::reference::{ReferenceContext, StrDereference, process_reference};
 
@@ -103,6 +104,14 @@ pub struct ReferenceReport {
     pub canonical: Option<String>,
     pub valid: bool,
     pub error: Option<String>,
+    /// Why the digest does not match, with its evidence (none when it matches or could not
+    /// be computed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<DigestFailure>,
+    /// Where a repair mode made it match: the byte offset of the first difference between the
+    /// captured canonical bytes and the repaired ones.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_difference: Option<usize>,
 }
 
 /// What the key was, for the report.
@@ -205,20 +214,23 @@ pub fn verify_signature(
                 .error
                 .clone()
                 .or_else(|| reference.digest_value.as_ref().err().cloned());
+            let target = outcome.target.map(|t| doc.node(t));
+            let mut cause = None;
             let valid = match (&outcome.computed, expected) {
                 (Some(computed), Some(expected)) if error.is_none() => {
                     let same =
                         computed.len() == expected.len() && openssl::memcmp::eq(computed, expected);
                     if !same {
-                        error = Some(
-                            "digest mismatch: the referenced content changed after signing".into(),
-                        );
+                        let why = target.map_or(DigestFailure::ContentChanged, |t| {
+                            diagnose_digest_mismatch(t, &kinds)
+                        });
+                        error = Some(why.describe());
+                        cause = Some(why);
                     }
                     same
                 }
                 _ => false,
             };
-            let target = outcome.target.map(|t| doc.node(t));
             ReferenceReport {
                 uri: reference.uri.map(str::to_string),
                 target: target.map(|t| {
@@ -240,6 +252,8 @@ pub fn verify_signature(
                     .map(|b| String::from_utf8_lossy(&b).into_owned()),
                 valid,
                 error,
+                cause,
+                first_difference: None,
             }
         })
         .collect();
@@ -324,6 +338,11 @@ fn check_signature_value(
     report.signature_value_valid = Some(ok);
     if ok {
         Ok(())
+    } else if report.references.iter().all(|r| r.valid) && !report.references.is_empty() {
+        Err(format!(
+            "every reference digest matches, but the SignatureValue does not verify with {}: the signature was made with another key (or SignedInfo was altered)",
+            key.name
+        ))
     } else {
         Err("SignatureValue does not verify with this key".into())
     }
