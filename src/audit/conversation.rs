@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::crypto::KeyStore;
 use crate::dsig::SignatureReport;
-use crate::dsig::diagnosis::{DigestFailure, first_difference};
+use crate::dsig::diagnosis::mark_reindented;
 use crate::wss::finding_code::FindingCode;
 use crate::wss::keys::KeyId;
 use crate::wss::processor::{
@@ -23,27 +23,6 @@ use crate::xml::Document;
 use crate::xml::whitespace::{WhitespaceMode, repaired_text};
 
 use super::message::CapturedMessage;
-
-/// References that fail as captured but hold after the repair `mode`: the cause is named, with
-/// the byte offset where the captured canonical bytes first differ from the repaired ones.
-fn mark_reindented(
-    repaired: &mut [crate::dsig::verify::ReferenceReport],
-    captured: &[crate::dsig::verify::ReferenceReport],
-    mode: WhitespaceMode,
-) {
-    for (after, before) in repaired.iter_mut().zip(captured) {
-        if before.valid || !after.valid {
-            continue;
-        }
-        after.cause = Some(DigestFailure::Reindented {
-            repair: mode.name().to_string(),
-        });
-        after.first_difference = match (&before.canonical, &after.canonical) {
-            (Some(b), Some(a)) => first_difference(b.as_bytes(), a.as_bytes()),
-            _ => None,
-        };
-    }
-}
 
 /// A signature with the mode in which it verified.
 #[derive(Debug, Clone, Serialize)]
@@ -290,7 +269,7 @@ fn inspect_message(
                 path,
                 ..repaired
             };
-            mark_reindented(&mut verdict.report.references, &captured, mode);
+            mark_reindented(&mut verdict.report.references, &captured, mode.name());
             verdict.key_source = key_source.or_else(|| {
                 verdict
                     .report

@@ -15,6 +15,7 @@ mod inspect_each;
 mod keys;
 mod report_format;
 mod verify;
+mod verify_repair;
 mod walk;
 mod ws_security;
 

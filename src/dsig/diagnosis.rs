@@ -9,6 +9,7 @@ use crate::xml::Node;
 use crate::xml::tree::XML_NAMESPACE;
 
 use super::model::TransformKind;
+use super::verify::ReferenceReport;
 
 const XENC: &str = "http://www.w3.org/2001/04/xmlenc#";
 
@@ -134,6 +135,28 @@ fn inherited_context(target: Node<'_>) -> (Vec<String>, Vec<String>) {
         }
     }
     (namespaces, xml_attributes)
+}
+
+/// References that fail as captured but hold after the repair named `repair`: the cause is
+/// named, with the byte offset where the captured canonical bytes first differ from the
+/// repaired ones.
+pub fn mark_reindented(
+    repaired: &mut [ReferenceReport],
+    captured: &[ReferenceReport],
+    repair: &str,
+) {
+    for (after, before) in repaired.iter_mut().zip(captured) {
+        if before.valid || !after.valid {
+            continue;
+        }
+        after.cause = Some(DigestFailure::Reindented {
+            repair: repair.to_string(),
+        });
+        after.first_difference = match (&before.canonical, &after.canonical) {
+            (Some(b), Some(a)) => first_difference(b.as_bytes(), a.as_bytes()),
+            _ => None,
+        };
+    }
 }
 
 /// The byte offset of the first difference between two canonical forms (`None` when equal).
