@@ -150,7 +150,7 @@ fn build_and_verify(
     context.init(&store, leaf.x509(), &untrusted, |c| {
         let verified = c.verify_cert()?;
         let chain = match c.chain() {
-            Some(chain) if chain.len() > 0 => chain
+            Some(chain) if !chain.is_empty() => chain
                 .iter()
                 .map(|x| display_name(x.subject_name()))
                 .collect(),
