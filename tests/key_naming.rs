@@ -98,7 +98,7 @@ fn a_supplied_key_that_is_not_the_named_certificates_is_refused() {
     let refused = finding(&r.json, "key-unavailable").expect("refusal");
     let message_text = refused["message"].as_str().unwrap();
     assert!(
-        message_text.contains("the message names the certificate")
+        message_text.contains("no private key for the certificate the message names")
             && message_text.contains("CN=bob")
             && message_text.contains("by certificate thumbprint")
             && message_text.contains("alice.key.pem) does not match it"),

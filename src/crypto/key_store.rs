@@ -374,6 +374,23 @@ impl KeyStore {
         if let Some((named, selector)) =
             super::named_certificate::designated(selectors, self.certificates.iter().chain(carried))
         {
+            // The named certificate may be the one of a key supplied without it.
+            if let Ok(public) = named.public_key()
+                && let Some(entry) = self
+                    .private_keys
+                    .iter()
+                    .find(|e| e.key.matches_public(&public))
+            {
+                return Ok(KeyMatch {
+                    key: entry,
+                    reason: format!(
+                        "{}: its public key is the one of {}, the certificate the message names (by {selector})",
+                        entry.describe(),
+                        named.subject()
+                    ),
+                    assumed: false,
+                });
+            }
             return Err(CryptoError::NoMatchingKey {
                 selector: super::named_certificate::refusal(
                     named,

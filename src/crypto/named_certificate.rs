@@ -24,7 +24,7 @@ pub fn designated<'c>(
 /// The refusal, in words: the certificate the message names and the keys that do not match.
 pub fn refusal(named: &Certificate, selector: &str, supplied: &str) -> String {
     format!(
-        "the message names the certificate {} (by {selector}); the supplied private key ({supplied}) does not match it, so it is not used",
+        "no private key for the certificate the message names, {} (by {selector}); the supplied private key ({supplied}) does not match it, so it is not used",
         named.subject()
     )
 }
