@@ -457,7 +457,7 @@ impl SignatureKeyResolver for StandardResolver<'_, '_> {
                     return self
                         .store
                         .find_public_key(&[])
-                        .and_then(|m| Ok((m.key.public_key()?, m.key.label(), m.reason)))
+                        .and_then(|m| Ok((m.key.public_key()?, signer_name(&m.key), m.reason)))
                         .map(|(key, name, reason)| ResolvedKey {
                             key: OwnedVerifyingKey::RsaPublic(key),
                             origin: KeyOrigin::Supplied,
@@ -473,7 +473,7 @@ impl SignatureKeyResolver for StandardResolver<'_, '_> {
                             found.key.public_key().map_err(|e| e.to_string())?,
                         ),
                         origin: KeyOrigin::Supplied,
-                        name: found.key.label(),
+                        name: signer_name(&found.key),
                         description: found.reason,
                         chain: None,
                     }),
@@ -547,6 +547,14 @@ impl DataKeyResolver for StandardResolver<'_, '_> {
             assumed: false,
         })
     }
+}
+
+/// How a verification key is named in reports: its certificate's subject (who signed), else
+/// the file it came from.
+fn signer_name(source: &crate::crypto::key_store::PublicKeySource<'_>) -> String {
+    source
+        .certificate()
+        .map_or_else(|| source.label(), |c| c.subject())
 }
 
 /// True when the KeyInfo designates its key with a WS-Security token reference.
