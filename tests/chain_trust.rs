@@ -337,3 +337,30 @@ fn time_in_days(days: i64) -> String {
         parts[2]
     )
 }
+
+#[test]
+fn trust_anchors_are_offered_where_signers_are_judged_and_not_on_decrypt() {
+    let help = |command: &str| {
+        let out = wskex().args([command, "--help"]).output().unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    for command in ["verify", "inspect", "export"] {
+        assert!(help(command).contains("--ca <PATH>"), "{command}");
+    }
+    assert!(!help("decrypt").contains("--ca"));
+    // An anchor file that is not a certificate is an input error naming the option.
+    let dir = tempfile::tempdir().unwrap();
+    let bogus = dir.path().join("bogus.pem");
+    std::fs::write(&bogus, "not a certificate").unwrap();
+    let doc = dir.path().join("doc.xml");
+    std::fs::write(&doc, "<a/>").unwrap();
+    let out = wskex()
+        .arg("verify")
+        .arg(&doc)
+        .arg("--ca")
+        .arg(&bogus)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--ca"));
+}

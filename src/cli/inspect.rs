@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::Args;
 use serde::Serialize;
 
-use super::keys::KeyArgs;
+use super::keys::{KeyArgs, TrustArgs};
 use super::report_format::Format;
 use super::{CliError, Outcome, stdout_error};
 use crate::audit::conversation::{
@@ -62,6 +62,8 @@ pub struct InspectArgs {
     pub each_file: bool,
     #[command(flatten)]
     pub keys: KeyArgs,
+    #[command(flatten)]
+    pub trust: TrustArgs,
     /// Label for DerivedKeyTokens that carry none, when the stack derived with a custom label.
     #[arg(long, value_name = "TEXT")]
     pub dk_label: Option<String>,
@@ -194,6 +196,7 @@ pub(super) fn processing_inputs(
     args: &InspectArgs,
 ) -> Result<(KeyStore, Vec<Binding>, ProcessOptions), CliError> {
     let mut store = args.keys.load()?;
+    args.trust.add_to(&mut store)?;
     let bindings: Vec<Binding> = store
         .named_secrets()
         .iter()

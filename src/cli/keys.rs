@@ -25,10 +25,6 @@ pub struct KeyArgs {
     /// A certificate (PEM or DER; a PEM file may hold several) to verify with. Repeatable.
     #[arg(long = "cert", value_name = "PATH")]
     pub certs: Vec<PathBuf>,
-    /// A trust anchor (PEM or DER CA certificate; a PEM file may hold several). A certificate
-    /// the message carries then proves who signed only when its chain reaches one. Repeatable.
-    #[arg(long = "ca", value_name = "PATH")]
-    pub cas: Vec<PathBuf>,
     /// The HMAC secret for signatures that name no key: text, hex:..., base64:... or file:PATH.
     #[arg(long, value_name = "V")]
     pub hmac_secret: Option<String>,
@@ -58,11 +54,6 @@ impl KeyArgs {
             store
                 .add_cert_file(path)
                 .map_err(|e| CliError::Input(format!("--cert {}: {e}", path.display())))?;
-        }
-        for path in &self.cas {
-            store
-                .add_ca_file(path)
-                .map_err(|e| CliError::Input(format!("--ca {}: {e}", path.display())))?;
         }
         if let Some(spec) = &self.hmac_secret {
             let secret = SecretSpec::parse(spec)
@@ -116,6 +107,28 @@ impl KeyArgs {
                 "{PASSWORD_VARIABLE} is not valid UTF-8"
             ))),
         }
+    }
+}
+
+/// `--ca`: trust anchors, for the commands that judge who signed (verify, inspect, export);
+/// decrypt has no use for them, so they are not among the KEYS every command takes.
+#[derive(Debug, Clone, Default, Args)]
+pub struct TrustArgs {
+    /// A trust anchor (PEM or DER CA certificate; a PEM file may hold several). A certificate
+    /// the message carries then proves who signed only when its chain reaches one. Repeatable.
+    #[arg(long = "ca", value_name = "PATH")]
+    pub cas: Vec<PathBuf>,
+}
+
+impl TrustArgs {
+    /// Adds the anchors to `store`; errors name the option and the file.
+    pub fn add_to(&self, store: &mut KeyStore) -> Result<(), CliError> {
+        for path in &self.cas {
+            store
+                .add_ca_file(path)
+                .map_err(|e| CliError::Input(format!("--ca {}: {e}", path.display())))?;
+        }
+        Ok(())
     }
 }
 

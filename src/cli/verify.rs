@@ -6,7 +6,7 @@ use std::io::Write;
 use clap::Args;
 use serde::Serialize;
 
-use super::keys::KeyArgs;
+use super::keys::{KeyArgs, TrustArgs};
 use super::report_format::Format;
 use super::{CliError, Outcome, read_input, stdout_error};
 use crate::crypto::KeyStore;
@@ -36,6 +36,8 @@ pub struct VerifyArgs {
     pub file: String,
     #[command(flatten)]
     pub keys: KeyArgs,
+    #[command(flatten)]
+    pub trust: TrustArgs,
     /// Also treat attributes with this name as ids ('Name' in any namespace, or '{ns}Name').
     #[arg(long = "id-attr", value_name = "NAME")]
     pub id_attrs: Vec<String>,
@@ -66,7 +68,8 @@ struct SignatureJson {
 
 pub fn run(args: &VerifyArgs, stdout: &mut dyn Write) -> Result<Outcome, CliError> {
     let (bytes, name) = read_input(&args.file)?;
-    let store = args.keys.load()?;
+    let mut store = args.keys.load()?;
+    args.trust.add_to(&mut store)?;
     let doc = Document::parse(bytes, name)?;
     let captured_text = doc.text().to_string();
     let mut checked = check_document(doc, &store, args);
