@@ -9,6 +9,7 @@
 use serde::Serialize;
 
 use crate::crypto::KeyStore;
+use crate::dsig::diagnosis::mark_reindented;
 use crate::dsig::{ReferenceStatus, SignatureReport};
 use crate::wss::finding_code::FindingCode;
 use crate::wss::keys::KeyId;
@@ -276,11 +277,13 @@ fn inspect_message(
             let key_source = verdict.key_source.clone();
             // Keep where the signature is in the message as captured.
             let (line, path) = (verdict.report.line, verdict.report.path.clone());
+            let captured = std::mem::take(&mut verdict.report.references);
             verdict.report = SignatureReport {
                 line,
                 path,
                 ..repaired
             };
+            mark_reindented(&mut verdict.report.references, &captured, mode.name());
             verdict.key_source = key_source.or_else(|| {
                 verdict
                     .report

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::Args;
 use serde::Serialize;
 
-use super::keys::KeyArgs;
+use super::keys::{KeyArgs, TrustArgs};
 use super::report_format::Format;
 use super::{CliError, Outcome, stdout_error};
 use crate::audit::conversation::{
@@ -17,6 +17,7 @@ use crate::audit::pattern::{PatternMatch, identify};
 use crate::audit::{CapturedMessage, load_paths};
 use crate::crypto::KeyStore;
 use crate::safe_text::{self, one_line, write_escaped};
+use crate::wss::clock::ClockSkew;
 use crate::wss::datetime::UtcDateTime;
 use crate::wss::keys::KeyRecord;
 use crate::wss::processor::{EncryptionReport, Finding, ProcessOptions, Severity, TokenReport};
@@ -61,6 +62,8 @@ pub struct InspectArgs {
     pub each_file: bool,
     #[command(flatten)]
     pub keys: KeyArgs,
+    #[command(flatten)]
+    pub trust: TrustArgs,
     /// Label for DerivedKeyTokens that carry none, when the stack derived with a custom label.
     #[arg(long, value_name = "TEXT")]
     pub dk_label: Option<String>,
@@ -68,6 +71,10 @@ pub struct InspectArgs {
     /// without it the times are shown, not judged.
     #[arg(long, value_name = "TIME")]
     pub now: Option<String>,
+    /// How many seconds the sender's clock may differ from --now: Timestamp, wst:Lifetime and
+    /// SAML Conditions are judged with that tolerance on both sides.
+    #[arg(long = "clock-skew", value_name = "SECONDS", default_value_t = ClockSkew::DEFAULT_SECONDS)]
+    pub clock_skew: u32,
     /// Also treat attributes with this name as ids ('Name' in any namespace, or '{ns}Name').
     #[arg(long = "id-attr", value_name = "NAME")]
     pub id_attrs: Vec<String>,
@@ -188,7 +195,8 @@ pub(super) fn prepare(args: &InspectArgs) -> Result<Prepared, CliError> {
 pub(super) fn processing_inputs(
     args: &InspectArgs,
 ) -> Result<(KeyStore, Vec<Binding>, ProcessOptions), CliError> {
-    let store = args.keys.load()?;
+    let mut store = args.keys.load()?;
+    args.trust.add_to(&mut store)?;
     let bindings: Vec<Binding> = store
         .named_secrets()
         .iter()
@@ -208,8 +216,13 @@ pub(super) fn processing_inputs(
         ),
         None => None,
     };
+    if let Some(now) = now {
+        // Certificate chains are judged valid or expired at the receiver's clock too.
+        store.trust_mut().set_time(now.unix_seconds);
+    }
     let options = ProcessOptions {
         now,
+        clock_skew: ClockSkew(args.clock_skew),
         dk_label: args.dk_label.clone(),
         id_attributes: IdAttributes::with_extra(&args.id_attrs),
         transport_secured: args.transport_secured,
@@ -340,6 +353,9 @@ fn write_text(
                     one_line(&k.name),
                     one_line(&k.description)
                 )?;
+                if let Some(chain) = &k.chain {
+                    writeln!(out, "    chain: {}", one_line(&chain.describe()))?;
+                }
             }
             for reference in &r.references {
                 let uri = reference.uri.as_deref().unwrap_or("(no URI)");
@@ -363,6 +379,7 @@ fn write_text(
                     one_line(uri),
                     one_line(target)
                 )?;
+                super::canonical_excerpt::write_canonical_excerpt(out, reference, "      ")?;
             }
             if !r.valid {
                 writeln!(

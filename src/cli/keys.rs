@@ -110,6 +110,28 @@ impl KeyArgs {
     }
 }
 
+/// `--ca`: trust anchors, for the commands that judge who signed (verify, inspect, export);
+/// decrypt has no use for them, so they are not among the KEYS every command takes.
+#[derive(Debug, Clone, Default, Args)]
+pub struct TrustArgs {
+    /// A trust anchor (PEM or DER CA certificate; a PEM file may hold several). A certificate
+    /// the message carries then proves who signed only when its chain reaches one. Repeatable.
+    #[arg(long = "ca", value_name = "PATH")]
+    pub cas: Vec<PathBuf>,
+}
+
+impl TrustArgs {
+    /// Adds the anchors to `store`; errors name the option and the file.
+    pub fn add_to(&self, store: &mut KeyStore) -> Result<(), CliError> {
+        for path in &self.cas {
+            store
+                .add_ca_file(path)
+                .map_err(|e| CliError::Input(format!("--ca {}: {e}", path.display())))?;
+        }
+        Ok(())
+    }
+}
+
 /// The environment variable a password for --key may come from.
 pub const PASSWORD_VARIABLE: &str = "WSKEX_PASSWORD";
 

@@ -4,6 +4,7 @@
 //! exit codes: 0 everything checked out, 1 a check failed, 2 usage error or bad input.
 
 mod c14n;
+mod canonical_excerpt;
 mod closed_pipe;
 mod decrypt;
 mod derive;
@@ -15,6 +16,7 @@ mod keys;
 mod report_format;
 pub mod tui;
 mod verify;
+mod verify_repair;
 mod walk;
 mod walk_manifest;
 mod ws_security;

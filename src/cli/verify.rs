@@ -6,9 +6,10 @@ use std::io::Write;
 use clap::Args;
 use serde::Serialize;
 
-use super::keys::KeyArgs;
+use super::keys::{KeyArgs, TrustArgs};
 use super::report_format::Format;
 use super::{CliError, Outcome, read_input, stdout_error};
+use crate::crypto::KeyStore;
 use crate::dsig::model::SignatureElement;
 use crate::dsig::{SignatureReport, VerifyOptions, find_signatures, verify_signature};
 use crate::resolve::StandardResolver;
@@ -35,6 +36,8 @@ pub struct VerifyArgs {
     pub file: String,
     #[command(flatten)]
     pub keys: KeyArgs,
+    #[command(flatten)]
+    pub trust: TrustArgs,
     /// Also treat attributes with this name as ids ('Name' in any namespace, or '{ns}Name').
     #[arg(long = "id-attr", value_name = "NAME")]
     pub id_attrs: Vec<String>,
@@ -65,66 +68,22 @@ struct SignatureJson {
 
 pub fn run(args: &VerifyArgs, stdout: &mut dyn Write) -> Result<Outcome, CliError> {
     let (bytes, name) = read_input(&args.file)?;
-    let store = args.keys.load()?;
+    let mut store = args.keys.load()?;
+    args.trust.add_to(&mut store)?;
     let doc = Document::parse(bytes, name)?;
-    let ids = IdIndex::build(&doc, &IdAttributes::with_extra(&args.id_attrs));
-    // In a SOAP message the receiver checks what the Security headers hold, in their order
-    // and with their token references, and judges what the signatures cover (wrapping,
-    // unauthenticated keys); any other signature (an enveloped one over the whole envelope,
-    // one inside the Body) is plain XML-DSig.
-    let (security, is_soap): (Vec<Span>, bool) = match SoapEnvelope::read(&doc) {
-        Ok(envelope) => (
-            envelope.security.iter().map(|h| h.node.span()).collect(),
-            true,
-        ),
-        Err(_) => (Vec::new(), false),
-    };
-    let in_security_header = |element: Node<'_>| {
-        let span = element.span();
-        security
-            .iter()
-            .any(|h: &Span| h.start <= span.start && span.end <= h.end)
-    };
-    let standalone: Vec<SignatureReport> = {
-        let resolver = StandardResolver::new(&doc, &ids, &store);
-        let options = VerifyOptions::default();
-        find_signatures(&doc)
-            .filter(|element| !in_security_header(*element))
-            .map(|element| match SignatureElement::read(element) {
-                Ok(signature) => {
-                    verify_signature(&doc, &ids, &signature, &resolver, None, &options)
-                }
-                Err(malformed) => SignatureReport::malformed(element, &malformed.to_string()),
-            })
-            .collect()
-    };
-    let duplicate_ids: Vec<String> = ids
-        .duplicates()
-        .iter()
-        .map(|(id, _)| id.to_string())
-        .collect();
-    drop(ids);
-    let source_name = doc.source_name().to_string();
-    // A plain signature checked with a key the document carries is no identity either.
-    let mut findings: Vec<Finding> = identity_findings(&standalone, store.supplies_certificates())
-        .into_iter()
-        .filter(|f| f.severity == Severity::Error)
-        .collect();
-    // The receiver takes the document (it splices decrypted parts in).
-    let mut reports = if is_soap {
-        let options = ProcessOptions {
-            id_attributes: IdAttributes::with_extra(&args.id_attrs),
-            transport_secured: args.transport_secured,
-            ..ProcessOptions::default()
-        };
-        let (reports, receiver_findings) =
-            super::ws_security::verify_as_receiver(doc, &store, &options);
-        findings.splice(0..0, receiver_findings);
-        reports
-    } else {
-        Vec::new()
-    };
-    reports.extend(standalone);
+    let captured_text = doc.text().to_string();
+    let mut checked = check_document(doc, &store, args);
+    if checked.reports.iter().any(|r| !r.valid) {
+        super::verify_repair::retry_reindented(&captured_text, &mut checked, |doc| {
+            check_document(doc, &store, args)
+        });
+    }
+    let Checked {
+        reports,
+        findings,
+        duplicate_ids,
+        source_name,
+    } = checked;
     let valid = !reports.is_empty()
         && reports.iter().all(|r| r.valid)
         && !findings.iter().any(|f| f.severity == Severity::Error);
@@ -159,6 +118,83 @@ pub fn run(args: &VerifyArgs, stdout: &mut dyn Write) -> Result<Outcome, CliErro
     } else {
         Outcome::ChecksFailed
     })
+}
+
+/// What one pass of verification found: signatures, receiver findings, duplicated ids.
+pub(super) struct Checked {
+    pub reports: Vec<SignatureReport>,
+    pub findings: Vec<Finding>,
+    pub duplicate_ids: Vec<String>,
+    pub source_name: String,
+}
+
+/// Verifies every signature of `doc`: the receiver's view of a SOAP message's Security
+/// headers, and plain XML-DSig for the others.
+fn check_document(doc: Document, store: &KeyStore, args: &VerifyArgs) -> Checked {
+    let ids = IdIndex::build(&doc, &IdAttributes::with_extra(&args.id_attrs));
+    // In a SOAP message the receiver checks what the Security headers hold, in their order
+    // and with their token references, and judges what the signatures cover (wrapping,
+    // unauthenticated keys); any other signature (an enveloped one over the whole envelope,
+    // one inside the Body) is plain XML-DSig.
+    let (security, is_soap): (Vec<Span>, bool) = match SoapEnvelope::read(&doc) {
+        Ok(envelope) => (
+            envelope.security.iter().map(|h| h.node.span()).collect(),
+            true,
+        ),
+        Err(_) => (Vec::new(), false),
+    };
+    let in_security_header = |element: Node<'_>| {
+        let span = element.span();
+        security
+            .iter()
+            .any(|h: &Span| h.start <= span.start && span.end <= h.end)
+    };
+    let standalone: Vec<SignatureReport> = {
+        let resolver = StandardResolver::new(&doc, &ids, store);
+        let options = VerifyOptions::default();
+        find_signatures(&doc)
+            .filter(|element| !in_security_header(*element))
+            .map(|element| match SignatureElement::read(element) {
+                Ok(signature) => {
+                    verify_signature(&doc, &ids, &signature, &resolver, None, &options)
+                }
+                Err(malformed) => SignatureReport::malformed(element, &malformed.to_string()),
+            })
+            .collect()
+    };
+    let duplicate_ids: Vec<String> = ids
+        .duplicates()
+        .iter()
+        .map(|(id, _)| id.to_string())
+        .collect();
+    drop(ids);
+    let source_name = doc.source_name().to_string();
+    // A plain signature checked with a key the document carries is no identity either.
+    let mut findings: Vec<Finding> = identity_findings(&standalone, store.supplies_certificates())
+        .into_iter()
+        .filter(|f| f.severity == Severity::Error)
+        .collect();
+    // The receiver takes the document (it splices decrypted parts in).
+    let mut reports = if is_soap {
+        let options = ProcessOptions {
+            id_attributes: IdAttributes::with_extra(&args.id_attrs),
+            transport_secured: args.transport_secured,
+            ..ProcessOptions::default()
+        };
+        let (reports, receiver_findings) =
+            super::ws_security::verify_as_receiver(doc, store, &options);
+        findings.splice(0..0, receiver_findings);
+        reports
+    } else {
+        Vec::new()
+    };
+    reports.extend(standalone);
+    Checked {
+        reports,
+        findings,
+        duplicate_ids,
+        source_name,
+    }
 }
 
 /// One line per receiver finding, most serious first, and the verdict they make.
@@ -220,6 +256,9 @@ pub fn write_text(
                 one_line(&k.description),
                 k.origin.describe()
             )?;
+            if let Some(chain) = &k.chain {
+                writeln!(out, "  chain: {}", one_line(&chain.describe()))?;
+            }
             if !k.proves_identity {
                 writeln!(
                     out,
@@ -271,6 +310,7 @@ pub fn write_text(
                     reference.canonical_length
                 )?;
             }
+            super::canonical_excerpt::write_canonical_excerpt(out, reference, "    ")?;
         }
         match r.signature_value_valid {
             Some(true) => writeln!(out, "  signature value: verifies")?,

@@ -12,6 +12,7 @@ use base64::Engine as _;
 use openssl::pkey::{PKey, Public};
 
 use super::certificate::{Certificate, SkiSource};
+use super::chain::TrustAnchors;
 use super::dn::NormalizedName;
 use super::error::CryptoError;
 use super::keys::{KeyMaterial, PrivateKey, PublicKey, load_certificate_file, load_key_file};
@@ -115,6 +116,9 @@ pub struct SymmetricKey {
 pub struct KeyMatch<T> {
     pub key: T,
     pub reason: String,
+    /// True when nothing in the message could be checked against the key: it was used
+    /// because it was the user's evident choice, not because it matched.
+    pub assumed: bool,
 }
 
 /// Where a verification key comes from.
@@ -162,6 +166,7 @@ pub struct KeyStore {
     named_secrets: Vec<SymmetricKey>,
     default_hmac: Option<SymmetricKey>,
     default_encryption: Option<SymmetricKey>,
+    trust: TrustAnchors,
 }
 
 impl KeyStore {
@@ -277,10 +282,29 @@ impl KeyStore {
         });
     }
 
-    /// Whether the user named who may sign: a certificate, or a private key with its
-    /// certificate. Then a key a message carries is no identity unless it is one of them.
+    /// Whether the user named who may sign: a certificate, a private key with its
+    /// certificate, or a trust anchor (`--ca`). Then a key a message carries is no identity
+    /// unless it is one of them or chains to an anchor.
     pub fn supplies_certificates(&self) -> bool {
-        !self.certificates.is_empty() || self.private_keys.iter().any(|e| e.certificate.is_some())
+        !self.certificates.is_empty()
+            || self.private_keys.iter().any(|e| e.certificate.is_some())
+            || !self.trust.is_empty()
+    }
+
+    /// `--ca PATH`: trust anchors for the chains of certificates a message carries.
+    pub fn add_ca_file(&mut self, path: &Path) -> Result<(), CryptoError> {
+        for cert in load_certificate_file(path)? {
+            self.trust.add(cert);
+        }
+        Ok(())
+    }
+
+    pub fn trust(&self) -> &TrustAnchors {
+        &self.trust
+    }
+
+    pub fn trust_mut(&mut self) -> &mut TrustAnchors {
+        &mut self.trust
     }
 
     pub fn private_keys(&self) -> &[PrivateKeyEntry] {
@@ -306,11 +330,23 @@ impl KeyStore {
         &self,
         selectors: &[KeySelector],
     ) -> Result<KeyMatch<&PrivateKeyEntry>, CryptoError> {
+        self.find_private_key_among(selectors, &[])
+    }
+
+    /// [`KeyStore::find_private_key`], also knowing the certificates the message `carried`:
+    /// when the selectors name one of those (or a supplied certificate) whose key was not
+    /// supplied, no other key is assumed in its place.
+    pub fn find_private_key_among(
+        &self,
+        selectors: &[KeySelector],
+        carried: &[Certificate],
+    ) -> Result<KeyMatch<&PrivateKeyEntry>, CryptoError> {
         if selectors.is_empty() {
             return match self.private_keys.as_slice() {
                 [only] => Ok(KeyMatch {
                     key: only,
                     reason: format!("{}: the only private key supplied", only.describe()),
+                    assumed: false,
                 }),
                 [] => Err(CryptoError::NoMatchingKey {
                     selector: "the message names no key and no private key was supplied"
@@ -334,6 +370,34 @@ impl KeyStore {
             if let Some(found) = single(selector, matches)? {
                 return Ok(found);
             }
+        }
+        if let Some((named, selector)) =
+            super::named_certificate::designated(selectors, self.certificates.iter().chain(carried))
+        {
+            // The named certificate may be the one of a key supplied without it.
+            if let Ok(public) = named.public_key()
+                && let Some(entry) = self
+                    .private_keys
+                    .iter()
+                    .find(|e| e.key.matches_public(&public))
+            {
+                return Ok(KeyMatch {
+                    key: entry,
+                    reason: format!(
+                        "{}: its public key is the one of {}, the certificate the message names (by {selector})",
+                        entry.describe(),
+                        named.subject()
+                    ),
+                    assumed: false,
+                });
+            }
+            return Err(CryptoError::NoMatchingKey {
+                selector: super::named_certificate::refusal(
+                    named,
+                    &selector,
+                    &self.describe_private_keys(),
+                ),
+            });
         }
         // A thumbprint or an issuer/serial can only be checked against a certificate. When
         // the message names its key only that way and exactly one private key came without
@@ -359,6 +423,7 @@ impl KeyStore {
                     only.describe(),
                     describe_selectors(selectors)
                 ),
+                assumed: true,
             });
         }
         Err(CryptoError::NoMatchingKey {
@@ -389,6 +454,7 @@ impl KeyStore {
                 [only] => Ok(KeyMatch {
                     key: *only,
                     reason: format!("{}: the only public key supplied", only.label()),
+                    assumed: false,
                 }),
                 _ => Err(CryptoError::NoMatchingKey {
                     selector: format!(
@@ -446,6 +512,7 @@ impl KeyStore {
                 return Ok(KeyMatch {
                     key,
                     reason: format!("key name \"{wanted}\" is the secret {}", key.label),
+                    assumed: false,
                 });
             }
         }
@@ -462,6 +529,7 @@ impl KeyStore {
             return Ok(KeyMatch {
                 key,
                 reason: format!("{why_default}; using the default {}", key.label),
+                assumed: false,
             });
         }
         if names.is_empty()
@@ -473,6 +541,7 @@ impl KeyStore {
                     "{why_default}; using {}, the only secret supplied",
                     only.label
                 ),
+                assumed: false,
             });
         }
         Err(CryptoError::NoMatchingKey {
@@ -516,6 +585,7 @@ fn single<'a>(
         [(key, reason)] => Ok(Some(KeyMatch {
             key,
             reason: reason.clone(),
+            assumed: false,
         })),
         _ => Err(CryptoError::AmbiguousKey {
             selector: selector.to_string(),
@@ -550,7 +620,11 @@ fn single_public<'a>(
             });
         }
     }
-    Ok(Some(KeyMatch { key: first, reason }))
+    Ok(Some(KeyMatch {
+        key: first,
+        reason,
+        assumed: false,
+    }))
 }
 
 /// Why `cert` is what `selector` designates, or `None`.
@@ -711,7 +785,7 @@ fn match_private(entry: &PrivateKeyEntry, selector: &KeySelector) -> Option<Stri
     }
 }
 
-fn match_public(source: &PublicKeySource<'_>, selector: &KeySelector) -> Option<String> {
+pub(super) fn match_public(source: &PublicKeySource<'_>, selector: &KeySelector) -> Option<String> {
     match source {
         PublicKeySource::Certificate(cert) => match_certificate(cert, selector),
         PublicKeySource::PrivateKey(entry) => match_private(entry, selector),

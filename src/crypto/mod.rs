@@ -7,6 +7,7 @@
 
 pub mod algorithms;
 pub mod certificate;
+pub mod chain;
 pub mod cipher;
 mod der;
 pub mod digest;
@@ -17,6 +18,7 @@ pub mod key_store;
 pub mod key_transport;
 pub mod key_wrap;
 pub mod keys;
+pub mod named_certificate;
 pub mod provider;
 pub mod psha1;
 pub mod random;

@@ -1,6 +1,7 @@
 //! XML Signature: reading `ds:Signature`, verifying into reports that keep every
 //! intermediate, and creating signatures.
 
+pub mod diagnosis;
 pub mod key_info;
 pub mod model;
 pub mod reference;

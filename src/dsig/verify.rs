@@ -5,12 +5,14 @@
 use openssl::pkey::{PKey, Private, Public};
 use serde::Serialize;
 
+use crate::crypto::chain::ChainReport;
 use crate::crypto::signature::{self, VerifyingKey};
 use crate::crypto::{SecretBytes, SignatureAlgorithm};
 use crate::xml::base64;
 use crate::xml::c14n::{NodeSet, canonicalize_to_vec};
 use crate::xml::{Document, IdIndex};
 
+use super::diagnosis::{DigestFailure, diagnose_digest_mismatch};
 use super::model::{SignatureElement, describe_c14n};
 use super::reference::{ReferenceContext, StrDereference, process_reference};
 use super::work_budget::WorkBudget;
@@ -73,6 +75,8 @@ pub struct ResolvedKey {
     pub description: String,
     /// A short name for the key (a file name, a token id), for tables.
     pub name: String,
+    /// For a certificate the message carries, when trust anchors were named: its chain.
+    pub chain: Option<ChainReport>,
 }
 
 /// Finds the key for a signature (plain XML-DSig KeyInfo, or WS-Security tokens).
@@ -102,6 +106,14 @@ pub struct ReferenceReport {
     pub valid: bool,
     pub status: ReferenceStatus,
     pub error: Option<String>,
+    /// Why the digest does not match, with its evidence (none when it matches or could not
+    /// be computed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<DigestFailure>,
+    /// Where a repair mode made it match: the byte offset of the first difference between the
+    /// captured canonical bytes and the repaired ones.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_difference: Option<usize>,
 }
 
 /// A reference's verdict; `Unchecked` (the work budget was spent) is never valid.
@@ -119,8 +131,12 @@ pub struct KeyReport {
     pub name: String,
     pub origin: KeyOrigin,
     pub description: String,
-    /// False when the key came from the message: then the signature proves integrity only.
+    /// False when the key came from the message and no chain from it reaches a trust anchor:
+    /// then the signature proves integrity only.
     pub proves_identity: bool,
+    /// The signer certificate's chain, when trust anchors were named (`--ca`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chain: Option<ChainReport>,
 }
 
 /// How one `ds:Signature` turned out.
@@ -214,20 +230,23 @@ pub fn verify_signature(
                 .error
                 .clone()
                 .or_else(|| reference.digest_value.as_ref().err().cloned());
+            let target = outcome.target.map(|t| doc.node(t));
+            let mut cause = None;
             let valid = match (&outcome.computed, expected) {
                 (Some(computed), Some(expected)) if error.is_none() => {
                     let same =
                         computed.len() == expected.len() && openssl::memcmp::eq(computed, expected);
                     if !same {
-                        error = Some(
-                            "digest mismatch: the referenced content changed after signing".into(),
-                        );
+                        let why = target.map_or(DigestFailure::ContentChanged, |t| {
+                            diagnose_digest_mismatch(t, &kinds)
+                        });
+                        error = Some(why.describe());
+                        cause = Some(why);
                     }
                     same
                 }
                 _ => false,
             };
-            let target = outcome.target.map(|t| doc.node(t));
             ReferenceReport {
                 uri: reference.uri.map(str::to_string),
                 target: target.map(|t| {
@@ -254,6 +273,8 @@ pub fn verify_signature(
                     (false, false) => ReferenceStatus::Invalid,
                 },
                 error,
+                cause,
+                first_difference: None,
             }
         })
         .collect();
@@ -339,7 +360,9 @@ fn check_signature_value(
         name: key.name.clone(),
         origin: key.origin,
         description: key.description.clone(),
-        proves_identity: key.origin != KeyOrigin::Message,
+        proves_identity: key.origin != KeyOrigin::Message
+            || key.chain.as_ref().is_some_and(|c| c.trusted),
+        chain: key.chain.clone(),
     });
     let ok = signature::verify(
         algorithm,
@@ -352,6 +375,11 @@ fn check_signature_value(
     report.signature_value_valid = Some(ok);
     if ok {
         Ok(())
+    } else if report.references.iter().all(|r| r.valid) && !report.references.is_empty() {
+        Err(format!(
+            "every reference digest matches, but the SignatureValue does not verify with {}: the signature was made with another key (or SignedInfo was altered)",
+            key.name
+        ))
     } else {
         Err("SignatureValue does not verify with this key".into())
     }

@@ -12,6 +12,7 @@ use openssl::bn::BigNum;
 use openssl::pkey::PKey;
 use openssl::rsa::Rsa;
 
+use crate::crypto::chain::ChainReport;
 use crate::crypto::key_transport::KeyTransport;
 use crate::crypto::{
     BlockCipherAlgorithm, Certificate, KeySelector, KeyStore, KeyTransportAlgorithm,
@@ -43,8 +44,10 @@ pub fn selectors_of(items: &[KeyInfoItem<'_>]) -> Vec<KeySelector> {
                 })
             }
             KeyInfoItem::X509Data(data) => {
-                for cert in &data.certificates {
-                    selectors.push(KeySelector::Certificate(cert.clone()));
+                // The signer is the leaf: a CA certificate sent beside it names no key.
+                if !data.certificates.is_empty() {
+                    let leaf = crate::crypto::chain::leaf_index_der(&data.certificates);
+                    selectors.push(KeySelector::Certificate(data.certificates[leaf].clone()));
                 }
                 if let Some((issuer, serial)) = &data.issuer_serial {
                     selectors.push(KeySelector::IssuerSerial {
@@ -159,8 +162,7 @@ impl<'d, 's> StandardResolver<'d, 's> {
                 ));
             }
             let found = self
-                .store
-                .find_private_key(&selectors)
+                .private_key_for(&selectors)
                 .map_err(|e| format!("{label}: {e}"))?;
             let key = transport
                 .decrypt(
@@ -169,7 +171,10 @@ impl<'d, 's> StandardResolver<'d, 's> {
                     expected_len,
                     &mut **self.rng.borrow_mut(),
                 )
-                .map_err(|e| format!("{label}: {e}"))?;
+                .map_err(|e| match found.assumed {
+                    true => format!("{label}: {e}; {}", found.reason),
+                    false => format!("{label}: {e}"),
+                })?;
             return Ok(DataKey {
                 key,
                 name: ek
@@ -183,6 +188,7 @@ impl<'d, 's> StandardResolver<'d, 's> {
                 )],
                 key_transport: Some(method.to_string()),
                 opened_with: found.key.describe(),
+                assumed: found.assumed,
             });
         }
         let wrap = KeyWrapAlgorithm::from_uri(method).map_err(|e| format!("{label}: {e}"))?;
@@ -208,6 +214,7 @@ impl<'d, 's> StandardResolver<'d, 's> {
             chain,
             key_transport: Some(method.to_string()),
             opened_with,
+            assumed: false,
         })
     }
 
@@ -296,6 +303,42 @@ impl<'d, 's> StandardResolver<'d, 's> {
         Ok((found.key.secret.clone(), vec![found.reason]))
     }
 
+    /// The private key `selectors` name. When it would be assumed or none is found, the
+    /// certificates the message carries are consulted too: a key the message names by one of
+    /// them is never replaced by another.
+    fn private_key_for(
+        &self,
+        selectors: &[KeySelector],
+    ) -> Result<
+        crate::crypto::KeyMatch<&'s crate::crypto::key_store::PrivateKeyEntry>,
+        crate::crypto::CryptoError,
+    > {
+        let found = self.store.find_private_key(selectors);
+        if matches!(&found, Ok(m) if !m.assumed) {
+            return found;
+        }
+        let carried = self.carried_certificates();
+        if carried.is_empty() {
+            return found;
+        }
+        self.store.find_private_key_among(selectors, &carried)
+    }
+
+    /// The X.509 certificates the message carries (BinarySecurityTokens, X509Certificate).
+    fn carried_certificates(&self) -> Vec<Certificate> {
+        self.doc
+            .descendants()
+            .filter(|n| {
+                n.has_name(ns::DS, "X509Certificate")
+                    || (n.has_name(ns::WSSE, "BinarySecurityToken")
+                        && n.attribute("ValueType")
+                            .is_some_and(|v| v.ends_with("#X509v3")))
+            })
+            .filter_map(|n| crate::xml::base64::decode(&n.text_content()).ok())
+            .filter_map(|der| Certificate::from_der(&der, "certificate in the message").ok())
+            .collect()
+    }
+
     fn detached_keys(&self) -> impl Iterator<Item = EncryptedKey<'d>> + '_ {
         self.doc
             .descendants()
@@ -303,35 +346,23 @@ impl<'d, 's> StandardResolver<'d, 's> {
             .map(EncryptedKey::read)
     }
 
-    /// RSA public key from the message itself: an embedded certificate or an RSAKeyValue.
-    fn key_from_message(
-        items: &[KeyInfoItem<'_>],
-    ) -> Option<Result<(OwnedVerifyingKey, String), String>> {
+    /// RSA public key from the message itself: an embedded certificate (the leaf, when
+    /// several are sent; its chain judged against the trust anchors) or an RSAKeyValue.
+    fn key_from_message(&self, items: &[KeyInfoItem<'_>]) -> Option<Result<MessageKey, String>> {
         for item in items {
             match item {
                 KeyInfoItem::X509Data(data) if !data.certificates.is_empty() => {
-                    return Some(
-                        Certificate::from_der(&data.certificates[0], "X509Certificate in KeyInfo")
-                            .and_then(|c| Ok((c.public_key()?, c.subject())))
-                            .map(|(k, subject)| {
-                                (
-                                    OwnedVerifyingKey::RsaPublic(k),
-                                    format!("the X509Certificate in the message ({subject})"),
-                                )
-                            })
-                            .map_err(|e| e.to_string()),
-                    );
+                    return Some(self.certificate_key(&data.certificates));
                 }
                 KeyInfoItem::RsaKeyValue { modulus, exponent } => {
                     let key = BigNum::from_slice(modulus)
                         .and_then(|n| Ok((n, BigNum::from_slice(exponent)?)))
                         .and_then(|(n, e)| Rsa::from_public_components(n, e))
                         .and_then(PKey::from_rsa)
-                        .map(|k| {
-                            (
-                                OwnedVerifyingKey::RsaPublic(k),
-                                "the RSAKeyValue in the message".to_string(),
-                            )
+                        .map(|k| MessageKey {
+                            key: OwnedVerifyingKey::RsaPublic(k),
+                            what: "the RSAKeyValue in the message".to_string(),
+                            chain: None,
                         })
                         .map_err(|e| format!("RSAKeyValue: {e}"));
                     return Some(key);
@@ -340,6 +371,37 @@ impl<'d, 's> StandardResolver<'d, 's> {
             }
         }
         None
+    }
+}
+
+/// A key the message carries, what it is in words, and its certificate chain when anchors
+/// were named.
+struct MessageKey {
+    key: OwnedVerifyingKey,
+    what: String,
+    chain: Option<ChainReport>,
+}
+
+impl StandardResolver<'_, '_> {
+    /// The leaf of the certificates one X509Data carries, with the others (and the supplied
+    /// certificates) as intermediates for its chain.
+    fn certificate_key(&self, ders: &[Vec<u8>]) -> Result<MessageKey, String> {
+        let leaf_at = crate::crypto::chain::leaf_index_der(ders);
+        let leaf = Certificate::from_der(&ders[leaf_at], "X509Certificate in KeyInfo")
+            .map_err(|e| e.to_string())?;
+        let mut others: Vec<Certificate> = ders
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != leaf_at)
+            .filter_map(|(_, der)| Certificate::from_der(der, "X509Certificate in KeyInfo").ok())
+            .collect();
+        others.extend(self.store.certificates().iter().cloned());
+        let key = leaf.public_key().map_err(|e| e.to_string())?;
+        Ok(MessageKey {
+            key: OwnedVerifyingKey::RsaPublic(key),
+            what: format!("the X509Certificate in the message ({})", leaf.subject()),
+            chain: self.store.trust().validate(&leaf, &others),
+        })
     }
 }
 
@@ -380,6 +442,7 @@ impl SignatureKeyResolver for StandardResolver<'_, '_> {
                             .unwrap_or_else(|| "HMAC secret".into())
                     },
                     description: chain.join("; "),
+                    chain: None,
                 })
             }
             SignatureAlgorithm::Rsa(_) => {
@@ -394,12 +457,13 @@ impl SignatureKeyResolver for StandardResolver<'_, '_> {
                     return self
                         .store
                         .find_public_key(&[])
-                        .and_then(|m| Ok((m.key.public_key()?, m.key.label(), m.reason)))
+                        .and_then(|m| Ok((m.key.public_key()?, signer_name(&m.key), m.reason)))
                         .map(|(key, name, reason)| ResolvedKey {
                             key: OwnedVerifyingKey::RsaPublic(key),
                             origin: KeyOrigin::Supplied,
                             name,
                             description: format!("{reason} (the KeyInfo is a wsse:SecurityTokenReference; wskex inspect follows it)"),
+                            chain: None,
                         })
                         .map_err(|e| format!("{e}; the KeyInfo is a wsse:SecurityTokenReference (wskex inspect follows it)"));
                 }
@@ -409,17 +473,25 @@ impl SignatureKeyResolver for StandardResolver<'_, '_> {
                             found.key.public_key().map_err(|e| e.to_string())?,
                         ),
                         origin: KeyOrigin::Supplied,
-                        name: found.key.label(),
+                        name: signer_name(&found.key),
                         description: found.reason,
+                        chain: None,
                     }),
-                    Err(lookup) => match Self::key_from_message(&items) {
-                        Some(Ok((key, what))) => Ok(ResolvedKey {
-                            key,
+                    Err(lookup) => match self.key_from_message(&items) {
+                        Some(Ok(found)) => Ok(ResolvedKey {
+                            key: found.key,
                             origin: KeyOrigin::Message,
                             name: "key in the message".into(),
-                            description: format!(
-                                "{what}; no supplied key matches it, so a valid signature proves integrity, not identity"
-                            ),
+                            description: match &found.chain {
+                                Some(chain) if chain.trusted => {
+                                    format!("{}; its chain reaches a trust anchor", found.what)
+                                }
+                                _ => format!(
+                                    "{}; no supplied key matches it, so a valid signature proves integrity, not identity",
+                                    found.what
+                                ),
+                            },
+                            chain: found.chain,
                         }),
                         Some(Err(e)) => Err(e),
                         None => Err(lookup.to_string()),
@@ -472,8 +544,17 @@ impl DataKeyResolver for StandardResolver<'_, '_> {
             opened_with: chain.first().cloned().unwrap_or_default(),
             chain,
             key_transport,
+            assumed: false,
         })
     }
+}
+
+/// How a verification key is named in reports: its certificate's subject (who signed), else
+/// the file it came from.
+fn signer_name(source: &crate::crypto::key_store::PublicKeySource<'_>) -> String {
+    source
+        .certificate()
+        .map_or_else(|| source.label(), |c| c.subject())
 }
 
 /// True when the KeyInfo designates its key with a WS-Security token reference.

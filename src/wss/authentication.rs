@@ -66,8 +66,9 @@ pub fn key_transfer_findings(
 }
 
 /// For each valid signature checked only with a key the message carries: an error when the
-/// user supplied the certificates of the expected signers (`supplies_certificates`), else an
-/// integrity-only note.
+/// user supplied the certificates of the expected signers or trust anchors
+/// (`supplies_certificates`) and the key's chain reaches no anchor, else an integrity-only
+/// note. A certificate whose chain reaches an anchor proves who signed.
 pub fn identity_findings(
     signatures: &[SignatureReport],
     supplies_certificates: bool,
@@ -76,15 +77,23 @@ pub fn identity_findings(
         .iter()
         .filter_map(|s| {
             let key = s.key.as_ref().filter(|k| k.origin == KeyOrigin::Message)?;
+            if key.chain.as_ref().is_some_and(|c| c.trusted) {
+                return None;
+            }
             let name = s.id.as_deref().unwrap_or(&s.path);
+            let chain = key
+                .chain
+                .as_ref()
+                .map(|c| format!("; its chain {}", c.describe()))
+                .unwrap_or_default();
             Some(if supplies_certificates && s.valid {
                 FindingCode::IdentityNotProven.finding(
-                    format!("signature {name} verifies only with a key the message carries ({}), which matches none of the supplied certificates: anyone can sign with their own key", key.description),
+                    format!("signature {name} verifies only with a key the message carries ({}), which matches none of the supplied certificates{chain}: anyone can sign with their own key", key.description),
                     Some(s.line),
                 )
             } else {
                 FindingCode::KeyFromMessage.finding(
-                    format!("signature {name} was checked with a key the message carries itself: integrity, not identity"),
+                    format!("signature {name} was checked with a key the message carries itself{chain}: integrity, not identity"),
                     Some(s.line),
                 )
             })

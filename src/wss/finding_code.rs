@@ -29,6 +29,17 @@ pub enum FindingCode {
     IdentityNotProven,
     /// The same with no certificate supplied: integrity, not identity.
     KeyFromMessage,
+    /// An RSTR's `wst:Lifetime` ended before the receiver's clock (less the clock skew).
+    LifetimeExpired,
+    /// An RSTR's `wst:Lifetime` starts after the receiver's clock (plus the clock skew).
+    LifetimeNotYetValid,
+    /// A SAML assertion's `Conditions NotOnOrAfter` passed (less the clock skew).
+    AssertionExpired,
+    /// A SAML assertion's `Conditions NotBefore` is still ahead (plus the clock skew).
+    AssertionNotYetValid,
+    /// A private key was used on an assumption: the message names its key by nothing that
+    /// could be checked against the supplied key (a thumbprint without the certificate).
+    KeyAssumed,
 }
 
 impl FindingCode {
@@ -43,6 +54,11 @@ impl FindingCode {
             FindingCode::UnsignedEncryptedKey => "unsigned-encrypted-key",
             FindingCode::IdentityNotProven => "identity-not-proven",
             FindingCode::KeyFromMessage => "key-from-message",
+            FindingCode::LifetimeExpired => "lifetime-expired",
+            FindingCode::LifetimeNotYetValid => "lifetime-not-yet-valid",
+            FindingCode::AssertionExpired => "saml-assertion-expired",
+            FindingCode::AssertionNotYetValid => "saml-assertion-not-yet-valid",
+            FindingCode::KeyAssumed => "key-assumed",
         }
     }
 
@@ -53,8 +69,12 @@ impl FindingCode {
             | FindingCode::DuplicateId
             | FindingCode::TimestampNotJudged
             | FindingCode::UnsignedKeyTransfer
-            | FindingCode::IdentityNotProven => Severity::Error,
-            FindingCode::UnsignedEncryptedKey => Severity::Warning,
+            | FindingCode::IdentityNotProven
+            | FindingCode::LifetimeExpired
+            | FindingCode::LifetimeNotYetValid
+            | FindingCode::AssertionExpired
+            | FindingCode::AssertionNotYetValid => Severity::Error,
+            FindingCode::UnsignedEncryptedKey | FindingCode::KeyAssumed => Severity::Warning,
             FindingCode::KeyTransferOverTransport | FindingCode::KeyFromMessage => Severity::Info,
         }
     }
@@ -80,6 +100,11 @@ mod tests {
             FindingCode::UnsignedEncryptedKey,
             FindingCode::IdentityNotProven,
             FindingCode::KeyFromMessage,
+            FindingCode::LifetimeExpired,
+            FindingCode::LifetimeNotYetValid,
+            FindingCode::AssertionExpired,
+            FindingCode::AssertionNotYetValid,
+            FindingCode::KeyAssumed,
         ];
         let mut codes: Vec<&str> = all.iter().map(|c| c.code()).collect();
         assert!(

@@ -4,22 +4,22 @@
 
 use crate::xml::Node;
 
+use super::clock::{ClockSkew, after_with_skew, before_with_skew};
 use super::datetime::UtcDateTime;
 use super::finding_code::FindingCode;
 use super::processor::{Finding, Severity};
 use super::tokens::Timestamp;
 
-/// How far in the future a Timestamp may be created before it is suspicious (clock skew).
-const FUTURE_SKEW_SECONDS: i64 = 300;
-
 /// The findings about the Timestamp the receiver reads: expiry and creation time against
 /// `now` when it is signed; when it is not, that it does not protect against replay (with
-/// signatures present) and that freshness cannot be judged (with a clock given).
+/// signatures present) and that freshness cannot be judged (with a clock given). Both
+/// times are judged with `skew` of tolerance, and the findings say how much.
 pub fn freshness_findings(
     timestamp: Node<'_>,
     signed: bool,
     any_signature: bool,
     now: Option<UtcDateTime>,
+    skew: ClockSkew,
 ) -> Vec<Finding> {
     let line = Some(timestamp.position().line);
     let mut findings = Vec::new();
@@ -45,26 +45,31 @@ pub fn freshness_findings(
     };
     let t = Timestamp::read(timestamp);
     if let Some(expires) = t.expires.as_ref().and_then(|e| e.utc)
-        && expires.unix_seconds < now.unix_seconds
+        && before_with_skew(expires, now, skew)
     {
         findings.push(Finding::new(
             Severity::Error,
             "timestamp-expired",
             format!(
-                "the Timestamp expired at {} (receiver's clock: {} seconds later)",
+                "the Timestamp expired at {} (receiver's clock: {} seconds later, {})",
                 t.expires.as_ref().map_or("", |e| e.text.as_str()),
-                now.unix_seconds - expires.unix_seconds
+                now.unix_seconds - expires.unix_seconds,
+                skew.allowance()
             ),
             line,
         ));
     }
     if let Some(created) = t.created.as_ref().and_then(|c| c.utc)
-        && created.unix_seconds > now.unix_seconds + FUTURE_SKEW_SECONDS
+        && after_with_skew(created, now, skew)
     {
         findings.push(Finding::new(
             Severity::Warning,
             "timestamp-in-future",
-            "the Timestamp was created more than 5 minutes in the future",
+            format!(
+                "the Timestamp was created {} seconds after the receiver's clock ({})",
+                created.unix_seconds - now.unix_seconds,
+                skew.allowance()
+            ),
             line,
         ));
     }
@@ -77,13 +82,17 @@ mod tests {
     use crate::xml::Document;
 
     fn judged(signed: bool, now: &str) -> Vec<String> {
+        judged_with_skew(signed, now, ClockSkew::default())
+    }
+
+    fn judged_with_skew(signed: bool, now: &str, skew: ClockSkew) -> Vec<String> {
         let doc = Document::parse_str(
             r#"<wsu:Timestamp xmlns:wsu="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd"><wsu:Created>2026-12-01T09:00:00Z</wsu:Created><wsu:Expires>2026-12-01T09:05:00Z</wsu:Expires></wsu:Timestamp>"#,
             "t",
         )
         .unwrap();
         let now = UtcDateTime::parse(now).unwrap().utc;
-        freshness_findings(doc.root_element(), signed, true, Some(now))
+        freshness_findings(doc.root_element(), signed, true, Some(now), skew)
             .into_iter()
             .map(|f| f.code)
             .collect()
@@ -93,6 +102,16 @@ mod tests {
     fn only_a_signed_timestamp_is_judged() {
         assert!(judged(true, "2026-12-01T09:01:00Z").is_empty());
         assert_eq!(judged(true, "2026-12-01T10:00:00Z"), ["timestamp-expired"]);
+        // Expired 4 minutes ago: within the default five minutes of skew, not with none.
+        assert!(judged(true, "2026-12-01T09:09:00Z").is_empty());
+        assert_eq!(
+            judged_with_skew(true, "2026-12-01T09:09:00Z", ClockSkew(0)),
+            ["timestamp-expired"]
+        );
+        assert_eq!(
+            judged_with_skew(true, "2026-12-01T08:59:00Z", ClockSkew(30)),
+            ["timestamp-in-future"]
+        );
         assert_eq!(
             judged(true, "2026-12-01T08:00:00Z"),
             ["timestamp-in-future"]

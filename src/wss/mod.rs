@@ -7,6 +7,7 @@
 //! document order and resolves each [`SecurityTokenReference`] against its token store.
 
 pub mod authentication;
+pub mod clock;
 pub mod datetime;
 pub mod derivation_budget;
 pub mod envelope;
@@ -14,6 +15,7 @@ pub mod finding_code;
 pub mod freshness;
 pub mod generation;
 pub mod header;
+pub mod key_assumption;
 pub mod keys;
 pub mod problem;
 pub mod processor;

@@ -29,6 +29,7 @@ use crate::xenc::{DataType, EncryptedData, EncryptedKey, decrypt_data};
 use crate::xml::{Document, Edit, IdAttributes, IdIndex, IdLookup, Node, Span, shift_span};
 
 use super::authentication::{identity_findings, key_transfer_findings};
+use super::clock::{ClockSkew, ValidityWindow, Window, window_findings};
 use super::datetime::UtcDateTime;
 use super::derivation_budget::DerivationBudget;
 use super::envelope::SoapEnvelope;
@@ -48,6 +49,8 @@ pub struct ProcessOptions {
     /// The receiver's clock for Timestamp checks; `None` (auditing old captures) reports the
     /// times without judging freshness.
     pub now: Option<UtcDateTime>,
+    /// How far off a time may be from `now` before it is judged expired or premature.
+    pub clock_skew: ClockSkew,
     /// Label for DerivedKeyTokens that carry none, when a stack derived with a custom label.
     pub dk_label: Option<String>,
     pub id_attributes: IdAttributes,
@@ -627,6 +630,17 @@ impl Receiver<'_, '_> {
             }
             HeaderItem::SamlAssertion(a) => {
                 let value = self.saml_key(doc, a);
+                let window = Window {
+                    kind: ValidityWindow::SamlConditions,
+                    starts: a.not_before.as_deref(),
+                    ends: a.not_on_or_after.as_deref(),
+                    line: Some(a.node.position().line),
+                };
+                self.findings.extend(window_findings(
+                    window,
+                    self.options.now,
+                    self.options.clock_skew,
+                ));
                 let detail = format!(
                     "SAML {:?} issued by {}",
                     a.version,
@@ -824,6 +838,12 @@ impl Receiver<'_, '_> {
                     transport: ek.method_uri.map(algorithm_name).unwrap_or_default(),
                     with: data_key.opened_with.clone(),
                 };
+                if data_key.assumed {
+                    self.findings
+                        .push(super::key_assumption::assumed_key_finding(
+                            &name, &data_key, line,
+                        ));
+                }
                 if ek.method_uri.is_some_and(|m| m.ends_with("#rsa-1_5")) {
                     self.findings.push(Finding::new(
                         Severity::Warning,
@@ -1320,6 +1340,17 @@ impl Receiver<'_, '_> {
             }
         }
         if let Some(lifetime) = &rstr.lifetime {
+            let window = Window {
+                kind: ValidityWindow::IssuedTokenLifetime,
+                starts: lifetime.created.as_ref().map(|c| c.text.as_str()),
+                ends: lifetime.expires.as_ref().map(|e| e.text.as_str()),
+                line: Some(lifetime.node.position().line),
+            };
+            self.findings.extend(window_findings(
+                window,
+                self.options.now,
+                self.options.clock_skew,
+            ));
             summary.push_str(&format!(
                 ", Lifetime {} .. {}",
                 lifetime.created.as_ref().map_or("-", |c| c.text.as_str()),
@@ -1457,6 +1488,7 @@ impl Receiver<'_, '_> {
                 coverage.covers(timestamp),
                 !self.signatures.is_empty(),
                 self.options.now,
+                self.options.clock_skew,
             ));
         }
     }

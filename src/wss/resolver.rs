@@ -4,6 +4,7 @@
 //! (in a BinarySecurityToken of the message, or among the supplied keys), SAML assertions by
 //! id. Everything else falls back to plain XML-DSig / XML-Enc KeyInfo resolution.
 
+use crate::crypto::chain::ChainReport;
 use crate::crypto::{BlockCipherAlgorithm, Certificate, KeySelector, KeyStore, SignatureAlgorithm};
 use crate::dsig::key_info::{KeyInfoItem, read_key_info};
 use crate::dsig::{
@@ -162,6 +163,22 @@ impl<'a, 'd> WssResolver<'a, 'd> {
                 how,
             },
         }
+    }
+
+    /// The chain of a certificate the message carries, through the other certificates it
+    /// carries and those supplied; `None` without trust anchors.
+    fn chain_of(&self, certificate: &Certificate) -> Option<ChainReport> {
+        let own = certificate.to_der().ok();
+        let others: Vec<Certificate> = self
+            .tokens
+            .iter()
+            .filter_map(|t| match &t.value {
+                TokenValue::Certificate(c) if c.to_der().ok() != own => Some(c.clone()),
+                _ => None,
+            })
+            .chain(self.keys.certificates().iter().cloned())
+            .collect();
+        self.keys.trust().validate(certificate, &others)
     }
 
     /// Follows an STR to a key or a certificate.
@@ -488,6 +505,7 @@ impl SignatureKeyResolver for WssResolver<'_, '_> {
                     origin: self.key_origin(id),
                     name: record.name.clone(),
                     description: format!("{how}: {}", record.describe()),
+                    chain: None,
                 })
             }
             (
@@ -497,22 +515,31 @@ impl SignatureKeyResolver for WssResolver<'_, '_> {
                     how,
                 },
                 SignatureAlgorithm::Rsa(_),
-            ) => Ok(ResolvedKey {
-                key: OwnedVerifyingKey::RsaPublic(
-                    certificate.public_key().map_err(|e| e.to_string())?,
-                ),
-                origin,
-                name: certificate.subject(),
-                description: format!(
-                    "{how} ({}){}",
-                    certificate.subject(),
-                    if origin == KeyOrigin::Message {
-                        "; no supplied certificate matches it, so a valid signature proves integrity, not identity"
-                    } else {
-                        ""
-                    }
-                ),
-            }),
+            ) => {
+                let chain = (origin == KeyOrigin::Message)
+                    .then(|| self.chain_of(&certificate))
+                    .flatten();
+                let trusted = chain.as_ref().is_some_and(|c| c.trusted);
+                Ok(ResolvedKey {
+                    key: OwnedVerifyingKey::RsaPublic(
+                        certificate.public_key().map_err(|e| e.to_string())?,
+                    ),
+                    origin,
+                    name: certificate.subject(),
+                    description: format!(
+                        "{how} ({}){}",
+                        certificate.subject(),
+                        match (origin, trusted) {
+                            (KeyOrigin::Message, true) => "; its chain reaches a trust anchor",
+                            (KeyOrigin::Message, false) => {
+                                "; no supplied certificate matches it, so a valid signature proves integrity, not identity"
+                            }
+                            _ => "",
+                        }
+                    ),
+                    chain,
+                })
+            }
             (Resolved::Key { how, .. }, SignatureAlgorithm::Rsa(_)) => {
                 Err(format!("an RSA signature names a symmetric key: {how}"))
             }
@@ -543,6 +570,7 @@ impl DataKeyResolver for WssResolver<'_, '_> {
                         chain: vec![how, record.describe()],
                         key_transport: None,
                         opened_with: record.name.clone(),
+                        assumed: false,
                     })
                 }
                 Resolved::Certificate { how, .. } => Err(format!(
@@ -561,6 +589,7 @@ impl DataKeyResolver for WssResolver<'_, '_> {
                 chain: vec![how, record.describe()],
                 key_transport: None,
                 opened_with: record.name.clone(),
+                assumed: false,
             });
         }
         self.standard.data_key(data, algorithm)

@@ -25,6 +25,9 @@ pub struct DataKey {
     pub key_transport: Option<String>,
     /// The supplied key that opened it (a private key file, a key-encryption key), in short.
     pub opened_with: String,
+    /// The private key was used on an assumption: the message names its key by nothing that
+    /// could be checked against it (see [`crate::crypto::KeyMatch::assumed`]).
+    pub assumed: bool,
 }
 
 /// Finds the key of an EncryptedData (plain XML Encryption KeyInfo, or WS-Security tokens).

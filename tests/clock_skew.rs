@@ -1,0 +1,184 @@
+//! `--clock-skew SECONDS` (default 300) widens every window judged against `--now`: a signed
+//! Timestamp, an RSTR's `wst:Lifetime`, a SAML assertion's `Conditions`. Each finding names the
+//! skew it used; the exit code follows the findings.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::wskex;
+use serde_json::Value;
+
+fn walk(pattern: &str, dir: &Path) -> PathBuf {
+    let out = dir.join(pattern);
+    let status = wskex()
+        .args(["walk", pattern, "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(status.status.code(), Some(0));
+    out
+}
+
+struct Run {
+    code: i32,
+    text: String,
+    json: Value,
+}
+
+fn inspect(file: &Path, extra: &[&str]) -> Run {
+    let go = |format: &str| {
+        wskex()
+            .arg("inspect")
+            .arg(file)
+            .args(extra)
+            .args(["--format", format])
+            .output()
+            .unwrap()
+    };
+    let text = go("text");
+    let json = go("json");
+    assert_eq!(text.status.code(), json.status.code());
+    Run {
+        code: text.status.code().unwrap(),
+        text: String::from_utf8(text.stdout).unwrap(),
+        json: serde_json::from_slice(&json.stdout).unwrap(),
+    }
+}
+
+/// Every finding of a conversation's JSON: (code, severity, message).
+fn findings(json: &Value) -> Vec<(String, String, String)> {
+    json["messages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|m| m["findings"].as_array().into_iter().flatten())
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["severity"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn has(json: &Value, code: &str) -> bool {
+    findings(json).iter().any(|(c, _, _)| c == code)
+}
+
+#[test]
+fn a_signed_timestamp_expired_within_the_skew_is_fresh_and_without_it_is_not() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = walk("direct", tmp.path());
+    let keys: Vec<String> = [
+        "--key",
+        dir.join("bob.key.pem").to_str().unwrap(),
+        "--cert",
+        dir.join("bob.cert.pem").to_str().unwrap(),
+        "--cert",
+        dir.join("alice.cert.pem").to_str().unwrap(),
+        // The Timestamp expires at 09:05:00: four minutes later.
+        "--now",
+        "2026-12-01T09:09:00Z",
+    ]
+    .map(String::from)
+    .to_vec();
+    let mut args: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let message = dir.join("01-alice-bob.xml");
+
+    let default_skew = inspect(&message, &args);
+    assert_eq!(default_skew.code, 0, "{}", default_skew.text);
+    assert!(!has(&default_skew.json, "timestamp-expired"));
+
+    args.extend(["--clock-skew", "0"]);
+    let strict = inspect(&message, &args);
+    assert_eq!(strict.code, 1, "{}", strict.text);
+    let expired: Vec<_> = findings(&strict.json)
+        .into_iter()
+        .filter(|(c, _, _)| c == "timestamp-expired")
+        .collect();
+    assert_eq!(expired.len(), 1);
+    assert_eq!(expired[0].1, "error");
+    assert!(
+        expired[0]
+            .2
+            .contains("240 seconds later, allowing 0 s of clock skew"),
+        "{}",
+        expired[0].2
+    );
+    assert!(
+        strict
+            .text
+            .contains("error [timestamp-expired] (line 1): the Timestamp expired at 2026-12-01T09:05:00Z (receiver's clock: 240 seconds later, allowing 0 s of clock skew)"),
+        "{}",
+        strict.text
+    );
+}
+
+#[test]
+fn issued_token_lifetime_and_saml_conditions_are_judged_with_the_skew() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = walk("brokered", tmp.path());
+    // Lifetime and Conditions end at 10:00:02; the clock reads 10:04:00.
+    let rstr = dir.join("02-sts-alice.xml");
+    let request = dir.join("03-alice-bob.xml");
+    let late = ["--now", "2026-12-01T10:04:00Z"];
+
+    for file in [&rstr, &request] {
+        let lenient = inspect(file, &late);
+        assert!(!has(&lenient.json, "lifetime-expired"), "{}", lenient.text);
+        assert!(
+            !has(&lenient.json, "saml-assertion-expired"),
+            "{}",
+            lenient.text
+        );
+    }
+
+    let strict_args = [late[0], late[1], "--clock-skew", "0"];
+    let strict = inspect(&rstr, &strict_args);
+    assert_eq!(strict.code, 1);
+    let lifetime: Vec<_> = findings(&strict.json)
+        .into_iter()
+        .filter(|(c, _, _)| c == "lifetime-expired")
+        .collect();
+    assert_eq!(lifetime.len(), 1, "{}", strict.text);
+    assert_eq!(lifetime[0].1, "error");
+    assert!(lifetime[0].2.contains(
+        "wst:Lifetime ended at 2026-12-01T10:00:02Z, 238 seconds before the receiver's clock (allowing 0 s of clock skew)"
+    ));
+    assert!(
+        strict.text.contains("error [lifetime-expired]"),
+        "{}",
+        strict.text
+    );
+
+    let strict = inspect(&request, &strict_args);
+    assert_eq!(strict.code, 1);
+    assert!(
+        findings(&strict.json)
+            .iter()
+            .any(|(c, s, m)| c == "saml-assertion-expired"
+                && s == "error"
+                && m.contains("allowing 0 s of clock skew")),
+        "{}",
+        strict.text
+    );
+
+    // Before the window opens: NotBefore / Created at 09:00:02, the clock 08:50 with 60 s.
+    let early = ["--now", "2026-12-01T08:50:00Z", "--clock-skew", "60"];
+    let r = inspect(&rstr, &early);
+    assert_eq!(r.code, 1);
+    assert!(has(&r.json, "lifetime-not-yet-valid"), "{}", r.text);
+    let r = inspect(&request, &early);
+    assert!(has(&r.json, "saml-assertion-not-yet-valid"), "{}", r.text);
+}
+
+#[test]
+fn clock_skew_must_be_a_number_of_seconds() {
+    let out = wskex()
+        .args(["inspect", "x.xml", "--clock-skew", "five"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
