@@ -127,9 +127,7 @@ fn inspect_message(
                 notes: message.notes.clone(),
                 processed: None,
                 signatures: Vec::new(),
-                findings: vec![Finding::new(
-                    Severity::Error,
-                    "damaged",
+                findings: vec![FindingCode::Damaged.finding(
                     format!("the message does not parse: {e}"),
                     Some(e.position.line),
                 )],
@@ -236,12 +234,10 @@ fn inspect_message(
             };
             if repaired.valid {
                 findings.retain(|f| {
-                    !(f.code == "signature-invalid" && f.line == Some(verdict.report.line))
+                    !(f.code == FindingCode::SignatureInvalid
+                        && f.line == Some(verdict.report.line))
                 });
-                findings.push(Finding::new(
-                    Severity::Warning,
-                    "reindented-capture",
-                    format!(
+                findings.push(FindingCode::ReindentedCapture.finding(format!(
                         "signature {name} verifies only after undoing re-indentation ({}){needing}: the captured bytes are not what was signed",
                         mode.name()
                     ),
@@ -249,7 +245,7 @@ fn inspect_message(
                 ));
             } else {
                 for f in findings.iter_mut().filter(|f| {
-                    f.code == "signature-invalid" && f.line == Some(verdict.report.line)
+                    f.code == FindingCode::SignatureInvalid && f.line == Some(verdict.report.line)
                 }) {
                     f.message = format!(
                         "signature {name}: its SignatureValue verifies after undoing re-indentation ({}){needing}, but it still fails: {}",
@@ -277,11 +273,11 @@ fn inspect_message(
         }
         // Coverage findings that only the re-indentation caused.
         for code in [
-            "body-not-signed",
-            "timestamp-not-signed",
-            FindingCode::TimestampNotJudged.code(),
-            FindingCode::UnsignedKeyTransfer.code(),
-            FindingCode::UnsignedEncryptedKey.code(),
+            FindingCode::BodyNotSigned,
+            FindingCode::TimestampNotSigned,
+            FindingCode::TimestampNotJudged,
+            FindingCode::UnsignedKeyTransfer,
+            FindingCode::UnsignedEncryptedKey,
         ] {
             let repaired_any = signatures
                 .iter()
@@ -297,7 +293,7 @@ fn inspect_message(
     }
     let delegation = delegation_findings(&processed, options);
     if delegation.identity_established {
-        findings.retain(|f| f.code != FindingCode::IdentityNotProven.code());
+        findings.retain(|f| f.code != FindingCode::IdentityNotProven);
     }
     findings.extend(delegation.findings);
     let ok = signatures
@@ -349,17 +345,12 @@ fn delegation_findings(
     let findings = checks
         .into_iter()
         .map(|c| {
-            let severity = if c.ok {
-                Severity::Info
+            let code = if c.ok {
+                FindingCode::DelegationCheckPassed
             } else {
-                Severity::Error
+                FindingCode::DelegationCheckFailed
             };
-            Finding::new(
-                severity,
-                "delegation",
-                format!("{}: {}", c.name, c.reason),
-                line,
-            )
+            code.finding(format!("{}: {}", c.name, c.reason), line)
         })
         .collect();
     DelegationFindings {

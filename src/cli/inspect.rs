@@ -402,7 +402,7 @@ fn write_text(
             writeln!(
                 out,
                 "  {severity} [{}]{line}: {}",
-                one_line(&f.code),
+                f.code,
                 one_line(&f.message)
             )?;
         }

@@ -6,7 +6,7 @@ use crate::xml::Node;
 
 use super::datetime::UtcDateTime;
 use super::finding_code::FindingCode;
-use super::processor::{Finding, Severity};
+use super::processor::Finding;
 use super::tokens::Timestamp;
 
 /// How far in the future a Timestamp may be created before it is suspicious (clock skew).
@@ -25,9 +25,7 @@ pub fn freshness_findings(
     let mut findings = Vec::new();
     if !signed {
         if any_signature {
-            findings.push(Finding::new(
-                Severity::Warning,
-                "timestamp-not-signed",
+            findings.push(FindingCode::TimestampNotSigned.finding(
                 "no valid signature covers the Timestamp: it does not protect against replay",
                 line,
             ));
@@ -47,9 +45,7 @@ pub fn freshness_findings(
     if let Some(expires) = t.expires.as_ref().and_then(|e| e.utc)
         && expires.unix_seconds < now.unix_seconds
     {
-        findings.push(Finding::new(
-            Severity::Error,
-            "timestamp-expired",
+        findings.push(FindingCode::TimestampExpired.finding(
             format!(
                 "the Timestamp expired at {} (receiver's clock: {} seconds later)",
                 t.expires.as_ref().map_or("", |e| e.text.as_str()),
@@ -61,9 +57,7 @@ pub fn freshness_findings(
     if let Some(created) = t.created.as_ref().and_then(|c| c.utc)
         && created.unix_seconds > now.unix_seconds + FUTURE_SKEW_SECONDS
     {
-        findings.push(Finding::new(
-            Severity::Warning,
-            "timestamp-in-future",
+        findings.push(FindingCode::TimestampInFuture.finding(
             "the Timestamp was created more than 5 minutes in the future",
             line,
         ));
@@ -85,7 +79,7 @@ mod tests {
         let now = UtcDateTime::parse(now).unwrap().utc;
         freshness_findings(doc.root_element(), signed, true, Some(now))
             .into_iter()
-            .map(|f| f.code)
+            .map(|f| f.code.code().to_string())
             .collect()
     }
 
