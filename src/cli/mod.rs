@@ -13,6 +13,7 @@ mod inspect;
 mod inspect_each;
 mod keys;
 mod report_format;
+mod sarif;
 mod verify;
 mod walk;
 mod ws_security;

@@ -50,6 +50,8 @@ pub enum FindingCode {
     SamlNotYetValid,
     SamlExpired,
     SamlAudienceMismatch,
+    Unreadable,
+    InternalError,
 }
 
 /// One entry of the catalogue.
@@ -431,6 +433,24 @@ pub const CATALOGUE: &[CatalogueEntry] = &[
         precondition: "An assertion issued for another service",
         consequence: "A token meant for one service is accepted by another",
         reference: "SAML 2.0 Core section 2.5.1.4 (AudienceRestriction)",
+    },
+    CatalogueEntry {
+        code: FindingCode::Unreadable,
+        name: "unreadable",
+        severity: Severity::Error,
+        title: "A conversation of a batch audit cannot be read",
+        precondition: "None (a file that cannot be opened or loaded)",
+        consequence: "Nothing in that conversation is checked",
+        reference: "wskex inspect --each (each conversation is audited on its own)",
+    },
+    CatalogueEntry {
+        code: FindingCode::InternalError,
+        name: "internal-error",
+        severity: Severity::Error,
+        title: "wskex failed while processing a conversation (a bug)",
+        precondition: "An input that triggers a defect in wskex",
+        consequence: "That conversation is not checked; the others go on",
+        reference: "wskex inspect --each (a failure is contained to its conversation)",
     },
 ];
 
