@@ -21,7 +21,9 @@ use crate::wss::store::{Binding, TokenStore};
 use crate::xml::Document;
 use crate::xml::whitespace::{WhitespaceMode, repaired_text};
 
+use super::conversation_checks::conversation_findings;
 use super::message::CapturedMessage;
+use super::message_checks::{message_findings, uses_cbc};
 
 /// A signature with the mode in which it verified.
 #[derive(Debug, Clone, Serialize)]
@@ -98,11 +100,29 @@ pub fn inspect_conversation(
     for (index, message) in messages.iter().enumerate() {
         results.push(inspect_message(index, message, keys, &mut store, options));
     }
+    add_conversation_findings(&mut results, &store);
     let ok = !results.is_empty() && results.iter().all(|m| m.ok);
     ConversationResult {
         messages: results,
         store,
         ok,
+    }
+}
+
+/// The checks that need the whole conversation (replay, nonce reuse, SignatureConfirmation,
+/// key separation), each added to its message; an error fails that message.
+fn add_conversation_findings(results: &mut [MessageResult], store: &TokenStore) {
+    let processed: Vec<Option<&ProcessedMessage>> =
+        results.iter().map(|m| m.processed.as_ref()).collect();
+    let found = conversation_findings(&processed, &store.keyring);
+    for (index, finding) in found {
+        let Some(message) = results.get_mut(index) else {
+            continue;
+        };
+        if finding.severity == Severity::Error {
+            message.ok = false;
+        }
+        message.findings.push(finding);
     }
 }
 
@@ -291,6 +311,7 @@ fn inspect_message(
             }
         }
     }
+    findings.extend(audit_findings(&processed, &captured_text, message, options));
     let delegation = delegation_findings(&processed, options);
     if delegation.identity_established {
         findings.retain(|f| f.code != FindingCode::IdentityNotProven);
@@ -310,6 +331,24 @@ fn inspect_message(
         findings,
         ok,
     }
+}
+
+/// The auditor's checks on the message (weak algorithms, unsigned CBC ciphertext, a missing
+/// Timestamp, SAML Conditions); the captured text is parsed again only when CBC is used.
+fn audit_findings(
+    processed: &ProcessedMessage,
+    captured_text: &str,
+    message: &CapturedMessage,
+    options: &ProcessOptions,
+) -> Vec<Finding> {
+    let captured = uses_cbc(processed)
+        .then(|| Document::parse_str(captured_text, message.source_name.clone()).ok())
+        .flatten()
+        .map(|mut d| {
+            d.set_first_line(message.soap_first_line);
+            d
+        });
+    message_findings(processed, captured.as_ref(), options.now)
 }
 
 /// The target's delegation checks, as findings.
