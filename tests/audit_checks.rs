@@ -136,7 +136,8 @@ fn a_truncated_hmac_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let folder = sample("request-reply/encrypt-then-sign");
     let request = folder.join("01-alice-bob.xml");
-    let method = r#"<ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#hmac-sha256"/>"#;
+    let method =
+        r#"<ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#hmac-sha256"/>"#;
     let truncated = edited(
         &read(&folder.join("02-bob-alice.xml")),
         method,
@@ -235,7 +236,11 @@ fn saml_conditions_are_judged_against_now_and_wsa_to() {
     let folder = sample("brokered/encrypted-key");
     let within = inspect(&[folder.clone()], &["--now", "2026-12-01T09:00:30Z"]);
     assert_eq!(within.code, 0);
-    for code in ["saml-expired", "saml-not-yet-valid", "saml-audience-mismatch"] {
+    for code in [
+        "saml-expired",
+        "saml-not-yet-valid",
+        "saml-audience-mismatch",
+    ] {
         assert_eq!(within.findings(code), [], "{code}");
     }
 
@@ -245,7 +250,10 @@ fn saml_conditions_are_judged_against_now_and_wsa_to() {
 
     let early = inspect(&[folder.clone()], &["--now", "2026-12-01T08:59:00Z"]);
     assert_eq!(early.code, 1);
-    assert_eq!(early.findings("saml-not-yet-valid"), [(3, "error".to_string())]);
+    assert_eq!(
+        early.findings("saml-not-yet-valid"),
+        [(3, "error".to_string())]
+    );
 
     // The assertion is for Bob; sent to another service.
     let dir = tempfile::tempdir().unwrap();
@@ -276,7 +284,8 @@ fn saml_conditions_are_judged_against_now_and_wsa_to() {
 /// PKCS#1 v1.5 from real stacks, and a signed message without a Timestamp.
 #[test]
 fn shared_captures_show_sha1_rsa15_and_a_missing_timestamp() {
-    let Some(shared) = common::shared_dir("shared_captures_show_sha1_rsa15_and_a_missing_timestamp")
+    let Some(shared) =
+        common::shared_dir("shared_captures_show_sha1_rsa15_and_a_missing_timestamp")
     else {
         return;
     };
