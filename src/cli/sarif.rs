@@ -141,11 +141,15 @@ fn sentence(text: &str) -> String {
     }
 }
 
-/// A relative URI reference for a file path as given: every byte outside RFC 3986's
-/// unreserved set and `/` is percent-encoded, so spaces, `#`, `%` and control characters
-/// from a file name cannot change what the URI names.
+/// A URI for a file path as given: a relative reference for a relative path, a `file://`
+/// URI for an absolute one. Every byte outside RFC 3986's unreserved set and `/` is
+/// percent-encoded, so spaces, `#`, `%` and control characters from a file name cannot
+/// change what the URI names.
 pub fn file_uri(path: &str) -> String {
-    let mut uri = String::with_capacity(path.len());
+    let mut uri = String::with_capacity(path.len() + 7);
+    if path.starts_with('/') {
+        uri.push_str("file://");
+    }
     for byte in path.bytes() {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'/') {
             uri.push(byte as char);
@@ -167,6 +171,7 @@ mod tests {
             "samples/direct/01%20rst.xml"
         );
         assert_eq!(file_uri("a#1%b\u{202e}"), "a%231%25b%E2%80%AE");
+        assert_eq!(file_uri("/tmp/x y.xml"), "file:///tmp/x%20y.xml");
     }
 
     #[test]
