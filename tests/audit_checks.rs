@@ -324,3 +324,37 @@ fn shared_captures_show_sha1_rsa15_and_a_missing_timestamp() {
         .expect("rsa15-key-transport");
     assert_eq!(rsa15["severity"], "warning");
 }
+
+#[test]
+fn unsigned_addressing_headers_are_warnings_and_signed_ones_are_not_reported() {
+    let brokered = inspect(&[sample("brokered/encrypted-key")], &[]);
+    assert_eq!(brokered.code, 0, "warnings do not fail the run");
+    let in_message_3: Vec<(usize, String)> = brokered
+        .findings("addressing-not-signed")
+        .into_iter()
+        .filter(|(m, _)| *m == 3)
+        .collect();
+    assert_eq!(in_message_3.len(), 2, "wsa:To and wsa:Action");
+    assert!(in_message_3.iter().all(|(_, s)| s == "warning"));
+
+    // Alice signs wsa:Action (Action-1) in the delegated order, not wsa:To.
+    let carol = [
+        "--key",
+        "samples/keys/carol.key.pem",
+        "--cert",
+        "samples/keys/carol.cert.pem",
+        "--key-name",
+        "carol-bob-secret=hex:68b9e3cba819ce27c214b99a7d4331a463e7fa3e731be9a2f881dfa29384dead",
+    ];
+    let delegated = inspect(&[sample("delegated/within-rights")], &carol);
+    assert_eq!(delegated.code, 0);
+    let order: Vec<String> = delegated.json["messages"][1]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "addressing-not-signed")
+        .map(|f| f["message"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(order.len(), 1, "{order:?}");
+    assert!(order[0].starts_with("wsa:To "), "{order:?}");
+}

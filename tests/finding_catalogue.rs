@@ -97,6 +97,25 @@ fn no_finding_is_built_from_a_string() {
     }
 }
 
+#[test]
+fn every_catalogue_entry_is_reported_somewhere() {
+    let mut files = Vec::new();
+    rust_files(&root().join("src"), &mut files);
+    let sources: String = files
+        .iter()
+        .filter(|f| !f.ends_with("finding_code.rs"))
+        .map(|f| std::fs::read_to_string(f).unwrap())
+        .collect();
+    for code in FindingCode::all() {
+        let variant = format!("FindingCode::{code:?}");
+        assert!(
+            sources.contains(&variant),
+            "{} is in the catalogue but nothing reports it",
+            code.code()
+        );
+    }
+}
+
 fn severity_name(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "error",

@@ -32,6 +32,10 @@ pub fn message_findings(
     }
     if let Ok(envelope) = SoapEnvelope::read(&processed.document) {
         findings.extend(timestamp_missing_finding(&envelope, &processed.signatures));
+        findings.extend(unsigned_addressing_findings(
+            &envelope,
+            &processed.signatures,
+        ));
         findings.extend(saml_condition_findings(&envelope, now));
     }
     findings
@@ -184,6 +188,44 @@ fn timestamp_missing_finding(
             headers.first().map(|h| h.position().line),
         )
     })
+}
+
+/// WS-Addressing headers of a message that carries a valid signature, none covering them.
+/// A header counts as covered when a valid reference names its id.
+fn unsigned_addressing_findings(
+    envelope: &SoapEnvelope<'_>,
+    signatures: &[SignatureReport],
+) -> Vec<Finding> {
+    let valid: Vec<&SignatureReport> = signatures.iter().filter(|s| s.valid).collect();
+    let Some(header) = envelope.header.filter(|_| !valid.is_empty()) else {
+        return Vec::new();
+    };
+    let covered = |node: Node<'_>| {
+        let id = node
+            .attribute_ns(ns::WSU, "Id")
+            .or_else(|| node.attribute("Id"));
+        id.is_some_and(|id| {
+            let uri = format!("#{id}");
+            valid
+                .iter()
+                .flat_map(|s| &s.references)
+                .any(|r| r.valid && r.uri.as_deref() == Some(uri.as_str()))
+        })
+    };
+    header
+        .child_elements()
+        .filter(|n| n.namespace() == ns::WSA || n.namespace() == WSA_2004)
+        .filter(|n| !covered(*n))
+        .map(|n| {
+            FindingCode::AddressingNotSigned.finding(
+                format!(
+                    "{} is covered by no valid signature: it can be changed in transit",
+                    n.qname()
+                ),
+                Some(n.position().line),
+            )
+        })
+        .collect()
 }
 
 /// SAML assertions the Security header presents: their Conditions' validity against `now`
