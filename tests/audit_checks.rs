@@ -234,7 +234,10 @@ fn a_response_to_a_signed_request_without_signature_confirmation_is_a_warning() 
 #[test]
 fn saml_conditions_are_judged_against_now_and_wsa_to() {
     let folder = sample("brokered/encrypted-key");
-    let within = inspect(&[folder.clone()], &["--now", "2026-12-01T09:00:30Z"]);
+    let within = inspect(
+        std::slice::from_ref(&folder),
+        &["--now", "2026-12-01T09:00:30Z"],
+    );
     assert_eq!(within.code, 0);
     for code in [
         "saml-expired",
@@ -244,11 +247,17 @@ fn saml_conditions_are_judged_against_now_and_wsa_to() {
         assert_eq!(within.findings(code), [], "{code}");
     }
 
-    let late = inspect(&[folder.clone()], &["--now", "2026-12-01T10:00:02Z"]);
+    let late = inspect(
+        std::slice::from_ref(&folder),
+        &["--now", "2026-12-01T10:00:02Z"],
+    );
     assert_eq!(late.code, 1);
     assert_eq!(late.findings("saml-expired"), [(3, "error".to_string())]);
 
-    let early = inspect(&[folder.clone()], &["--now", "2026-12-01T08:59:00Z"]);
+    let early = inspect(
+        std::slice::from_ref(&folder),
+        &["--now", "2026-12-01T08:59:00Z"],
+    );
     assert_eq!(early.code, 1);
     assert_eq!(
         early.findings("saml-not-yet-valid"),
