@@ -22,7 +22,9 @@ use crate::wss::store::{Binding, TokenStore};
 use crate::xml::Document;
 use crate::xml::whitespace::{WhitespaceMode, repaired_text};
 
+use super::conversation_checks::conversation_findings;
 use super::message::CapturedMessage;
+use super::message_checks::{message_findings, uses_cbc};
 
 /// A signature with the mode in which it verified.
 #[derive(Debug, Clone, Serialize)]
@@ -99,11 +101,29 @@ pub fn inspect_conversation(
     for (index, message) in messages.iter().enumerate() {
         results.push(inspect_message(index, message, keys, &mut store, options));
     }
+    add_conversation_findings(&mut results, &store);
     let ok = !results.is_empty() && results.iter().all(|m| m.ok);
     ConversationResult {
         messages: results,
         store,
         ok,
+    }
+}
+
+/// The checks that need the whole conversation (replay, nonce reuse, SignatureConfirmation,
+/// key separation), each added to its message; an error fails that message.
+fn add_conversation_findings(results: &mut [MessageResult], store: &TokenStore) {
+    let processed: Vec<Option<&ProcessedMessage>> =
+        results.iter().map(|m| m.processed.as_ref()).collect();
+    let found = conversation_findings(&processed, &store.keyring);
+    for (index, finding) in found {
+        let Some(message) = results.get_mut(index) else {
+            continue;
+        };
+        if finding.severity == Severity::Error {
+            message.ok = false;
+        }
+        message.findings.push(finding);
     }
 }
 
@@ -128,9 +148,7 @@ fn inspect_message(
                 notes: message.notes.clone(),
                 processed: None,
                 signatures: Vec::new(),
-                findings: vec![Finding::new(
-                    Severity::Error,
-                    "damaged",
+                findings: vec![FindingCode::Damaged.finding(
                     format!("the message does not parse: {e}"),
                     Some(e.position.line),
                 )],
@@ -169,7 +187,7 @@ fn inspect_message(
         // The text is decoded already: UTF-8 whatever its declaration says. Parsed as bytes
         // again, a UTF-16 or Latin-1 declaration would be believed (and UTF-16 then fails).
         let original = Document::from_decoded_text(
-            captured_text,
+            captured_text.clone(),
             message.source_name.clone(),
             &Default::default(),
         )
@@ -251,12 +269,10 @@ fn inspect_message(
             };
             if repaired.valid {
                 findings.retain(|f| {
-                    !(f.code == "signature-invalid" && f.line == Some(verdict.report.line))
+                    !(f.code == FindingCode::SignatureInvalid
+                        && f.line == Some(verdict.report.line))
                 });
-                findings.push(Finding::new(
-                    Severity::Warning,
-                    "reindented-capture",
-                    format!(
+                findings.push(FindingCode::ReindentedCapture.finding(format!(
                         "signature {name} verifies only after undoing re-indentation ({}){needing}: the captured bytes are not what was signed",
                         mode.name()
                     ),
@@ -264,7 +280,7 @@ fn inspect_message(
                 ));
             } else {
                 for f in findings.iter_mut().filter(|f| {
-                    f.code == "signature-invalid" && f.line == Some(verdict.report.line)
+                    f.code == FindingCode::SignatureInvalid && f.line == Some(verdict.report.line)
                 }) {
                     f.message = format!(
                         "signature {name}: its SignatureValue verifies after undoing re-indentation ({}){needing}, but it still fails: {}",
@@ -294,11 +310,11 @@ fn inspect_message(
         }
         // Coverage findings that only the re-indentation caused.
         for code in [
-            "body-not-signed",
-            "timestamp-not-signed",
-            FindingCode::TimestampNotJudged.code(),
-            FindingCode::UnsignedKeyTransfer.code(),
-            FindingCode::UnsignedEncryptedKey.code(),
+            FindingCode::BodyNotSigned,
+            FindingCode::TimestampNotSigned,
+            FindingCode::TimestampNotJudged,
+            FindingCode::UnsignedKeyTransfer,
+            FindingCode::UnsignedEncryptedKey,
         ] {
             let repaired_any = signatures
                 .iter()
@@ -312,9 +328,10 @@ fn inspect_message(
             }
         }
     }
+    findings.extend(audit_findings(&processed, &captured_text, message));
     let delegation = delegation_findings(&processed, options);
     if delegation.identity_established {
-        findings.retain(|f| f.code != FindingCode::IdentityNotProven.code());
+        findings.retain(|f| f.code != FindingCode::IdentityNotProven);
     }
     findings.extend(delegation.findings);
     let ok = signatures
@@ -331,6 +348,23 @@ fn inspect_message(
         findings,
         ok,
     }
+}
+
+/// The auditor's checks on the message (weak algorithms, unsigned CBC ciphertext, a missing
+/// Timestamp, SAML audience); the captured text is parsed again only when CBC is used.
+fn audit_findings(
+    processed: &ProcessedMessage,
+    captured_text: &str,
+    message: &CapturedMessage,
+) -> Vec<Finding> {
+    let captured = uses_cbc(processed)
+        .then(|| Document::parse_str(captured_text, message.source_name.clone()).ok())
+        .flatten()
+        .map(|mut d| {
+            d.set_first_line(message.soap_first_line);
+            d
+        });
+    message_findings(processed, captured.as_ref())
 }
 
 /// The target's delegation checks, as findings.
@@ -366,17 +400,12 @@ fn delegation_findings(
     let findings = checks
         .into_iter()
         .map(|c| {
-            let severity = if c.ok {
-                Severity::Info
+            let code = if c.ok {
+                FindingCode::DelegationCheckPassed
             } else {
-                Severity::Error
+                FindingCode::DelegationCheckFailed
             };
-            Finding::new(
-                severity,
-                "delegation",
-                format!("{}: {}", c.name, c.reason),
-                line,
-            )
+            code.finding(format!("{}: {}", c.name, c.reason), line)
         })
         .collect();
     DelegationFindings {

@@ -8,6 +8,7 @@ use crate::exchange::{
     Check, EncryptionLayer, Envelope, KeyLedger, Layer, LayerStatus, ReferenceStatus,
     SignatureLayer, Snapshot, SpecRef, Step,
 };
+use crate::wss::finding_code::FindingCode;
 use crate::wss::processor::{EncryptionReport, Finding, Severity};
 use crate::xml::whitespace::WhitespaceMode;
 
@@ -67,12 +68,19 @@ pub fn finding_checks(findings: &[Finding]) -> Vec<Check> {
         .filter(|f| {
             f.severity == Severity::Error
                 || matches!(
-                    f.code.as_str(),
-                    "body-not-signed" | "timestamp-not-signed" | "signature-wrapping"
+                    f.code,
+                    FindingCode::BodyNotSigned
+                        | FindingCode::TimestampNotSigned
+                        | FindingCode::SignatureWrapping
                 )
         })
-        .filter(|f| f.code != "signature-invalid" && f.code != "decryption-failed")
-        .map(|f| Check::fail(f.code.clone(), f.message.clone()))
+        .filter(|f| {
+            !matches!(
+                f.code,
+                FindingCode::SignatureInvalid | FindingCode::DecryptionFailed
+            )
+        })
+        .map(|f| Check::fail(f.code.code(), f.message.clone()))
         .collect()
 }
 

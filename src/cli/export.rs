@@ -9,7 +9,7 @@ use clap::Args;
 use serde::Serialize;
 
 use super::inspect::{InspectArgs, Prepared, prepare};
-use super::report_format::Format;
+use super::report_format::InspectFormat;
 use super::{CliError, Outcome, stdout_error};
 use crate::audit::conversation::inspect_conversation;
 use crate::audit::pattern::identify;
@@ -56,6 +56,11 @@ pub fn run(args: &ExportArgs, stdout: &mut dyn Write) -> Result<Outcome, CliErro
     if args.inspect.each.is_some() {
         return Err(CliError::Usage(
             "export takes the files of one conversation, not --each".into(),
+        ));
+    }
+    if args.inspect.format == InspectFormat::Sarif {
+        return Err(CliError::Usage(
+            "export writes annotated XML; --format sarif is for inspect".into(),
         ));
     }
     let Prepared {
@@ -220,11 +225,11 @@ fn report(
         })
         .collect();
     match args.inspect.format {
-        Format::Json => {
+        InspectFormat::Json => {
             safe_text::write_json_pretty(stdout, &serde_json::json!({ "written": written }))
                 .map_err(stdout_error)
         }
-        Format::Text => {
+        InspectFormat::Text | InspectFormat::Sarif => {
             for w in &written {
                 writeln!(
                     stdout,

@@ -8,7 +8,8 @@ use clap::Args;
 use serde::Serialize;
 
 use super::keys::{KeyArgs, TrustArgs};
-use super::report_format::Format;
+use super::report_format::InspectFormat;
+use super::sarif::{located_findings, sarif_log};
 use super::{CliError, Outcome, stdout_error};
 use crate::audit::conversation::{
     ConversationResult, MessageResult, SignatureVerdict, inspect_conversation,
@@ -85,8 +86,9 @@ pub struct InspectArgs {
     /// an RSTR no signature covers is then a note instead of an error.
     #[arg(long)]
     pub transport_secured: bool,
+    /// `sarif` writes SARIF 2.1.0 (rules from the findings catalogue), also with --each.
     #[arg(long, value_enum, default_value_t)]
-    pub format: Format,
+    pub format: InspectFormat,
 }
 
 #[derive(Serialize)]
@@ -154,11 +156,15 @@ pub fn run(args: &InspectArgs, stdout: &mut dyn Write) -> Result<Outcome, CliErr
     let result = inspect_conversation(&messages, &store, bindings, &options);
     let patterns = identify(&result.messages);
     match args.format {
-        Format::Json => {
+        InspectFormat::Json => {
             let json = report_json(&result, &patterns, args.reveal_secrets);
             safe_text::write_json_pretty(stdout, &json).map_err(stdout_error)?;
         }
-        Format::Text => write_escaped(stdout, |out| {
+        InspectFormat::Sarif => {
+            let log = sarif_log(&located_findings(&result, &messages));
+            safe_text::write_json_pretty(stdout, &log).map_err(stdout_error)?;
+        }
+        InspectFormat::Text => write_escaped(stdout, |out| {
             write_text(out, &result, args.reveal_secrets)?;
             write_patterns(out, &patterns)
         })
@@ -419,7 +425,7 @@ fn write_text(
             writeln!(
                 out,
                 "  {severity} [{}]{line}: {}",
-                one_line(&f.code),
+                f.code,
                 one_line(&f.message)
             )?;
         }

@@ -14,13 +14,15 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::inspect::{InspectArgs, processing_inputs, report_json};
-use super::report_format::Format;
+use super::report_format::InspectFormat;
+use super::sarif::{LocatedFinding, located_findings, sarif_log};
 use super::{CliError, Outcome, stdout_error};
 use crate::audit::conversation::inspect_conversation;
 use crate::audit::load_paths;
 use crate::audit::pattern::identify;
 use crate::crypto::KeyStore;
 use crate::safe_text;
+use crate::wss::finding_code::FindingCode;
 use crate::wss::processor::{ProcessOptions, Severity};
 use crate::wss::store::Binding;
 
@@ -33,6 +35,8 @@ struct Audited {
     codes: Vec<String>,
     pattern: String,
     report: serde_json::Value,
+    /// Every finding with its file and line, for SARIF.
+    located: Vec<LocatedFinding>,
 }
 
 #[derive(Serialize)]
@@ -59,14 +63,21 @@ pub fn run(args: &InspectArgs, dir: &Path, stdout: &mut dyn Write) -> Result<Out
     progress.finish_and_clear();
     let summary = summarize(&audited);
     match args.format {
-        Format::Json => {
+        InspectFormat::Json => {
             let json = serde_json::json!({
                 "conversations": audited.iter().map(|a| &a.report).collect::<Vec<_>>(),
                 "summary": summary,
             });
             safe_text::write_json_pretty(stdout, &json).map_err(stdout_error)?;
         }
-        Format::Text => write_text(stdout, &audited, &summary).map_err(stdout_error)?,
+        InspectFormat::Sarif => {
+            let findings: Vec<LocatedFinding> = audited
+                .iter()
+                .flat_map(|a| a.located.iter().cloned())
+                .collect();
+            safe_text::write_json_pretty(stdout, &sarif_log(&findings)).map_err(stdout_error)?;
+        }
+        InspectFormat::Text => write_text(stdout, &audited, &summary).map_err(stdout_error)?,
     }
     Ok(if summary.failed == 0 {
         Outcome::Success
@@ -149,6 +160,7 @@ fn audit_one(
                 })
                 .unwrap_or_default(),
             report: serde_json::Value::Object(report),
+            located: located_findings(&result, &messages),
         })
     })
 }
@@ -158,9 +170,9 @@ fn audit_one(
 fn contained(name: &str, audit: impl FnOnce() -> Result<Audited, String>) -> Audited {
     let (code, message) = match catch_unwind(AssertUnwindSafe(audit)) {
         Ok(Ok(audited)) => return audited,
-        Ok(Err(unreadable)) => ("unreadable", unreadable),
+        Ok(Err(unreadable)) => (FindingCode::Unreadable, unreadable),
         Err(panic) => (
-            "internal-error",
+            FindingCode::InternalError,
             format!(
                 "wskex failed while processing this conversation (a bug; please report it): {}",
                 panic
@@ -185,6 +197,14 @@ fn contained(name: &str, audit: impl FnOnce() -> Result<Audited, String>) -> Aud
         codes: vec![code.to_string()],
         pattern: String::new(),
         report,
+        located: vec![LocatedFinding {
+            code,
+            severity: code.severity(),
+            message,
+            file: name.to_string(),
+            line: None,
+            message_index: None,
+        }],
     }
 }
 

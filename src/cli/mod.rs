@@ -14,6 +14,7 @@ mod inspect;
 mod inspect_each;
 mod keys;
 mod report_format;
+mod sarif;
 pub mod tui;
 mod verify;
 mod verify_repair;

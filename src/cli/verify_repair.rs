@@ -6,7 +6,7 @@
 use crate::dsig::SignatureReport;
 use crate::dsig::diagnosis::mark_reindented;
 use crate::wss::finding_code::FindingCode;
-use crate::wss::processor::{Finding, Severity};
+use crate::wss::processor::Finding;
 use crate::xml::Document;
 use crate::xml::whitespace::{WhitespaceMode, repaired_text};
 
@@ -99,9 +99,7 @@ fn adopt(
     };
     let name = report.id.clone().unwrap_or_else(|| report.path.clone());
     findings.retain(|f| !(f.code == "signature-invalid" && f.line == Some(line)));
-    findings.push(Finding::new(
-        Severity::Warning,
-        "reindented-capture",
+    findings.push(FindingCode::ReindentedCapture.finding(
         format!(
             "signature {name} verifies only after undoing re-indentation ({}){needing}: the captured bytes are not what was signed",
             mode.name()

@@ -331,7 +331,7 @@ impl Scene {
         if !processed
             .findings
             .iter()
-            .any(|f| f.code.starts_with("timestamp-"))
+            .any(|f| f.code.concerns_timestamp())
         {
             self.pending_checks.push(Check::pass(
                 "timestamp",

@@ -65,10 +65,9 @@ impl ValidityWindow {
                 FindingCode::LifetimeNotYetValid,
                 FindingCode::LifetimeExpired,
             ),
-            ValidityWindow::SamlConditions => (
-                FindingCode::AssertionNotYetValid,
-                FindingCode::AssertionExpired,
-            ),
+            ValidityWindow::SamlConditions => {
+                (FindingCode::SamlNotYetValid, FindingCode::SamlExpired)
+            }
         }
     }
 }
@@ -109,8 +108,11 @@ pub fn window_findings(
             window.line,
         ));
     }
+    // SAML's NotOnOrAfter is exclusive: at that instant the assertion is no longer valid.
+    let inclusive_end = window.kind == ValidityWindow::SamlConditions;
     if let Some(ends) = instant(window.ends)
-        && before_with_skew(ends.utc, now, skew)
+        && (before_with_skew(ends.utc, now, skew)
+            || (inclusive_end && ends.utc.unix_seconds + skew.seconds() == now.unix_seconds))
     {
         findings.push(expired.finding(
             format!(
@@ -140,7 +142,7 @@ mod tests {
         };
         window_findings(window, Some(now), ClockSkew(skew))
             .into_iter()
-            .map(|f| f.code)
+            .map(|f| f.code.code().to_string())
             .collect()
     }
 
@@ -164,7 +166,7 @@ mod tests {
         );
         assert_eq!(
             codes(ValidityWindow::SamlConditions, "2026-12-02T00:00:00Z", 300),
-            ["saml-assertion-expired"]
+            ["saml-expired"]
         );
     }
 

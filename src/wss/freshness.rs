@@ -7,7 +7,7 @@ use crate::xml::Node;
 use super::clock::{ClockSkew, after_with_skew, before_with_skew};
 use super::datetime::UtcDateTime;
 use super::finding_code::FindingCode;
-use super::processor::{Finding, Severity};
+use super::processor::Finding;
 use super::tokens::Timestamp;
 
 /// The findings about the Timestamp the receiver reads: expiry and creation time against
@@ -25,9 +25,7 @@ pub fn freshness_findings(
     let mut findings = Vec::new();
     if !signed {
         if any_signature {
-            findings.push(Finding::new(
-                Severity::Warning,
-                "timestamp-not-signed",
+            findings.push(FindingCode::TimestampNotSigned.finding(
                 "no valid signature covers the Timestamp: it does not protect against replay",
                 line,
             ));
@@ -47,9 +45,7 @@ pub fn freshness_findings(
     if let Some(expires) = t.expires.as_ref().and_then(|e| e.utc)
         && before_with_skew(expires, now, skew)
     {
-        findings.push(Finding::new(
-            Severity::Error,
-            "timestamp-expired",
+        findings.push(FindingCode::TimestampExpired.finding(
             format!(
                 "the Timestamp expired at {} (receiver's clock: {} seconds later, {})",
                 t.expires.as_ref().map_or("", |e| e.text.as_str()),
@@ -62,9 +58,7 @@ pub fn freshness_findings(
     if let Some(created) = t.created.as_ref().and_then(|c| c.utc)
         && after_with_skew(created, now, skew)
     {
-        findings.push(Finding::new(
-            Severity::Warning,
-            "timestamp-in-future",
+        findings.push(FindingCode::TimestampInFuture.finding(
             format!(
                 "the Timestamp was created {} seconds after the receiver's clock ({})",
                 created.unix_seconds - now.unix_seconds,
@@ -94,7 +88,7 @@ mod tests {
         let now = UtcDateTime::parse(now).unwrap().utc;
         freshness_findings(doc.root_element(), signed, true, Some(now), skew)
             .into_iter()
-            .map(|f| f.code)
+            .map(|f| f.code.code().to_string())
             .collect()
     }
 

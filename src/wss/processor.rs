@@ -72,21 +72,18 @@ pub enum Severity {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     pub severity: Severity,
-    pub code: String,
+    /// Serialized as its catalogue string (`signature-wrapping`).
+    pub code: FindingCode,
     pub message: String,
     pub line: Option<u32>,
 }
 
 impl Finding {
-    pub fn new(
-        severity: Severity,
-        code: &str,
-        message: impl Into<String>,
-        line: Option<u32>,
-    ) -> Finding {
+    /// A finding of `code`, with the severity the catalogue gives it.
+    pub fn new(code: FindingCode, message: impl Into<String>, line: Option<u32>) -> Finding {
         Finding {
-            severity,
-            code: code.to_string(),
+            severity: code.severity(),
+            code,
             message: message.into(),
             line,
         }
@@ -216,30 +213,23 @@ pub fn process_message(
     let soap_version = match SoapEnvelope::read(&current) {
         Ok(envelope) => {
             for problem in envelope.all_problems() {
-                receiver.findings.push(Finding::new(
-                    Severity::Error,
-                    "damaged",
-                    problem.message.clone(),
-                    Some(problem.position.line),
-                ));
+                receiver.findings.push(
+                    FindingCode::Damaged
+                        .finding(problem.message.clone(), Some(problem.position.line)),
+                );
             }
             if envelope.security.is_empty() {
-                receiver.findings.push(Finding::new(
-                    Severity::Info,
-                    "no-security-header",
-                    "the message has no wsse:Security header",
-                    None,
-                ));
+                receiver.findings.push(
+                    FindingCode::NoSecurityHeader
+                        .finding("the message has no wsse:Security header", None),
+                );
             }
             Some(envelope.version.label().to_string())
         }
         Err(e) => {
-            receiver.findings.push(Finding::new(
-                Severity::Error,
-                "not-soap",
-                e.to_string(),
-                Some(e.position.line),
-            ));
+            receiver
+                .findings
+                .push(FindingCode::NotSoap.finding(e.to_string(), Some(e.position.line)));
             None
         }
     };
@@ -507,9 +497,7 @@ impl Receiver<'_, '_> {
                     .as_ref()
                     .is_some_and(|p| matches!(p.kind, super::tokens::PasswordKind::Text))
                 {
-                    self.findings.push(Finding::new(
-                        Severity::Warning,
-                        "password-text",
+                    self.findings.push(FindingCode::PasswordText.finding(
                         "a UsernameToken carries its password in clear text",
                         Some(line),
                     ));
@@ -584,12 +572,10 @@ impl Receiver<'_, '_> {
                         // Missing data is already a reader problem; a certificate that does not
                         // parse is news.
                         if data.is_some() {
-                            self.findings.push(Finding::new(
-                                Severity::Error,
-                                "damaged",
-                                format!("BinarySecurityToken: {why}"),
-                                Some(line),
-                            ));
+                            self.findings.push(
+                                FindingCode::Damaged
+                                    .finding(format!("BinarySecurityToken: {why}"), Some(line)),
+                            );
                         }
                         why.clone()
                     }
@@ -702,15 +688,14 @@ impl Receiver<'_, '_> {
             let line = ek.position().line;
             let value = self.unwrap_encrypted_key_reporting(doc, ek, false);
             if let TokenValue::Unresolved(why) = &value {
-                self.findings.push(Finding::new(
-                    Severity::Warning,
-                    "nested-key-unavailable",
-                    format!(
-                        "the EncryptedKey inside {} cannot be opened: {why}",
-                        block.qname()
-                    ),
-                    Some(line),
-                ));
+                self.findings
+                    .push(FindingCode::NestedKeyUnavailable.finding(
+                        format!(
+                            "the EncryptedKey inside {} cannot be opened: {why}",
+                            block.qname()
+                        ),
+                        Some(line),
+                    ));
             }
             self.tokens.push(MessageToken {
                 kind: "EncryptedKey".to_string(),
@@ -845,10 +830,7 @@ impl Receiver<'_, '_> {
                         ));
                 }
                 if ek.method_uri.is_some_and(|m| m.ends_with("#rsa-1_5")) {
-                    self.findings.push(Finding::new(
-                        Severity::Warning,
-                        "rsa15-key-transport",
-                        format!("{name} uses RSA PKCS#1 v1.5 key transport, open to Bleichenbacher-style padding oracles; prefer RSA-OAEP"),
+                    self.findings.push(FindingCode::Rsa15KeyTransport.finding(format!("{name} uses RSA PKCS#1 v1.5 key transport, open to Bleichenbacher-style padding oracles; prefer RSA-OAEP"),
                         Some(line),
                     ));
                 }
@@ -865,12 +847,8 @@ impl Receiver<'_, '_> {
             }
             Err(e) => {
                 if report_failure {
-                    self.findings.push(Finding::new(
-                        Severity::Error,
-                        "key-unavailable",
-                        e.clone(),
-                        Some(line),
-                    ));
+                    self.findings
+                        .push(FindingCode::KeyUnavailable.finding(e.clone(), Some(line)));
                 }
                 TokenValue::Unresolved(e)
             }
@@ -895,10 +873,7 @@ impl Receiver<'_, '_> {
         if let Some(ek) = key_info.child(ns::XENC, "EncryptedKey") {
             return match self.unwrap_encrypted_key_reporting(doc, ek, false) {
                 TokenValue::Unresolved(why) => {
-                    self.findings.push(Finding::new(
-                        Severity::Warning,
-                        "hok-key-unavailable",
-                        format!("the holder-of-key EncryptedKey of assertion {} cannot be opened: {why}", assertion.id.as_deref().unwrap_or("")),
+                    self.findings.push(FindingCode::HokKeyUnavailable.finding(format!("the holder-of-key EncryptedKey of assertion {} cannot be opened: {why}", assertion.id.as_deref().unwrap_or("")),
                         Some(line),
                     ));
                     TokenValue::Unresolved(why)
@@ -929,12 +904,8 @@ impl Receiver<'_, '_> {
             .clone()
             .unwrap_or_else(|| format!("DerivedKeyToken (line {line})"));
         let fail = |me: &mut Self, why: String| {
-            me.findings.push(Finding::new(
-                Severity::Error,
-                "key-unavailable",
-                format!("{name}: {why}"),
-                Some(line),
-            ));
+            me.findings
+                .push(FindingCode::KeyUnavailable.finding(format!("{name}: {why}"), Some(line)));
             TokenValue::Unresolved(why)
         };
         if !dkt.derivable {
@@ -1033,9 +1004,7 @@ impl Receiver<'_, '_> {
                 let mut starts = Vec::new();
                 for uri in &targets {
                     let Some(id) = uri.strip_prefix('#') else {
-                        self.findings.push(Finding::new(
-                            Severity::Error,
-                            "decryption-failed",
+                        self.findings.push(FindingCode::DecryptionFailed.finding(
                             format!("DataReference {uri:?} is not a same-document reference"),
                             None,
                         ));
@@ -1044,10 +1013,7 @@ impl Receiver<'_, '_> {
                     match ids.lookup(id) {
                         IdLookup::Unique(n) => starts.push(doc.node(n).span().start),
                         IdLookup::Missing => {} // already decrypted by an earlier list, or absent
-                        IdLookup::Duplicate(_) => self.findings.push(Finding::new(
-                            Severity::Error,
-                            "decryption-failed",
-                            format!("DataReference {uri}: the id is carried by several elements; refusing to choose"),
+                        IdLookup::Duplicate(_) => self.findings.push(FindingCode::DecryptionFailed.finding(format!("DataReference {uri}: the id is carried by several elements; refusing to choose"),
                             None,
                         )),
                     }
@@ -1078,9 +1044,7 @@ impl Receiver<'_, '_> {
             } else if let Some(inner) = target.child(ns::XENC, "EncryptedData") {
                 (target, inner)
             } else {
-                self.findings.push(Finding::new(
-                    Severity::Error,
-                    "decryption-failed",
+                self.findings.push(FindingCode::DecryptionFailed.finding(
                     format!(
                         "a DataReference points at {}, not an EncryptedData",
                         target.qname()
@@ -1150,9 +1114,7 @@ impl Receiver<'_, '_> {
                 if !self.failed_data.contains(&start) {
                     self.failed_data.push(start);
                 }
-                self.findings.push(Finding::new(
-                    Severity::Error,
-                    "decryption-failed",
+                self.findings.push(FindingCode::DecryptionFailed.finding(
                     format!(
                         "EncryptedData {}: {}",
                         report.id.as_deref().unwrap_or(""),
@@ -1190,9 +1152,7 @@ impl Receiver<'_, '_> {
                         e.kind
                     ));
                 }
-                self.findings.push(Finding::new(
-                    Severity::Error,
-                    "decryption-failed",
+                self.findings.push(FindingCode::DecryptionFailed.finding(
                     format!("decrypted content does not parse in place: {e}"),
                     None,
                 ));
@@ -1209,12 +1169,10 @@ impl Receiver<'_, '_> {
         };
         for message in find_in_envelope(&envelope) {
             for problem in message.all_problems() {
-                self.findings.push(Finding::new(
-                    Severity::Error,
-                    "damaged",
-                    problem.message.clone(),
-                    Some(problem.position.line),
-                ));
+                self.findings.push(
+                    FindingCode::Damaged
+                        .finding(problem.message.clone(), Some(problem.position.line)),
+                );
             }
             match &message {
                 TrustMessage::Request(rst) => {
@@ -1284,10 +1242,7 @@ impl Receiver<'_, '_> {
             Some(ProofToken::BinarySecret(secret)) => {
                 summary.push_str(", proof BinarySecret");
                 if in_clear {
-                    self.findings.push(Finding::new(
-                        Severity::Warning,
-                        "proof-key-in-clear",
-                        "the proof token is a BinarySecret in clear in the message: anyone who sees it (or the transport) learns the key",
+                    self.findings.push(FindingCode::ProofKeyInClear.finding("the proof token is a BinarySecret in clear in the message: anyone who sees it (or the transport) learns the key",
                         Some(secret.node.position().line),
                     ));
                 }
@@ -1303,9 +1258,7 @@ impl Receiver<'_, '_> {
             Some(ProofToken::ComputedKey(ck)) => {
                 summary.push_str(", proof ComputedKey");
                 if ck.kind != ComputedKeyKind::PSha1 {
-                    self.findings.push(Finding::new(
-                        Severity::Warning,
-                        "unsupported",
+                    self.findings.push(FindingCode::Unsupported.finding(
                         format!("ComputedKey {} is not computed by wskex", ck.uri),
                         Some(line),
                     ));
@@ -1390,31 +1343,23 @@ impl Receiver<'_, '_> {
             _ => None,
         };
         let Some(issuer) = issuer else {
-            self.findings.push(Finding::new(
-                Severity::Error,
-                "key-unavailable",
-                "ComputedKey without issuer entropy in the RSTR",
-                Some(line),
-            ));
+            self.findings.push(
+                FindingCode::KeyUnavailable
+                    .finding("ComputedKey without issuer entropy in the RSTR", Some(line)),
+            );
             return None;
         };
         let Some(requestor) = self.store.entropy_for(rstr.context.as_deref()).cloned() else {
-            self.findings.push(Finding::new(
-                Severity::Error,
-                "key-unavailable",
-                "ComputedKey: no requestor entropy seen earlier in this conversation (give the RST first)",
+            self.findings.push(FindingCode::KeyUnavailable.finding("ComputedKey: no requestor entropy seen earlier in this conversation (give the RST first)",
                 Some(line),
             ));
             return None;
         };
         let bits = rstr.key_size.or(requestor.key_size).unwrap_or(256);
         if let Err(refused) = self.derivation.charge(u64::from(bits / 8)) {
-            self.findings.push(Finding::new(
-                Severity::Error,
-                "key-unavailable",
-                format!("ComputedKey: {refused}"),
-                Some(line),
-            ));
+            self.findings.push(
+                FindingCode::KeyUnavailable.finding(format!("ComputedKey: {refused}"), Some(line)),
+            );
             return None;
         }
         match psha1::computed_key(requestor.bytes.expose(), &issuer, bits) {
@@ -1427,12 +1372,9 @@ impl Receiver<'_, '_> {
                 Some(self.add_key(rstr_key_name(rstr), bytes, provenance, line))
             }
             Err(e) => {
-                self.findings.push(Finding::new(
-                    Severity::Error,
-                    "key-unavailable",
-                    format!("ComputedKey: {e}"),
-                    Some(line),
-                ));
+                self.findings.push(
+                    FindingCode::KeyUnavailable.finding(format!("ComputedKey: {e}"), Some(line)),
+                );
                 None
             }
         }
@@ -1444,9 +1386,7 @@ impl Receiver<'_, '_> {
     fn policy_findings(&mut self, doc: &Document) {
         for s in &self.signatures {
             if !s.valid {
-                self.findings.push(Finding::new(
-                    Severity::Error,
-                    "signature-invalid",
+                self.findings.push(FindingCode::SignatureInvalid.finding(
                     format!(
                         "signature {}: {}",
                         s.id.as_deref().unwrap_or(&s.path),
@@ -1475,9 +1415,7 @@ impl Receiver<'_, '_> {
             && judged
             && !coverage.covers(body)
         {
-            self.findings.push(Finding::new(
-                Severity::Warning,
-                "body-not-signed",
+            self.findings.push(FindingCode::BodyNotSigned.finding(
                 "no valid signature covers the SOAP Body: its content is not authenticated",
                 Some(body.position().line),
             ));
@@ -1674,7 +1612,7 @@ mod tests {
         let failures = processed
             .findings
             .iter()
-            .filter(|f| f.code == "decryption-failed")
+            .filter(|f| f.code == FindingCode::DecryptionFailed)
             .count();
         assert_eq!(failures, 1, "{:#?}", processed.findings);
     }
@@ -1745,7 +1683,7 @@ mod tests {
             let warned = processed
                 .findings
                 .iter()
-                .any(|f| f.code == "nested-key-unavailable");
+                .any(|f| f.code == FindingCode::NestedKeyUnavailable);
             assert_eq!(warned, !expect, "{}", who.name);
         }
     }

@@ -4,7 +4,8 @@
 
 use crate::dsig::{ReferenceStatus, SignatureReport};
 
-use super::processor::{Finding, Severity};
+use super::finding_code::FindingCode;
+use super::processor::Finding;
 
 /// One error finding per signature with references left unchecked.
 pub fn unchecked_references(signatures: &[SignatureReport]) -> Vec<Finding> {
@@ -17,9 +18,7 @@ pub fn unchecked_references(signatures: &[SignatureReport]) -> Vec<Finding> {
                 .filter(|r| r.status == ReferenceStatus::Unchecked)
                 .count();
             (unchecked > 0).then(|| {
-                Finding::new(
-                    Severity::Error,
-                    "work-limit",
+                FindingCode::WorkLimit.finding(
                     format!(
                         "signature {}: {unchecked} of {} references not checked: digesting them would pass the message's canonicalization work limit (thousands of references to large elements)",
                         signature.id.as_deref().unwrap_or(&signature.path),

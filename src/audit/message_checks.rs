@@ -1,0 +1,290 @@
+//! The auditor's checks on one processed message, beyond what the receiver needs to act on
+//! it: weak algorithms (SHA-1, truncated HMAC), CBC ciphertext no signature covers, a signed
+//! message without a Timestamp, and SAML Conditions (validity against `--now`, Audience
+//! against `wsa:To`). Each returns findings of the catalogue; none changes what was verified.
+
+use crate::dsig::SignatureReport;
+use crate::ns;
+use crate::wss::envelope::SoapEnvelope;
+use crate::wss::finding_code::FindingCode;
+use crate::wss::processor::{EncryptionReport, Finding, ProcessedMessage};
+use crate::wss::wrapping::WSA_2004;
+use crate::xml::{Document, Node};
+
+const SHA1_DIGEST: &str = "http://www.w3.org/2000/09/xmldsig#sha1";
+
+/// Every check of this module on `processed`; `captured` is the message as received (its
+/// ciphertext still in place).
+pub fn message_findings(processed: &ProcessedMessage, captured: Option<&Document>) -> Vec<Finding> {
+    let mut findings = sha1_findings(&processed.signatures);
+    findings.extend(truncated_hmac_findings(&processed.document));
+    if let Some(captured) = captured {
+        findings.extend(cbc_unsigned_findings(
+            &processed.encryptions,
+            &processed.signatures,
+            captured,
+        ));
+    }
+    if let Ok(envelope) = SoapEnvelope::read(&processed.document) {
+        findings.extend(timestamp_missing_finding(&envelope, &processed.signatures));
+        findings.extend(unsigned_addressing_findings(
+            &envelope,
+            &processed.signatures,
+        ));
+        findings.extend(saml_condition_findings(&envelope));
+    }
+    findings
+}
+
+/// Whether any encrypted part uses a CBC mode (then the captured document is needed).
+pub fn uses_cbc(processed: &ProcessedMessage) -> bool {
+    processed.encryptions.iter().any(|e| is_cbc(&e.algorithm))
+}
+
+fn is_cbc(algorithm: &str) -> bool {
+    algorithm.ends_with("-cbc")
+}
+
+/// SHA-1 as a SignatureMethod, and references digested with SHA-1 (one finding per signature).
+pub fn sha1_findings(signatures: &[SignatureReport]) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for s in signatures {
+        let name = s.id.as_deref().unwrap_or(&s.path);
+        let method = s.signature_method.rsplit(['#', '/']).next().unwrap_or("");
+        if method.ends_with("sha1") {
+            findings.push(FindingCode::Sha1Signature.finding(
+                format!("signature {name} uses {method}: SHA-1 is broken for collisions; prefer a SHA-256 method"),
+                Some(s.line),
+            ));
+        }
+        let sha1_references: Vec<&str> = s
+            .references
+            .iter()
+            .filter(|r| r.digest_method == SHA1_DIGEST)
+            .map(|r| r.uri.as_deref().unwrap_or("(no URI)"))
+            .collect();
+        if !sha1_references.is_empty() {
+            findings.push(FindingCode::Sha1Digest.finding(
+                format!(
+                    "signature {name} digests {} with SHA-1: prefer SHA-256",
+                    sha1_references.join(", ")
+                ),
+                Some(s.line),
+            ));
+        }
+    }
+    findings
+}
+
+/// An `HMACOutputLength` anywhere in a SignatureMethod: wskex refuses to verify a truncated
+/// MAC, and this says why in the catalogue's words (CVE-2009-0217).
+pub fn truncated_hmac_findings(doc: &Document) -> Vec<Finding> {
+    doc.root_element()
+        .descendants()
+        .filter(|n| n.has_name(ns::DS, "HMACOutputLength"))
+        .filter(|n| {
+            n.parent()
+                .is_some_and(|p| p.has_name(ns::DS, "SignatureMethod"))
+        })
+        .map(|n| {
+            FindingCode::TruncatedHmac.finding(
+                format!(
+                    "the SignatureMethod asks for an HMAC truncated to {} bits",
+                    n.text_content().trim()
+                ),
+                Some(n.position().line),
+            )
+        })
+        .collect()
+}
+
+/// CBC EncryptedData whose ciphertext no valid signature covers: a reference names it, or
+/// the canonical bytes a reference digested hold its CipherValue (encrypt-then-sign over an
+/// ancestor). Covering the plaintext (sign-then-encrypt) does not stop a padding oracle.
+pub fn cbc_unsigned_findings(
+    encryptions: &[EncryptionReport],
+    signatures: &[SignatureReport],
+    captured: &Document,
+) -> Vec<Finding> {
+    let cipher_values: Vec<(Option<&str>, u32, String)> = captured
+        .root_element()
+        .descendants()
+        .filter(|n| n.has_name(ns::XENC, "EncryptedData"))
+        .map(|n| {
+            let cipher = n
+                .descendants()
+                .find(|c| c.has_name(ns::XENC, "CipherValue"))
+                .map(|c| c.text_content().split_whitespace().collect::<String>())
+                .unwrap_or_default();
+            (n.attribute("Id"), n.position().line, cipher)
+        })
+        .collect();
+    let valid_references = || {
+        signatures
+            .iter()
+            .filter(|s| s.valid)
+            .flat_map(|s| s.references.iter().filter(|r| r.valid))
+    };
+    let mut findings = Vec::new();
+    for e in encryptions.iter().filter(|e| is_cbc(&e.algorithm)) {
+        let named = e.id.as_deref().is_some_and(|id| {
+            valid_references().any(|r| r.uri.as_deref() == Some(&format!("#{id}")))
+        });
+        let cipher = cipher_values
+            .iter()
+            .find(|(id, line, _)| match (id, e.id.as_deref()) {
+                (Some(a), Some(b)) => *a == b,
+                _ => *line == e.line,
+            })
+            .map(|(_, _, c)| c.as_str())
+            .filter(|c| c.len() >= 16);
+        let digested = cipher.is_some_and(|c| {
+            valid_references().any(|r| {
+                r.canonical
+                    .as_deref()
+                    .is_some_and(|text| text.split_whitespace().collect::<String>().contains(c))
+            })
+        });
+        if !named && !digested {
+            let algorithm = e.algorithm.rsplit('#').next().unwrap_or("");
+            findings.push(FindingCode::CbcNotSigned.finding(
+                format!(
+                    "EncryptedData {} ({algorithm}) is not covered by any valid signature: a receiver that answers differently on bad padding is a decryption oracle",
+                    e.id.as_deref().unwrap_or("(no Id)")
+                ),
+                Some(e.line),
+            ));
+        }
+    }
+    findings
+}
+
+/// A message with a valid signature in its Security header and no Timestamp there.
+fn timestamp_missing_finding(
+    envelope: &SoapEnvelope<'_>,
+    signatures: &[SignatureReport],
+) -> Option<Finding> {
+    let headers: Vec<Node<'_>> = envelope
+        .security
+        .iter()
+        .filter(|h| h.actor.is_none())
+        .map(|h| h.node)
+        .collect();
+    let signed_in_header = !signatures.is_empty()
+        && headers
+            .iter()
+            .any(|h| h.child(ns::DS, "Signature").is_some());
+    let has_timestamp = headers
+        .iter()
+        .any(|h| h.child(ns::WSU, "Timestamp").is_some());
+    (signed_in_header && !has_timestamp).then(|| {
+        FindingCode::TimestampMissing.finding(
+            "the message is signed but its Security header has no Timestamp: nothing limits when it can be replayed",
+            headers.first().map(|h| h.position().line),
+        )
+    })
+}
+
+/// WS-Addressing headers of a message that carries a valid signature, none covering them.
+/// A header counts as covered when a valid reference names its id.
+fn unsigned_addressing_findings(
+    envelope: &SoapEnvelope<'_>,
+    signatures: &[SignatureReport],
+) -> Vec<Finding> {
+    let valid: Vec<&SignatureReport> = signatures.iter().filter(|s| s.valid).collect();
+    let Some(header) = envelope.header.filter(|_| !valid.is_empty()) else {
+        return Vec::new();
+    };
+    let covered = |node: Node<'_>| {
+        let id = node
+            .attribute_ns(ns::WSU, "Id")
+            .or_else(|| node.attribute("Id"));
+        id.is_some_and(|id| {
+            let uri = format!("#{id}");
+            valid
+                .iter()
+                .flat_map(|s| &s.references)
+                .any(|r| r.valid && r.uri.as_deref() == Some(uri.as_str()))
+        })
+    };
+    header
+        .child_elements()
+        .filter(|n| n.namespace() == ns::WSA || n.namespace() == WSA_2004)
+        .filter(|n| !covered(*n))
+        .map(|n| {
+            FindingCode::AddressingNotSigned.finding(
+                format!(
+                    "{} is covered by no valid signature: it can be changed in transit",
+                    n.qname()
+                ),
+                Some(n.position().line),
+            )
+        })
+        .collect()
+}
+
+/// SAML assertions the Security header presents: their Audience against the message's
+/// `wsa:To` (their validity against `--now`, with the clock skew, is the receiver's: see
+/// `wss::clock`).
+fn saml_condition_findings(envelope: &SoapEnvelope<'_>) -> Vec<Finding> {
+    let to = addressing_to(envelope);
+    let mut findings = Vec::new();
+    for header in envelope.security.iter().filter(|h| h.actor.is_none()) {
+        for assertion in header
+            .node
+            .child_elements()
+            .filter(|n| n.has_name(ns::SAML1, "Assertion") || n.has_name(ns::SAML2, "Assertion"))
+        {
+            let Some(conditions) = assertion.child(assertion.namespace(), "Conditions") else {
+                continue;
+            };
+            findings.extend(saml_audience(assertion, conditions, to.as_deref()));
+        }
+    }
+    findings
+}
+
+/// The Audience elements (SAML 1.1 `AudienceRestrictionCondition`, SAML 2.0
+/// `AudienceRestriction`) must name the service the message is addressed to.
+fn saml_audience(assertion: Node<'_>, conditions: Node<'_>, to: Option<&str>) -> Option<Finding> {
+    let to = to?;
+    let audiences: Vec<String> = conditions
+        .descendants()
+        .filter(|n| n.is_element() && n.local_name() == "Audience")
+        .filter(|n| n.namespace() == assertion.namespace())
+        .map(|n| n.text_content().trim().to_string())
+        .collect();
+    if audiences.is_empty() || audiences.iter().any(|a| a == to) {
+        return None;
+    }
+    Some(FindingCode::SamlAudienceMismatch.finding(
+        format!(
+            "SAML assertion {} is for {} but the message is addressed to {to}",
+            assertion_name(assertion),
+            audiences.join(", ")
+        ),
+        Some(conditions.position().line),
+    ))
+}
+
+fn assertion_name(assertion: Node<'_>) -> String {
+    assertion
+        .attribute("ID")
+        .or_else(|| assertion.attribute("AssertionID"))
+        .unwrap_or("(no ID)")
+        .to_string()
+}
+
+/// The first `wsa:To` SOAP header (either WS-Addressing namespace), trimmed.
+pub fn addressing_to(envelope: &SoapEnvelope<'_>) -> Option<String> {
+    addressing_header(envelope, "To")
+}
+
+/// The first SOAP header of this WS-Addressing name (1.0 or the 2004/08 submission).
+pub fn addressing_header(envelope: &SoapEnvelope<'_>, local: &str) -> Option<String> {
+    let header = envelope.header?;
+    header
+        .child_elements()
+        .find(|n| n.has_name(ns::WSA, local) || n.has_name(WSA_2004, local))
+        .map(|n| n.text_content().trim().to_string())
+}
