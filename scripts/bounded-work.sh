@@ -66,6 +66,28 @@ many_references() {
     tail_body "$(head -c "$body" /dev/zero | tr '\0' A)"
 }
 
+# N Signatures, each with one reference to the Body (per-signature work: not yet linear).
+many_signatures() {
+    local n=$1 i
+    printf '%s' "$head"
+    for ((i = 0; i < n; i++)); do
+        printf '<ds:Signature Id="S%d"><ds:SignedInfo><ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/><ds:SignatureMethod Algorithm="http://www.w3.org/2000/09/xmldsig#hmac-sha1"/><ds:Reference URI="#body"><ds:DigestMethod Algorithm="http://www.w3.org/2000/09/xmldsig#sha1"/><ds:DigestValue>AAAAAAAAAAAAAAAAAAAAAAAAAAA=</ds:DigestValue></ds:Reference></ds:SignedInfo><ds:SignatureValue>AAAA</ds:SignatureValue><ds:KeyInfo><ds:KeyName>k</ds:KeyName></ds:KeyInfo></ds:Signature>' "$i"
+    done
+    tail_body x
+}
+
+# N EncryptedData in the Body named by one ReferenceList (pending parts: not yet linear).
+many_encrypted_parts() {
+    local n=$1 i
+    printf '%s<xenc:ReferenceList xmlns:xenc="http://www.w3.org/2001/04/xmlenc#">' "$head"
+    for ((i = 0; i < n; i++)); do printf '<xenc:DataReference URI="#E%d"/>' "$i"; done
+    printf '</xenc:ReferenceList></wsse:Security></s:Header><s:Body wsu:Id="body">'
+    for ((i = 0; i < n; i++)); do
+        printf '<xenc:EncryptedData xmlns:xenc="http://www.w3.org/2001/04/xmlenc#" Id="E%d"><xenc:EncryptionMethod Algorithm="http://www.w3.org/2001/04/xmlenc#aes128-cbc"/><xenc:CipherData><xenc:CipherValue>AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=</xenc:CipherValue></xenc:CipherData></xenc:EncryptedData>' "$i"
+    done
+    printf '</s:Body></s:Envelope>'
+}
+
 unknown_children 1000 >"$out/unknown-1000.xml"
 unknown_children 4000 >"$out/unknown-4000.xml"
 derived_keys 100 1048000 >"$out/dk-offset-1mib-x100.xml"
@@ -74,6 +96,8 @@ derived_keys 1000 1048000 >"$out/dk-offset-1mib-x1000.xml"
 derived_keys 1000 65504 >"$out/dk-offset-64kib-x1000.xml"
 nested_namespaces 500 56 20000 >"$out/nested-namespaces.xml"
 many_references 4000 350000 >"$out/references-4000-to-400k.xml"
+many_signatures 1500 >"$out/signatures-1500.xml"
+many_encrypted_parts 3000 >"$out/encrypted-parts-3000.xml"
 
 # One run per line: bash's `time` (TIMEFORMAT) gives the wall clock, the run its exit code
 # (124: stopped after LIMIT seconds, default 60).
@@ -106,3 +130,7 @@ run nested-namespaces.xml inspect
 run references-4000-to-400k.xml verify --hmac-secret hex:00
 run references-4000-to-400k.xml inspect --hmac-secret hex:00
 run references-4000-to-400k.xml decrypt
+run signatures-1500.xml verify --key-name k=hex:00112233445566778899aabbccddeeff
+run signatures-1500.xml inspect --key-name k=hex:00112233445566778899aabbccddeeff
+run encrypted-parts-3000.xml decrypt --aes-key hex:00112233445566778899aabbccddeeff
+run encrypted-parts-3000.xml inspect --aes-key hex:00112233445566778899aabbccddeeff
