@@ -172,7 +172,8 @@ struct Receiver<'k, 's> {
     findings: Vec<Finding>,
     trust: Vec<String>,
     decrypted: Vec<Span>,
-    /// Start offsets (in the current text) of EncryptedData already attempted and failed.
+    /// Start offsets (in the current text) of EncryptedData already attempted and left in
+    /// place (failed, or opened as octets): no later pass tries them again.
     failed_data: Vec<u32>,
     /// P_SHA-1 output this message has cost so far (DerivedKeyTokens, ComputedKey).
     derivation: DerivationBudget,
@@ -1093,7 +1094,14 @@ impl Receiver<'_, '_> {
                         report.target = describe_plaintext(&text, &data.data_type, outer);
                         edits.push(Edit::replace(outer.span(), text));
                     }
-                    (DataType::Octets(_), _) => report.target = "octets".into(),
+                    (DataType::Octets(_), _) => {
+                        report.target = "octets".into();
+                        // Opened but left in place (octets are not XML to splice in): later
+                        // passes must not open (and report) it again.
+                        if !self.failed_data.contains(&start) {
+                            self.failed_data.push(start);
+                        }
+                    }
                     (_, Err(_)) => {
                         report.ok = false;
                         report.error = Some("the decrypted XML is not valid UTF-8".into());
@@ -1583,6 +1591,23 @@ mod tests {
             &ProcessOptions::default(),
             &super::super::resolver::NoAttachments,
         )
+    }
+
+    /// An EncryptedData of octets opens but stays in place: it is reported once, not again by
+    /// the pass over EncryptedData no ReferenceList named.
+    #[test]
+    fn octets_listed_in_a_reference_list_are_reported_once() {
+        let key = [3u8; 32];
+        let text = encrypted_body(b"raw octets", &key)
+            .replace("http://www.w3.org/2001/04/xmlenc#Content", "urn:octets");
+        let processed = process(&text, &key);
+        assert_eq!(
+            processed.encryptions.len(),
+            1,
+            "{:?}",
+            processed.encryptions
+        );
+        assert!(processed.encryptions[0].ok);
     }
 
     #[test]
