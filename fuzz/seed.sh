@@ -6,6 +6,15 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 shared=${WSKEX_SHARED:-$here/../../shared}
 mapfile -t seeds < <(find "$shared/vectors" "$shared/captures" "$here/../samples" -type f -name '*.xml' | sort)
+# `seed.sh --remove` takes the seed copies out again before a commit: they live in ../shared.
+if [[ ${1:-} == --remove ]]; then
+    for seed in "${seeds[@]}"; do
+        name=$(sha1sum "$seed" | cut -c1-40)
+        rm -f "$here"/corpus/{parse,c14n,verify,inspect}/"$name"
+    done
+    echo "removed the seed copies"
+    exit 0
+fi
 for target in parse c14n verify inspect; do
     mkdir -p "$here/corpus/$target"
 done
