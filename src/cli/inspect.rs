@@ -197,31 +197,24 @@ pub(super) fn prepare(args: &InspectArgs) -> Result<Prepared, CliError> {
     })
 }
 
+/// The receiver's clock from `--now` (xs:dateTime), when given.
+pub(super) fn receiver_clock(now: Option<&str>) -> Result<Option<UtcDateTime>, CliError> {
+    now.map(|text| {
+        UtcDateTime::parse(text)
+            .map(|t| t.utc)
+            .map_err(|e| CliError::Usage(format!("--now {text:?}: {}", e.0)))
+    })
+    .transpose()
+}
+
 /// The keys, the secrets bound to token names and the receiver's settings of the command line.
 pub(super) fn processing_inputs(
     args: &InspectArgs,
 ) -> Result<(KeyStore, Vec<Binding>, ProcessOptions), CliError> {
     let mut store = args.keys.load()?;
     args.trust.add_to(&mut store)?;
-    let bindings: Vec<Binding> = store
-        .named_secrets()
-        .iter()
-        .filter_map(|k| {
-            Some(Binding {
-                name: k.name.clone()?,
-                secret: k.secret.clone(),
-                label: k.label.clone(),
-            })
-        })
-        .collect();
-    let now = match &args.now {
-        Some(text) => Some(
-            UtcDateTime::parse(text)
-                .map_err(|e| CliError::Usage(format!("--now {text:?}: {}", e.0)))?
-                .utc,
-        ),
-        None => None,
-    };
+    let bindings = Binding::all_named(&store);
+    let now = receiver_clock(args.now.as_deref())?;
     if let Some(now) = now {
         // Certificate chains are judged valid or expired at the receiver's clock too.
         store.trust_mut().set_time(now.unix_seconds);

@@ -12,7 +12,6 @@ use crate::patterns;
 use crate::tui::config::{self, Config};
 use crate::tui::theme::{self, ColorMode};
 use crate::tui::{App, Session, UiOptions, terminal};
-use crate::wss::datetime::UtcDateTime;
 use crate::wss::processor::ProcessOptions;
 use crate::wss::store::Binding;
 use crate::xml::IdAttributes;
@@ -143,32 +142,14 @@ fn walk_app(pattern: &str, args: &TuiArgs, options: UiOptions) -> Result<App, Cl
     Ok(app)
 }
 
-/// Loads and processes captured messages as `wskex inspect` does, as Steps.
-// inspect::run holds the same option handling; it cannot call this one until the issue 8
-// changes to src/cli/inspect.rs have landed (see the TUI's closing note).
+/// Loads and processes captured messages as `wskex inspect` does, as Steps (the TUI takes a
+/// subset of inspect's options; the clock and the bound secrets are read the same way).
 fn capture_session(paths: &[String], args: &TuiArgs) -> Result<Session, CliError> {
     let path_bufs: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
     let messages = load_paths(&path_bufs).map_err(|e| CliError::Input(e.to_string()))?;
     let store = args.keys.load()?;
-    let bindings: Vec<Binding> = store
-        .named_secrets()
-        .iter()
-        .filter_map(|k| {
-            Some(Binding {
-                name: k.name.clone()?,
-                secret: k.secret.clone(),
-                label: k.label.clone(),
-            })
-        })
-        .collect();
-    let now = match &args.now {
-        Some(text) => Some(
-            UtcDateTime::parse(text)
-                .map_err(|e| CliError::Usage(format!("--now {text:?}: {}", e.0)))?
-                .utc,
-        ),
-        None => None,
-    };
+    let bindings = Binding::all_named(&store);
+    let now = super::inspect::receiver_clock(args.now.as_deref())?;
     let options = ProcessOptions {
         now,
         dk_label: args.dk_label.clone(),

@@ -23,17 +23,7 @@ fn receive(
     keys: &KeyStore,
     options: &ProcessOptions,
 ) -> (ProcessedMessage, TokenStore) {
-    let bindings = keys
-        .named_secrets()
-        .iter()
-        .filter_map(|k| {
-            Some(Binding {
-                name: k.name.clone()?,
-                secret: k.secret.clone(),
-                label: k.label.clone(),
-            })
-        })
-        .collect();
+    let bindings = Binding::all_named(keys);
     let mut store = TokenStore::new(bindings);
     let processed = process_message(doc, 0, keys, &mut store, options, &NoAttachments);
     (processed, store)

@@ -52,6 +52,22 @@ pub struct Binding {
     pub label: String,
 }
 
+impl Binding {
+    /// The named secrets of `keys` (`--key-name NAME=V`), each bound to the token of that name.
+    pub fn all_named(keys: &crate::crypto::KeyStore) -> Vec<Binding> {
+        keys.named_secrets()
+            .iter()
+            .filter_map(|k| {
+                Some(Binding {
+                    name: k.name.clone()?,
+                    secret: k.secret.clone(),
+                    label: k.label.clone(),
+                })
+            })
+            .collect()
+    }
+}
+
 /// The receiver's memory, shared by all messages processed in order.
 #[derive(Debug, Clone, Default)]
 pub struct TokenStore {
