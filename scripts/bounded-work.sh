@@ -99,17 +99,21 @@ many_references 4000 350000 >"$out/references-4000-to-400k.xml"
 many_signatures 1500 >"$out/signatures-1500.xml"
 many_encrypted_parts 3000 >"$out/encrypted-parts-3000.xml"
 
-# One run per line: bash's `time` (TIMEFORMAT) gives the wall clock, the run its exit code
-# (124: stopped after LIMIT seconds, default 60).
+# One run per line: bash's `time` (TIMEFORMAT) gives the wall clock and the CPU time (user +
+# system: on a busy machine the wall clock also counts waiting), the run its exit code (124:
+# stopped after LIMIT seconds, default 60).
 limit=${LIMIT:-60}
-TIMEFORMAT=%3R
+TIMEFORMAT='%3R %3U %3S'
 run() {
     local file=$1 command=$2
     shift 2
     local timing=$out/.time code=0
     { time timeout "$limit" "$wskex" "$command" "$out/$file" "$@" >/dev/null 2>"$out/.stderr" || code=$?; } 2>"$timing"
-    printf '%-30s %8d bytes  %-8s %-12s exit %-3s %6ss\n' "$file" "$(stat -c %s "$out/$file")" \
-        "$command" "${1:-}" "$code" "$(tail -n 1 "$timing")"
+    local wall user system
+    read -r wall user system < <(tail -n 1 "$timing")
+    printf '%-30s %8d bytes  %-8s %-12s exit %-3s %6ss wall %6ss cpu\n' "$file" \
+        "$(stat -c %s "$out/$file")" "$command" "${1:-}" "$code" "$wall" \
+        "$(awk -v u="$user" -v s="$system" 'BEGIN { printf "%.3f", u + s }')"
     if [[ $code -gt 2 && $code -ne 124 ]]; then cat "$out/.stderr" >&2; fi
 }
 

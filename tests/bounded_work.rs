@@ -352,3 +352,89 @@ fn deeply_nested_namespace_declarations_canonicalize() {
         depth
     );
 }
+
+/// `count` sibling HMAC signatures in the Security header, each over the Body.
+fn many_signatures(count: usize) -> String {
+    let signatures: String = (0..count)
+        .map(|i| {
+            format!(
+                r##"<ds:Signature Id="S{i}"><ds:SignedInfo><ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/><ds:SignatureMethod Algorithm="http://www.w3.org/2000/09/xmldsig#hmac-sha1"/><ds:Reference URI="#body"><ds:DigestMethod Algorithm="http://www.w3.org/2000/09/xmldsig#sha1"/><ds:DigestValue>AAAAAAAAAAAAAAAAAAAAAAAAAAA=</ds:DigestValue></ds:Reference></ds:SignedInfo><ds:SignatureValue>AAAA</ds:SignatureValue><ds:KeyInfo><ds:KeyName>k</ds:KeyName></ds:KeyInfo></ds:Signature>"##
+            )
+        })
+        .collect();
+    envelope(&signatures, "x")
+}
+
+#[test]
+fn thousands_of_signatures_share_one_id_index() {
+    use wskex::wss::processor::process_message;
+    use wskex::wss::resolver::NoAttachments;
+    use wskex::wss::store::TokenStore;
+
+    let work = |count: usize| {
+        let doc = Document::parse_str(&many_signatures(count), "many").unwrap();
+        let mut store = TokenStore::new(Vec::new());
+        let processed = process_message(
+            doc,
+            0,
+            &hmac_keys(),
+            &mut store,
+            &ProcessOptions::default(),
+            &NoAttachments,
+        );
+        assert_eq!(processed.signatures.len(), count);
+        assert!(processed.signatures.iter().all(|s| !s.valid));
+        processed.work
+    };
+    // One index per version of the document (nothing here decrypts: one version), however
+    // many signatures look ids up in it.
+    assert_eq!(work(10).id_index_builds, 1);
+    assert_eq!(work(1_000).id_index_builds, 1);
+}
+
+#[test]
+fn sibling_signatures_are_named_by_their_position() {
+    let doc = Document::parse_str(&many_signatures(3), "three").unwrap();
+    let paths: Vec<String> = doc
+        .descendants()
+        .filter(|n| n.has_name("http://www.w3.org/2000/09/xmldsig#", "Signature"))
+        .map(|n| n.path())
+        .collect();
+    assert_eq!(
+        paths[2],
+        "/s:Envelope/s:Header/wsse:Security/ds:Signature[3]"
+    );
+}
+
+#[test]
+fn elements_found_by_start_offset_match_a_walk_on_every_sample() {
+    let mut checked = 0;
+    for entry in walk_xml(std::path::Path::new("samples")) {
+        let Ok(doc) = Document::parse(std::fs::read(&entry).unwrap(), "sample") else {
+            continue;
+        };
+        for element in doc.descendants().filter(|n| n.is_element()) {
+            let found = doc.element_starting_at(element.span().start).unwrap();
+            assert_eq!(found.id(), element.id(), "{}", entry.display());
+            checked += 1;
+        }
+        // An offset inside a tag starts no element.
+        let root = doc.root_element();
+        assert!(doc.element_starting_at(root.span().start + 1).is_none());
+    }
+    assert!(checked > 1_000, "{checked} elements");
+}
+
+fn walk_xml(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(walk_xml(&path));
+        } else if path.extension().is_some_and(|e| e == "xml") {
+            files.push(path);
+        }
+    }
+    files.sort();
+    files
+}

@@ -326,14 +326,21 @@ impl<'d, 's> StandardResolver<'d, 's> {
 
     /// The X.509 certificates the message carries (BinarySecurityTokens, X509Certificate).
     fn carried_certificates(&self) -> Vec<Certificate> {
-        self.doc
-            .descendants()
+        let tokens = self
+            .doc
+            .elements_named(ns::WSSE, "BinarySecurityToken")
             .filter(|n| {
-                n.has_name(ns::DS, "X509Certificate")
-                    || (n.has_name(ns::WSSE, "BinarySecurityToken")
-                        && n.attribute("ValueType")
-                            .is_some_and(|v| v.ends_with("#X509v3")))
-            })
+                n.attribute("ValueType")
+                    .is_some_and(|v| v.ends_with("#X509v3"))
+            });
+        let mut nodes: Vec<Node<'d>> = self
+            .doc
+            .elements_named(ns::DS, "X509Certificate")
+            .chain(tokens)
+            .collect();
+        nodes.sort_by_key(|n| n.id());
+        nodes
+            .into_iter()
             .filter_map(|n| crate::xml::base64::decode(&n.text_content()).ok())
             .filter_map(|der| Certificate::from_der(&der, "certificate in the message").ok())
             .collect()
@@ -341,8 +348,7 @@ impl<'d, 's> StandardResolver<'d, 's> {
 
     fn detached_keys(&self) -> impl Iterator<Item = EncryptedKey<'d>> + '_ {
         self.doc
-            .descendants()
-            .filter(|n| n.has_name(ns::XENC, "EncryptedKey"))
+            .elements_named(ns::XENC, "EncryptedKey")
             .map(EncryptedKey::read)
     }
 

@@ -11,6 +11,7 @@
 //! conversation's [`TokenStore`].
 
 use std::collections::HashSet;
+use std::rc::Rc;
 
 use serde::Serialize;
 
@@ -153,6 +154,8 @@ pub struct ProcessingWork {
     pub header_registrations: usize,
     /// Header items looked at across those readings.
     pub items_fingerprinted: usize,
+    /// Id indexes built: one per version of the document that something looked an id up in.
+    pub id_index_builds: usize,
 }
 
 /// The receiver's state while one message is processed.
@@ -179,6 +182,9 @@ struct Receiver<'k, 's> {
     derivation: DerivationBudget,
     /// One set of options for every signature of the message: they share its work budget.
     verify_options: VerifyOptions,
+    /// The id index of the current document version, keyed by its generation: built once per
+    /// version, not once per signature or token (thousands of signatures stay linear).
+    id_cache: Option<(u64, Rc<IdIndex>)>,
 }
 
 /// Processes one message (index `message` of its conversation) with the supplied keys and the
@@ -209,6 +215,7 @@ pub fn process_message(
         failed_data: Vec::new(),
         derivation: DerivationBudget::default(),
         verify_options: VerifyOptions::default(),
+        id_cache: None,
     };
     let mut current = document;
     let soap_version = match SoapEnvelope::read(&current) {
@@ -368,8 +375,7 @@ fn unlisted_encrypted_data(doc: &Document) -> Vec<u32> {
 }
 
 fn element_at(doc: &Document, start: u32) -> Option<Node<'_>> {
-    doc.descendants()
-        .find(|n| n.is_element() && n.span().start == start)
+    doc.element_starting_at(start)
 }
 
 fn fingerprint(node: Node<'_>) -> String {
@@ -379,6 +385,19 @@ fn fingerprint(node: Node<'_>) -> String {
 }
 
 impl Receiver<'_, '_> {
+    /// The id index of `doc`, built on first use for each document version.
+    fn id_index(&mut self, doc: &Document) -> Rc<IdIndex> {
+        match &self.id_cache {
+            Some((generation, ids)) if *generation == doc.generation() => Rc::clone(ids),
+            _ => {
+                let ids = Rc::new(IdIndex::build(doc, &self.options.id_attributes));
+                self.id_cache = Some((doc.generation(), Rc::clone(&ids)));
+                self.work.id_index_builds += 1;
+                ids
+            }
+        }
+    }
+
     fn resolver<'a, 'd>(&'a self, doc: &'d Document, ids: &'a IdIndex) -> WssResolver<'a, 'd> {
         WssResolver::new(
             doc,
@@ -410,7 +429,7 @@ impl Receiver<'_, '_> {
     }
 
     fn report_duplicate_ids(&mut self, doc: &Document) {
-        let ids = IdIndex::build(doc, &self.options.id_attributes);
+        let ids = self.id_index(doc);
         for (id, nodes) in ids.duplicates() {
             let lines: Vec<String> = nodes
                 .iter()
@@ -714,7 +733,7 @@ impl Receiver<'_, '_> {
         if signatures.is_empty() {
             return;
         }
-        let ids = IdIndex::build(doc, &self.options.id_attributes);
+        let ids = self.id_index(doc);
         for signature in signatures {
             self.verify_token_signature(doc, &ids, signature);
         }
@@ -781,7 +800,7 @@ impl Receiver<'_, '_> {
             }
             return TokenValue::Key(id);
         }
-        let ids = IdIndex::build(doc, &self.options.id_attributes);
+        let ids = self.id_index(doc);
         // The key length the data needs, when the ReferenceList tells which data.
         let expected = ek.data_references.iter().find_map(|r| {
             let id = r.strip_prefix('#')?;
@@ -863,7 +882,7 @@ impl Receiver<'_, '_> {
         doc: &Document,
         assertion: &super::tokens::SamlAssertion<'_>,
     ) -> TokenValue {
-        let ids = IdIndex::build(doc, &self.options.id_attributes);
+        let ids = self.id_index(doc);
         if let Some(signature) = assertion.signature {
             self.verify_token_signature(doc, &ids, signature);
         }
@@ -923,7 +942,7 @@ impl Receiver<'_, '_> {
         let Some(nonce) = dkt.nonce.clone() else {
             return fail(self, "it has no Nonce".into());
         };
-        let ids = IdIndex::build(doc, &self.options.id_attributes);
+        let ids = self.id_index(doc);
         let base = match self.resolver(doc, &ids).resolve_str(reference) {
             Ok(Resolved::Key { id, .. }) => id,
             Ok(Resolved::Certificate { .. }) => {
@@ -968,7 +987,7 @@ impl Receiver<'_, '_> {
         match action {
             HeaderAction::Verify { start } => {
                 let node = element_at(doc, start)?;
-                let ids = IdIndex::build(doc, &self.options.id_attributes);
+                let ids = self.id_index(doc);
                 let report = match SignatureElement::read(node) {
                     Ok(parsed) => {
                         let resolver = self.resolver(doc, &ids);
@@ -1001,7 +1020,7 @@ impl Receiver<'_, '_> {
                 None
             }
             HeaderAction::Decrypt { targets } => {
-                let ids = IdIndex::build(doc, &self.options.id_attributes);
+                let ids = self.id_index(doc);
                 let mut starts = Vec::new();
                 for uri in &targets {
                     let Some(id) = uri.strip_prefix('#') else {
@@ -1029,7 +1048,7 @@ impl Receiver<'_, '_> {
     /// Decrypts the EncryptedData (or EncryptedHeader) elements starting at `starts` and
     /// splices their plaintext in. Returns the new document when anything opened.
     fn decrypt_at(&mut self, doc: &Document, starts: &[u32]) -> Option<Document> {
-        let ids = IdIndex::build(doc, &self.options.id_attributes);
+        let ids = self.id_index(doc);
         let mut edits: Vec<Edit> = Vec::new();
         let fresh: Vec<u32> = starts
             .iter()

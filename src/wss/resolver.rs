@@ -448,8 +448,7 @@ impl<'a, 'd> WssResolver<'a, 'd> {
     fn key_by_reference_list(&self, id: &str) -> Option<Result<(KeyId, String), String>> {
         let wanted = format!("#{id}");
         self.doc
-            .descendants()
-            .filter(|n| n.has_name(ns::XENC, "EncryptedKey"))
+            .elements_named(ns::XENC, "EncryptedKey")
             .find_map(|ek| {
                 let listed = ek.child(ns::XENC, "ReferenceList").is_some_and(|l| {
                     l.child_elements()

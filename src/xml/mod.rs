@@ -7,7 +7,9 @@
 pub mod encoding;
 pub mod error;
 mod line_index;
+mod name_index;
 pub mod parse;
+mod path;
 mod prefix_bindings;
 pub mod tree;
 

@@ -42,6 +42,12 @@ impl Default for ParseOptions {
     }
 }
 
+/// The next [`Document::generation`]: a process-wide counter.
+fn next_generation() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
 impl Document {
     /// Parses received bytes with the default limits. `source_name` appears in error messages.
     pub fn parse(bytes: Vec<u8>, source_name: impl Into<String>) -> Result<Document, XmlError> {
@@ -128,7 +134,10 @@ impl Document {
             owned: built.owned,
             doctype: built.doctype,
             line_index: OnceLock::new(),
+            sibling_ordinals: OnceLock::new(),
+            name_index: OnceLock::new(),
             first_line: 1,
+            generation: next_generation(),
         })
     }
 

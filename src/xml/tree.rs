@@ -12,6 +12,8 @@ use std::sync::OnceLock;
 use super::encoding::SourceEncoding;
 use super::error::Position;
 use super::line_index::LineIndex;
+use super::name_index::NameIndex;
+use super::path::SiblingOrdinals;
 
 /// The namespace URI bound to the `xml` prefix.
 pub const XML_NAMESPACE: &str = "http://www.w3.org/XML/1998/namespace";
@@ -149,9 +151,14 @@ pub struct Document {
     pub(crate) owned: Vec<Box<str>>,
     pub(crate) doctype: Option<DoctypeInfo>,
     pub(crate) line_index: OnceLock<LineIndex>,
+    pub(crate) sibling_ordinals: OnceLock<SiblingOrdinals>,
+    pub(crate) name_index: OnceLock<NameIndex>,
     /// Line number of the first line of `text` in the file it came from (an envelope inside
     /// an HTTP dump or a MIME part starts further down).
     pub(crate) first_line: u32,
+    /// Unique per parsed document: caches of derived indexes (ids) are keyed by it, since a
+    /// processor replaces its document as it decrypts.
+    pub(crate) generation: u64,
 }
 
 impl std::fmt::Debug for Document {
@@ -165,6 +172,23 @@ impl std::fmt::Debug for Document {
 }
 
 impl Document {
+    /// Element positions among same-name siblings, computed on first use (for paths).
+    pub(crate) fn sibling_ordinals(&self) -> &SiblingOrdinals {
+        self.sibling_ordinals
+            .get_or_init(|| SiblingOrdinals::new(self))
+    }
+
+    /// Elements by expanded name, computed on first use.
+    pub(crate) fn name_index(&self) -> &NameIndex {
+        self.name_index.get_or_init(|| NameIndex::new(self))
+    }
+
+    /// A number no other document parsed by this process carries (clones share it: they hold
+    /// the same text and tree).
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
     /// The name the document was read from (a path, or a label such as `<stdin>`).
     pub fn source_name(&self) -> &str {
         &self.source_name
@@ -219,6 +243,17 @@ impl Document {
             "node id from another document"
         );
         Node { doc: self, id }
+    }
+
+    /// The element whose span starts at byte `offset`, found by binary search: nodes are
+    /// stored in document order, so their start offsets never decrease.
+    pub fn element_starting_at(&self, offset: u32) -> Option<Node<'_>> {
+        let first = self.nodes.partition_point(|n| n.span.start < offset);
+        self.nodes[first..]
+            .iter()
+            .take_while(|n| n.span.start == offset)
+            .position(|n| matches!(n.kind, NodeKindData::Element(_)))
+            .map(|i| self.node(NodeId((first + i) as u32)))
     }
 
     /// Every node in document order.
@@ -607,41 +642,6 @@ impl<'d> Node<'d> {
             }
             _ => None,
         }
-    }
-
-    /// A readable path such as `/soap:Envelope/soap:Header/wsse:Security[1]` for reports.
-    pub fn path(self) -> String {
-        let mut parts: Vec<String> = Vec::new();
-        let mut at = Some(self);
-        while let Some(node) = at {
-            if node.is_element() {
-                let same_before = node
-                    .parent()
-                    .map(|p| {
-                        p.child_elements()
-                            .take_while(|c| c.id != node.id)
-                            .filter(|c| c.qname() == node.qname())
-                            .count()
-                    })
-                    .unwrap_or(0);
-                let total_same = node
-                    .parent()
-                    .map(|p| {
-                        p.child_elements()
-                            .filter(|c| c.qname() == node.qname())
-                            .count()
-                    })
-                    .unwrap_or(1);
-                if total_same > 1 {
-                    parts.push(format!("{}[{}]", node.qname(), same_before + 1));
-                } else {
-                    parts.push(node.qname().to_string());
-                }
-            }
-            at = node.parent();
-        }
-        parts.reverse();
-        format!("/{}", parts.join("/"))
     }
 }
 
