@@ -51,18 +51,21 @@ impl SiblingOrdinals {
     }
 }
 
+/// Parents with at most this many element children are counted directly: a document of
+/// ordinary shape never pays for the index.
+const DIRECT_COUNT_LIMIT: usize = 64;
+
 impl<'d> Node<'d> {
     /// The element path from the root, with `[k]` where the parent has several children of
     /// this name.
     pub fn path(self) -> String {
-        let ordinals = self.document().sibling_ordinals();
         let mut parts: Vec<String> = Vec::new();
         let mut at = Some(self);
         while let Some(node) = at {
             if node.is_element() {
-                let index = node.id().index();
-                if ordinals.same_name_total[index] > 1 {
-                    parts.push(format!("{}[{}]", node.qname(), ordinals.ordinal[index]));
+                let (ordinal, same_name_total) = node.sibling_ordinal();
+                if same_name_total > 1 {
+                    parts.push(format!("{}[{ordinal}]", node.qname()));
                 } else {
                     parts.push(node.qname().to_string());
                 }
@@ -72,11 +75,49 @@ impl<'d> Node<'d> {
         parts.reverse();
         format!("/{}", parts.join("/"))
     }
+
+    /// This element's 1-based position among its parent's element children of the same
+    /// name, and how many there are.
+    fn sibling_ordinal(self) -> (u32, u32) {
+        let Some(parent) = self.parent() else {
+            return (1, 1);
+        };
+        if parent.child_elements().nth(DIRECT_COUNT_LIMIT).is_some() {
+            let ordinals = self.document().sibling_ordinals();
+            let index = self.id().index();
+            return (ordinals.ordinal[index], ordinals.same_name_total[index]);
+        }
+        let name = self.qname();
+        let mut ordinal = 0;
+        let mut total = 0;
+        for sibling in parent.child_elements().filter(|c| c.qname() == name) {
+            total += 1;
+            if sibling.id() == self.id() {
+                ordinal = total;
+            }
+        }
+        (ordinal, total)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use crate::xml::Document;
+
+    #[test]
+    fn paths_of_many_siblings_use_the_index_and_agree_with_counting() {
+        let mut text = String::from("<r>");
+        for i in 0..200 {
+            text.push_str(if i % 3 == 0 { "<a/>" } else { "<b><c/></b>" });
+        }
+        text.push_str("</r>");
+        let doc = Document::parse_str(&text, "t").unwrap();
+        let elements: Vec<_> = doc.descendants().filter(|n| n.is_element()).collect();
+        assert_eq!(elements[1].path(), "/r/a[1]");
+        assert_eq!(elements[2].path(), "/r/b[1]");
+        assert_eq!(elements[3].path(), "/r/b[1]/c");
+        assert_eq!(elements.last().unwrap().path(), "/r/b[133]/c");
+    }
 
     #[test]
     fn paths_number_only_names_that_repeat() {
