@@ -14,10 +14,13 @@ use super::wrapping::Coverage;
 /// Findings for key material no valid signature covers: an RSTR handing over a token or a
 /// proof key (an error, or a note when `transport_secured`), an EncryptedKey of the Security
 /// header (a warning: it keys only this message's parts, confidentiality without origin).
+/// `actor` is the role the receiver plays (see [`super::actors`]): the EncryptedKeys of the
+/// headers it processes are judged.
 pub fn key_transfer_findings(
     envelope: &SoapEnvelope<'_>,
     coverage: &Coverage<'_>,
     transport_secured: bool,
+    actor: Option<&str>,
 ) -> Vec<Finding> {
     let mut findings = Vec::new();
     for message in find_in_envelope(envelope) {
@@ -46,10 +49,8 @@ pub fn key_transfer_findings(
             });
         }
     }
-    let Some(header) = envelope.security_for_ultimate_receiver() else {
-        return findings;
-    };
-    for item in &header.items {
+    let items = super::actors::processed_headers(envelope, actor).flat_map(|h| h.items.iter());
+    for item in items {
         if let HeaderItem::EncryptedKey(node) = item
             && !coverage.covers(*node)
         {

@@ -56,6 +56,7 @@ pub enum FindingCode {
     LifetimeNotYetValid,
     KeyAssumed,
     WorkLimit,
+    SecurityHeaderNotProcessed,
 }
 
 /// One entry of the catalogue.
@@ -491,6 +492,15 @@ pub const CATALOGUE: &[CatalogueEntry] = &[
         precondition: "A message with many references to large elements",
         consequence: "Denial of service against the verifier, if it had no limit; here the references stay unchecked",
         reference: "XML Signature Best Practices (W3C Note) section 2.1 (limit transforms and references)",
+    },
+    CatalogueEntry {
+        code: FindingCode::SecurityHeaderNotProcessed,
+        name: "security-header-not-processed",
+        severity: Severity::Error,
+        title: "A wsse:Security header was not processed (addressed to role none, or to an actor other than the one asked for)",
+        precondition: "A receiver or intermediary that processes only the header addressed to its own role",
+        consequence: "The signatures, tokens and Timestamp of that header are unchecked: what they claim is not established",
+        reference: "SOAP 1.1 section 4.2.2 (actor); SOAP 1.2 Part 1 section 2.2 (roles); WS-Security 1.1 section 6.1",
     },
 ];
 

@@ -6,6 +6,7 @@
 //! with its line and column. The header processor above walks [`SecurityHeader::items`] in
 //! document order and resolves each [`SecurityTokenReference`] against its token store.
 
+pub mod actors;
 pub mod authentication;
 pub mod clock;
 pub mod datetime;

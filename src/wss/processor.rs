@@ -57,6 +57,9 @@ pub struct ProcessOptions {
     /// The messages travelled over authenticated TLS (WCF's TransportWithMessageCredential):
     /// an RSTR no signature covers is then a note, not an error.
     pub transport_secured: bool,
+    /// The SOAP role this receiver plays (`--actor`): only the Security header addressed to it
+    /// is processed. `None` processes every header a receiver may be addressed by.
+    pub actor: Option<String>,
 }
 
 /// How serious a finding is.
@@ -143,6 +146,8 @@ pub struct ProcessedMessage {
     pub canonical_work_bytes: u64,
     /// How much work the header walk took (bounded-work tests assert on it).
     pub work: ProcessingWork,
+    /// Every wsse:Security header, under its actor/role, processed or not.
+    pub security_headers: Vec<super::actors::SecurityHeaderReport>,
 }
 
 /// Counters of the receiver's work on one message, linear in its size by construction.
@@ -179,6 +184,8 @@ struct Receiver<'k, 's> {
     derivation: DerivationBudget,
     /// One set of options for every signature of the message: they share its work budget.
     verify_options: VerifyOptions,
+    /// Each header signature verified, with the index of the Security header it stood in.
+    header_signatures: Vec<(usize, super::actors::SignatureMention)>,
 }
 
 /// Processes one message (index `message` of its conversation) with the supplied keys and the
@@ -209,6 +216,7 @@ pub fn process_message(
         failed_data: Vec::new(),
         derivation: DerivationBudget::default(),
         verify_options: VerifyOptions::default(),
+        header_signatures: Vec::new(),
     };
     let mut current = document;
     let soap_version = match SoapEnvelope::read(&current) {
@@ -219,6 +227,12 @@ pub fn process_message(
                         .finding(problem.message.clone(), Some(problem.position.line)),
                 );
             }
+            receiver
+                .findings
+                .extend(super::actors::unprocessed_findings(
+                    &envelope,
+                    options.actor.as_deref(),
+                ));
             if envelope.security.is_empty() {
                 receiver.findings.push(
                     FindingCode::NoSecurityHeader
@@ -235,6 +249,7 @@ pub fn process_message(
         }
     };
     receiver.report_duplicate_ids(&current);
+    let actor = options.actor.as_deref();
 
     // Walk the Security header in order; decryption replaces the document as it goes. The
     // header is read (and its new tokens registered) once per version of the document, not
@@ -244,7 +259,7 @@ pub fn process_message(
     loop {
         let pending = actions.get_or_insert_with(|| {
             receiver.register_tokens(&current);
-            header_actions(&current)
+            header_actions(&current, actor)
         });
         let Some(action) = pending.get_mut(index) else {
             break;
@@ -287,7 +302,10 @@ pub fn process_message(
             &receiver.signatures,
         ));
 
+    let security_headers =
+        super::actors::header_reports(&current, actor, &receiver.header_signatures);
     ProcessedMessage {
+        security_headers,
         document: current,
         soap_version,
         tokens: receiver.token_reports(),
@@ -342,15 +360,15 @@ impl HeaderAction {
     }
 }
 
-/// The actions of the ultimate receiver's Security header items, in document order.
-fn header_actions(doc: &Document) -> Vec<HeaderAction> {
+/// The actions of the processed Security headers' items (see [`super::actors`]), in
+/// document order.
+fn header_actions(doc: &Document, actor: Option<&str>) -> Vec<HeaderAction> {
     let Ok(envelope) = SoapEnvelope::read(doc) else {
         return Vec::new();
     };
-    envelope
-        .security_for_ultimate_receiver()
-        .map(|header| header.items.iter().map(HeaderAction::of).collect())
-        .unwrap_or_default()
+    super::actors::processed_headers(&envelope, actor)
+        .flat_map(|header| header.items.iter().map(HeaderAction::of))
+        .collect()
 }
 
 /// Start offsets of the outermost EncryptedData elements (not inside another EncryptedData
@@ -430,17 +448,20 @@ impl Receiver<'_, '_> {
         let Ok(envelope) = SoapEnvelope::read(doc) else {
             return;
         };
-        let Some(header) = envelope.security_for_ultimate_receiver() else {
+        let items: Vec<&HeaderItem<'_>> =
+            super::actors::processed_headers(&envelope, self.options.actor.as_deref())
+                .flat_map(|header| header.items.iter())
+                .collect();
+        if items.is_empty() {
             return;
-        };
+        }
         self.work.header_registrations += 1;
-        let fresh: Vec<(&HeaderItem<'_>, String)> = header
-            .items
+        let fresh: Vec<(&HeaderItem<'_>, String)> = items
             .iter()
-            .map(|item| (item, fingerprint(item.node())))
+            .map(|item| (*item, fingerprint(item.node())))
             .filter(|(_, key)| !self.registered.contains(key))
             .collect();
-        self.work.items_fingerprinted += header.items.len();
+        self.work.items_fingerprinted += items.len();
         for pass in 0..4 {
             for (item, key) in &fresh {
                 let wanted = match item {
@@ -740,6 +761,18 @@ impl Receiver<'_, '_> {
         self.signatures.push(report);
     }
 
+    /// Remembers under which Security header a header signature was verified.
+    fn note_header_signature(&mut self, node: Node<'_>, report: &SignatureReport) {
+        if let Some(index) = super::actors::header_index(node) {
+            let mention = super::actors::SignatureMention {
+                id: report.id.clone(),
+                line: report.line,
+                valid: report.valid,
+            };
+            self.header_signatures.push((index, mention));
+        }
+    }
+
     /// Opens an EncryptedKey and remembers its key by id and by SHA-1.
     fn unwrap_encrypted_key(&mut self, doc: &Document, node: Node<'_>) -> TokenValue {
         self.unwrap_encrypted_key_reporting(doc, node, true)
@@ -983,6 +1016,7 @@ impl Receiver<'_, '_> {
                     }
                     Err(e) => SignatureReport::malformed(node, &e.to_string()),
                 };
+                self.note_header_signature(node, &report);
                 if let Some(key) = &report.key
                     && let Some(id) = self.store.keyring.by_name(&key.name)
                 {
@@ -1412,10 +1446,14 @@ impl Receiver<'_, '_> {
             return;
         };
         let coverage = Coverage::of(doc, &self.signatures);
-        let acted = ActedOn::read(&envelope);
+        let acted = ActedOn::read_for(&envelope, self.options.actor.as_deref());
         self.findings.extend(wrapping_findings(&acted, &coverage));
-        let key_transfer =
-            key_transfer_findings(&envelope, &coverage, self.options.transport_secured);
+        let key_transfer = key_transfer_findings(
+            &envelope,
+            &coverage,
+            self.options.transport_secured,
+            self.options.actor.as_deref(),
+        );
         // Coverage is judged whenever there is something to protect, signed or not.
         let judged = !envelope.security.is_empty() || !key_transfer.is_empty();
         self.findings.extend(key_transfer);
