@@ -105,12 +105,17 @@ struct KeyJson {
     derived_from: Vec<String>,
     provenance: String,
     usage: Vec<String>,
+    /// The block that carried the key when it came from outside the Security header (an
+    /// RSTR in `wst:IssuedTokens` or in the Body).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    carried_in: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     value_hex: Option<String>,
 }
 
-fn key_json(k: &KeyRecord, reveal: bool) -> KeyJson {
+fn key_json(k: &KeyRecord, carried_in: Option<&str>, reveal: bool) -> KeyJson {
     KeyJson {
+        carried_in: carried_in.map(str::to_string),
         name: k.name.clone(),
         origin: k.provenance.origin(),
         algorithm: k
@@ -268,7 +273,10 @@ fn message_json<'a>(
         keys: m
             .keys()
             .iter()
-            .map(|id| key_json(result.store.keyring.get(*id), reveal))
+            .map(|id| {
+                let keyring = &result.store.keyring;
+                key_json(keyring.get(*id), keyring.carrier(*id), reveal)
+            })
             .collect(),
         signatures: &m.signatures,
         encryptions: m.encryptions(),
@@ -324,9 +332,15 @@ fn write_text(
             writeln!(out, "  keys:")?;
             for id in m.keys() {
                 let k = result.store.keyring.get(*id);
+                let carried = result
+                    .store
+                    .keyring
+                    .carrier(*id)
+                    .map(|c| format!(", {}", one_line(c)))
+                    .unwrap_or_default();
                 writeln!(
                     out,
-                    "    {} ({} bits, {})",
+                    "    {} ({} bits, {}{carried})",
                     one_line(&k.describe()),
                     k.length_bits(),
                     k.provenance.origin()

@@ -43,6 +43,9 @@ use super::str_ref::SecurityTokenReference;
 use super::tokens::BinaryTokenKind;
 use super::wrapping::{ActedOn, Coverage, wrapping_findings};
 
+#[path = "issued_tokens.rs"]
+pub mod issued_tokens;
+
 /// Settings for processing.
 #[derive(Debug, Clone, Default)]
 pub struct ProcessOptions {
@@ -186,6 +189,8 @@ struct Receiver<'k, 's> {
     verify_options: VerifyOptions,
     /// Each header signature verified, with the index of the Security header it stood in.
     header_signatures: Vec<(usize, super::actors::SignatureMention)>,
+    /// RSTRs already acted on (see [`issued_tokens`]).
+    responded: issued_tokens::Responded,
 }
 
 /// Processes one message (index `message` of its conversation) with the supplied keys and the
@@ -217,6 +222,7 @@ pub fn process_message(
         derivation: DerivationBudget::default(),
         verify_options: VerifyOptions::default(),
         header_signatures: Vec::new(),
+        responded: Default::default(),
     };
     let mut current = document;
     let soap_version = match SoapEnvelope::read(&current) {
@@ -250,6 +256,9 @@ pub fn process_message(
     };
     receiver.report_duplicate_ids(&current);
     let actor = options.actor.as_deref();
+    // Tokens outside the Security header that its items name (an RSTR in wst:IssuedTokens or
+    // in the Body) are registered first.
+    receiver.register_issued_tokens(&current);
 
     // Walk the Security header in order; decryption replaces the document as it goes. The
     // header is read (and its new tokens registered) once per version of the document, not
@@ -1256,7 +1265,7 @@ impl Receiver<'_, '_> {
                 }
                 other => {
                     for rstr in other.responses() {
-                        self.response(doc, rstr);
+                        self.respond_once(doc, rstr);
                     }
                 }
             }
