@@ -17,6 +17,7 @@ use crate::safe_text::{escape, one_line, write_escaped, write_json_pretty};
 use crate::wss::SoapEnvelope;
 use crate::wss::actors::SecurityHeaderReport;
 use crate::wss::authentication::identity_findings;
+use crate::wss::processor::embedded_signatures::is_embedded_assertion_signature;
 use crate::wss::processor::{Finding, ProcessOptions, Severity};
 use crate::xml::{Document, IdAttributes, IdIndex, Node, Span};
 
@@ -163,8 +164,10 @@ fn check_document(doc: Document, store: &KeyStore, args: &VerifyArgs) -> Checked
     let standalone: Vec<SignatureReport> = {
         let resolver = StandardResolver::new(&doc, &ids, store);
         let options = VerifyOptions::default();
+        // The receiver verifies the signatures of SAML assertions outside the headers too.
         find_signatures(&doc)
             .filter(|element| !in_security_header(*element))
+            .filter(|element| !(is_soap && is_embedded_assertion_signature(*element)))
             .map(|element| match SignatureElement::read(element) {
                 Ok(signature) => {
                     verify_signature(&doc, &ids, &signature, &resolver, None, &options)

@@ -25,9 +25,11 @@ pub fn key_transfer_findings(
     let mut findings = Vec::new();
     for message in find_in_envelope(envelope) {
         for rstr in message.responses() {
-            let hands_over = rstr.token().is_some()
-                || rstr.requested_proof_token.is_some()
-                || rstr.entropy.is_some();
+            // A token its issuer signed (a SAML assertion's enveloped signature) vouches for
+            // itself; a proof key or entropy beside it still needs a signature over the RSTR.
+            let unsigned_token = rstr.token().is_some_and(|t| !coverage.covers(t.node()));
+            let hands_over =
+                unsigned_token || rstr.requested_proof_token.is_some() || rstr.entropy.is_some();
             if !hands_over || coverage.covers(rstr.node) {
                 continue;
             }

@@ -43,6 +43,8 @@ use super::str_ref::SecurityTokenReference;
 use super::tokens::BinaryTokenKind;
 use super::wrapping::{ActedOn, Coverage, wrapping_findings};
 
+#[path = "embedded_signatures.rs"]
+pub mod embedded_signatures;
 #[path = "issued_tokens.rs"]
 pub mod issued_tokens;
 
@@ -303,6 +305,7 @@ pub fn process_message(
             }
         }
     }
+    receiver.verify_embedded_assertions(&current);
     receiver.trust_messages(&current);
     receiver.policy_findings(&current);
     receiver

@@ -89,6 +89,9 @@ pub struct ActedOn<'d> {
     pub addressing: Vec<Node<'d>>,
     /// The processed Security headers (their tokens are registered), see [`super::actors`].
     pub security: Vec<Node<'d>>,
+    /// WS-Trust header blocks (`wst:IssuedTokens`, an unsolicited RSTR or RSTRC): the tokens
+    /// of their RSTRs are registered too.
+    pub issued_tokens: Vec<Node<'d>>,
 }
 
 impl<'d> ActedOn<'d> {
@@ -124,6 +127,20 @@ impl<'d> ActedOn<'d> {
             timestamps: processed.iter().filter_map(first_timestamp).collect(),
             addressing,
             security: processed.iter().map(|h| h.node).collect(),
+            issued_tokens: envelope
+                .header
+                .iter()
+                .flat_map(|h| h.child_elements())
+                .filter(|c| {
+                    ns::is_wst(c.namespace())
+                        && matches!(
+                            c.local_name(),
+                            "IssuedTokens"
+                                | "RequestSecurityTokenResponse"
+                                | "RequestSecurityTokenResponseCollection"
+                        )
+                })
+                .collect(),
         }
     }
 
@@ -169,10 +186,14 @@ impl<'d> ActedOn<'d> {
             ));
         }
         let in_object = signed.ancestors().any(|a| a.has_name(ns::DS, "Object"));
-        let in_processed_header = self.security.iter().any(|h| h.contains(signed));
+        let in_processed_header = self
+            .security
+            .iter()
+            .chain(&self.issued_tokens)
+            .any(|h| h.contains(signed));
         if is_token(signed) && (in_object || !(in_processed_header || under(self.body))) {
             return Some(
-                "the receiver takes tokens from its own Security header and the Body only".into(),
+                "the receiver takes tokens from its own Security header, WS-Trust header blocks and the Body only".into(),
             );
         }
         None
