@@ -57,6 +57,7 @@ pub enum FindingCode {
     KeyAssumed,
     WorkLimit,
     SecurityHeaderNotProcessed,
+    EncryptedSoapElement,
 }
 
 /// One entry of the catalogue.
@@ -501,6 +502,15 @@ pub const CATALOGUE: &[CatalogueEntry] = &[
         precondition: "A receiver or intermediary that processes only the header addressed to its own role",
         consequence: "The signatures, tokens and Timestamp of that header are unchecked: what they claim is not established",
         reference: "SOAP 1.1 section 4.2.2 (actor); SOAP 1.2 Part 1 section 2.2 (roles); WS-Security 1.1 section 6.1",
+    },
+    CatalogueEntry {
+        code: FindingCode::EncryptedSoapElement,
+        name: "encrypted-soap-element",
+        severity: Severity::Warning,
+        title: "The soap:Body or soap:Header element itself was encrypted (only their content may be)",
+        precondition: "None: a non-conforming sending stack",
+        consequence: "Conforming receivers and intermediaries cannot find the Body or Header: the message is rejected or misrouted, and checks that look for the Body see none",
+        reference: "WS-Security 1.1 section 9.3 (encryption: Envelope, Header and Body elements must not be encrypted)",
     },
 ];
 

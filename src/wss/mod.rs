@@ -9,6 +9,7 @@
 pub mod actors;
 pub mod authentication;
 pub mod clock;
+pub mod conformance;
 pub mod datetime;
 pub mod derivation_budget;
 pub mod envelope;

@@ -305,6 +305,11 @@ pub fn process_message(
             }
         }
     }
+    if let Ok(envelope) = SoapEnvelope::read(&current) {
+        let encrypted =
+            super::conformance::encrypted_structure_findings(&envelope, &receiver.decrypted);
+        receiver.findings.extend(encrypted);
+    }
     receiver.verify_embedded_assertions(&current);
     receiver.trust_messages(&current);
     receiver.policy_findings(&current);
