@@ -87,7 +87,7 @@ impl Receiver<'_, '_> {
         let before = self.established.len();
         let trust_before = self.trust.len();
         self.response(doc, rstr);
-        for id in self.established[before..].to_vec() {
+        for &id in &self.established[before..] {
             self.store
                 .keyring
                 .note_carrier(id, format!("carried in {carrier}"));
