@@ -18,6 +18,7 @@ use crate::audit::pattern::{PatternMatch, identify};
 use crate::audit::{CapturedMessage, load_paths};
 use crate::crypto::KeyStore;
 use crate::safe_text::{self, one_line, write_escaped};
+use crate::wss::actors::SecurityHeaderReport;
 use crate::wss::clock::ClockSkew;
 use crate::wss::datetime::UtcDateTime;
 use crate::wss::keys::KeyRecord;
@@ -79,6 +80,10 @@ pub struct InspectArgs {
     /// Also treat attributes with this name as ids ('Name' in any namespace, or '{ns}Name').
     #[arg(long = "id-attr", value_name = "NAME")]
     pub id_attrs: Vec<String>,
+    /// Play this SOAP role: process only the wsse:Security header addressed to URI (the other
+    /// headers are reported unprocessed). By default every header but role none is processed.
+    #[arg(long, value_name = "URI")]
+    pub actor: Option<String>,
     /// Show key values (hex).
     #[arg(long)]
     pub reveal_secrets: bool,
@@ -100,12 +105,17 @@ struct KeyJson {
     derived_from: Vec<String>,
     provenance: String,
     usage: Vec<String>,
+    /// The block that carried the key when it came from outside the Security header (an
+    /// RSTR in `wst:IssuedTokens` or in the Body).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    carried_in: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     value_hex: Option<String>,
 }
 
-fn key_json(k: &KeyRecord, reveal: bool) -> KeyJson {
+fn key_json(k: &KeyRecord, carried_in: Option<&str>, reveal: bool) -> KeyJson {
     KeyJson {
+        carried_in: carried_in.map(str::to_string),
         name: k.name.clone(),
         origin: k.provenance.origin(),
         algorithm: k
@@ -131,6 +141,8 @@ struct MessageJson<'a> {
     signatures: &'a [SignatureVerdict],
     encryptions: &'a [EncryptionReport],
     trust: &'a [String],
+    /// Every wsse:Security header under its actor/role, processed or not.
+    security_headers: &'a [SecurityHeaderReport],
     findings: &'a [Finding],
     ok: bool,
 }
@@ -225,6 +237,7 @@ pub(super) fn processing_inputs(
         dk_label: args.dk_label.clone(),
         id_attributes: IdAttributes::with_extra(&args.id_attrs),
         transport_secured: args.transport_secured,
+        actor: args.actor.clone(),
     };
     Ok((store, bindings, options))
 }
@@ -260,11 +273,15 @@ fn message_json<'a>(
         keys: m
             .keys()
             .iter()
-            .map(|id| key_json(result.store.keyring.get(*id), reveal))
+            .map(|id| {
+                let keyring = &result.store.keyring;
+                key_json(keyring.get(*id), keyring.carrier(*id), reveal)
+            })
             .collect(),
         signatures: &m.signatures,
         encryptions: m.encryptions(),
         trust: m.processed.as_ref().map_or(&[], |p| &p.trust),
+        security_headers: m.processed.as_ref().map_or(&[], |p| &p.security_headers),
         findings: &m.findings,
         ok: m.ok,
     }
@@ -286,6 +303,9 @@ fn write_text(
         )?;
         for note in &m.notes {
             writeln!(out, "  note: {}", one_line(note))?;
+        }
+        if let Some(p) = &m.processed {
+            super::security_headers::write_header_reports(out, &p.security_headers, "  ")?;
         }
         if !m.tokens().is_empty() {
             writeln!(out, "  tokens:")?;
@@ -312,9 +332,15 @@ fn write_text(
             writeln!(out, "  keys:")?;
             for id in m.keys() {
                 let k = result.store.keyring.get(*id);
+                let carried = result
+                    .store
+                    .keyring
+                    .carrier(*id)
+                    .map(|c| format!(", {}", one_line(c)))
+                    .unwrap_or_default();
                 writeln!(
                     out,
-                    "    {} ({} bits, {})",
+                    "    {} ({} bits, {}{carried})",
                     one_line(&k.describe()),
                     k.length_bits(),
                     k.provenance.origin()

@@ -15,6 +15,7 @@ mod inspect_each;
 mod keys;
 mod report_format;
 mod sarif;
+mod security_headers;
 pub mod tui;
 mod verify;
 mod verify_repair;

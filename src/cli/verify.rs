@@ -15,7 +15,9 @@ use crate::dsig::{SignatureReport, VerifyOptions, find_signatures, verify_signat
 use crate::resolve::StandardResolver;
 use crate::safe_text::{escape, one_line, write_escaped, write_json_pretty};
 use crate::wss::SoapEnvelope;
+use crate::wss::actors::SecurityHeaderReport;
 use crate::wss::authentication::identity_findings;
+use crate::wss::processor::embedded_signatures::is_embedded_assertion_signature;
 use crate::wss::processor::{Finding, ProcessOptions, Severity};
 use crate::xml::{Document, IdAttributes, IdIndex, Node, Span};
 
@@ -45,6 +47,10 @@ pub struct VerifyArgs {
     /// an RSTR no signature covers is then a note instead of an error.
     #[arg(long)]
     pub transport_secured: bool,
+    /// Play this SOAP role: verify only the wsse:Security header addressed to URI (the other
+    /// headers are reported unprocessed). By default every header but role none is processed.
+    #[arg(long, value_name = "URI")]
+    pub actor: Option<String>,
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 }
@@ -56,6 +62,8 @@ struct VerifyJson<'a> {
     duplicate_ids: Vec<String>,
     /// The receiver's findings on a SOAP message (wrapping, unauthenticated keys, ...).
     findings: &'a [Finding],
+    /// Every wsse:Security header under its actor/role, processed or not.
+    security_headers: &'a [SecurityHeaderReport],
     signatures: Vec<SignatureJson>,
 }
 
@@ -83,6 +91,7 @@ pub fn run(args: &VerifyArgs, stdout: &mut dyn Write) -> Result<Outcome, CliErro
         findings,
         duplicate_ids,
         source_name,
+        security_headers,
     } = checked;
     let valid = !reports.is_empty()
         && reports.iter().all(|r| r.valid)
@@ -94,6 +103,7 @@ pub fn run(args: &VerifyArgs, stdout: &mut dyn Write) -> Result<Outcome, CliErro
                 valid,
                 duplicate_ids,
                 findings: &findings,
+                security_headers: &security_headers,
                 signatures: reports
                     .into_iter()
                     .map(|report| {
@@ -108,6 +118,7 @@ pub fn run(args: &VerifyArgs, stdout: &mut dyn Write) -> Result<Outcome, CliErro
             write_json_pretty(stdout, &json).map_err(stdout_error)?;
         }
         Format::Text => write_escaped(stdout, |out| {
+            super::security_headers::write_header_reports(out, &security_headers, "")?;
             write_text(out, &source_name, &reports, &duplicate_ids)?;
             write_findings(out, &findings)
         })
@@ -126,6 +137,7 @@ pub(super) struct Checked {
     pub findings: Vec<Finding>,
     pub duplicate_ids: Vec<String>,
     pub source_name: String,
+    pub security_headers: Vec<SecurityHeaderReport>,
 }
 
 /// Verifies every signature of `doc`: the receiver's view of a SOAP message's Security
@@ -152,8 +164,10 @@ fn check_document(doc: Document, store: &KeyStore, args: &VerifyArgs) -> Checked
     let standalone: Vec<SignatureReport> = {
         let resolver = StandardResolver::new(&doc, &ids, store);
         let options = VerifyOptions::default();
+        // The receiver verifies the signatures of SAML assertions outside the headers too.
         find_signatures(&doc)
             .filter(|element| !in_security_header(*element))
+            .filter(|element| !(is_soap && is_embedded_assertion_signature(*element)))
             .map(|element| match SignatureElement::read(element) {
                 Ok(signature) => {
                     verify_signature(&doc, &ids, &signature, &resolver, None, &options)
@@ -175,18 +189,18 @@ fn check_document(doc: Document, store: &KeyStore, args: &VerifyArgs) -> Checked
         .filter(|f| f.severity == Severity::Error)
         .collect();
     // The receiver takes the document (it splices decrypted parts in).
-    let mut reports = if is_soap {
+    let (mut reports, security_headers) = if is_soap {
         let options = ProcessOptions {
             id_attributes: IdAttributes::with_extra(&args.id_attrs),
             transport_secured: args.transport_secured,
+            actor: args.actor.clone(),
             ..ProcessOptions::default()
         };
-        let (reports, receiver_findings) =
-            super::ws_security::verify_as_receiver(doc, store, &options);
-        findings.splice(0..0, receiver_findings);
-        reports
+        let receiver = super::ws_security::verify_as_receiver(doc, store, &options);
+        findings.splice(0..0, receiver.findings);
+        (receiver.signatures, receiver.security_headers)
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     reports.extend(standalone);
     Checked {
@@ -194,6 +208,7 @@ fn check_document(doc: Document, store: &KeyStore, args: &VerifyArgs) -> Checked
         findings,
         duplicate_ids,
         source_name,
+        security_headers,
     }
 }
 

@@ -4,6 +4,7 @@
 
 use crate::crypto::KeyStore;
 use crate::dsig::SignatureReport;
+use crate::wss::actors::SecurityHeaderReport;
 use crate::wss::envelope::SoapEnvelope;
 use crate::wss::keys::Provenance;
 use crate::wss::processor::{Finding, ProcessOptions, ProcessedMessage, process_message};
@@ -29,15 +30,28 @@ fn receive(
     (processed, store)
 }
 
+/// What the receiver made of a message's signatures.
+pub struct ReceiverVerification {
+    pub signatures: Vec<SignatureReport>,
+    /// Wrapping, unauthenticated keys and identities, duplicate ids, unprocessed headers.
+    pub findings: Vec<Finding>,
+    /// Every wsse:Security header under its actor/role.
+    pub security_headers: Vec<SecurityHeaderReport>,
+}
+
 /// The signature reports of a SOAP message, checked as its receiver would, with the
-/// receiver's findings (wrapping, unauthenticated keys and identities, duplicate ids).
+/// receiver's findings and the Security headers it processed (or not).
 pub fn verify_as_receiver(
     doc: Document,
     keys: &KeyStore,
     options: &ProcessOptions,
-) -> (Vec<SignatureReport>, Vec<Finding>) {
+) -> ReceiverVerification {
     let processed = receive(doc, keys, options).0;
-    (processed.signatures, processed.findings)
+    ReceiverVerification {
+        signatures: processed.signatures,
+        findings: processed.findings,
+        security_headers: processed.security_headers,
+    }
 }
 
 /// The decryption of a WS-Security message as its receiver would do it.

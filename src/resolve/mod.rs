@@ -6,7 +6,11 @@
 //! can "succeed" with garbage. Every result says which key was used and why. WS-Security
 //! SecurityTokenReferences are resolved by the `wss` layer on top of this one.
 
+mod candidates;
+
 use std::cell::RefCell;
+
+use candidates::Candidate;
 
 use openssl::bn::BigNum;
 use openssl::pkey::PKey;
@@ -228,35 +232,22 @@ impl<'d, 's> StandardResolver<'d, 's> {
         depth: usize,
     ) -> Result<(SecretBytes, Vec<String>), String> {
         let expected = (expected_len > 0).then_some(expected_len);
-        for item in items {
-            match item {
-                KeyInfoItem::EncryptedKey(node) => {
-                    let key =
-                        self.unwrap_encrypted_key(&EncryptedKey::read(*node), expected, depth)?;
-                    return Ok((key.key, key.chain));
-                }
-                KeyInfoItem::RetrievalMethod { uri, type_uri } => {
-                    if type_uri.as_deref().is_some_and(|t| t != TYPE_ENCRYPTED_KEY) {
-                        return Err(format!(
-                            "RetrievalMethod of type {} is not supported",
-                            type_uri.as_deref().unwrap_or("")
-                        ));
-                    }
-                    let node = self.by_uri(uri)?;
-                    if !node.has_name(ns::XENC, "EncryptedKey") {
-                        return Err(format!(
-                            "RetrievalMethod {uri} points at {}, not an EncryptedKey",
-                            node.qname()
-                        ));
-                    }
-                    let key =
-                        self.unwrap_encrypted_key(&EncryptedKey::read(node), expected, depth)?;
-                    let mut chain = vec![format!("RetrievalMethod {uri}")];
-                    chain.extend(key.chain);
-                    return Ok((key.key, chain));
-                }
-                _ => {}
-            }
+        let offered: Vec<Candidate<'_>> = items
+            .iter()
+            .filter_map(|item| match item {
+                KeyInfoItem::EncryptedKey(node) => Some(Candidate {
+                    offered: None,
+                    key: Ok(EncryptedKey::read(*node)),
+                }),
+                KeyInfoItem::RetrievalMethod { uri, type_uri } => Some(Candidate {
+                    offered: Some(format!("RetrievalMethod {uri}")),
+                    key: self.retrieved_encrypted_key(uri, type_uri.as_deref()),
+                }),
+                _ => None,
+            })
+            .collect();
+        if let Some(opened) = self.open_candidate(offered, expected, depth) {
+            return opened;
         }
         let selectors = selectors_of(items);
         if selectors.is_empty() && names_token_reference(items) {
@@ -281,18 +272,20 @@ impl<'d, 's> StandardResolver<'d, 's> {
                 .any(|k| k.name.as_deref() == Some(n.trim()))
         });
         if !named_secret_supplied {
-            // A detached EncryptedKey that carries the name (XML Encryption CarriedKeyName).
+            // Detached EncryptedKeys that carry the name (XML Encryption CarriedKeyName).
             for name in &names {
-                if let Some(ek) = self
+                let carried: Vec<Candidate<'_>> = self
                     .detached_keys()
-                    .find(|ek| ek.carried_key_name.as_deref() == Some(name.trim()))
-                {
-                    let key = self.unwrap_encrypted_key(&ek, expected, depth)?;
-                    let mut chain = vec![format!(
-                        "key name \"{name}\" is carried by a detached EncryptedKey"
-                    )];
-                    chain.extend(key.chain);
-                    return Ok((key.key, chain));
+                    .filter(|ek| ek.carried_key_name.as_deref() == Some(name.trim()))
+                    .map(|ek| Candidate {
+                        offered: Some(format!(
+                            "key name \"{name}\" is carried by a detached EncryptedKey"
+                        )),
+                        key: Ok(ek),
+                    })
+                    .collect();
+                if let Some(opened) = self.open_candidate(carried, expected, depth) {
+                    return opened;
                 }
             }
         }
@@ -301,6 +294,28 @@ impl<'d, 's> StandardResolver<'d, 's> {
             .find_symmetric(&selectors, purpose)
             .map_err(|e| e.to_string())?;
         Ok((found.key.secret.clone(), vec![found.reason]))
+    }
+
+    /// The EncryptedKey a RetrievalMethod points at.
+    fn retrieved_encrypted_key(
+        &self,
+        uri: &str,
+        type_uri: Option<&str>,
+    ) -> Result<EncryptedKey<'d>, String> {
+        if type_uri.is_some_and(|t| t != TYPE_ENCRYPTED_KEY) {
+            return Err(format!(
+                "RetrievalMethod of type {} is not supported",
+                type_uri.unwrap_or("")
+            ));
+        }
+        let node = self.by_uri(uri)?;
+        if !node.has_name(ns::XENC, "EncryptedKey") {
+            return Err(format!(
+                "RetrievalMethod {uri} points at {}, not an EncryptedKey",
+                node.qname()
+            ));
+        }
+        Ok(EncryptedKey::read(node))
     }
 
     /// The private key `selectors` name. When it would be assumed or none is found, the

@@ -14,17 +14,22 @@ use super::wrapping::Coverage;
 /// Findings for key material no valid signature covers: an RSTR handing over a token or a
 /// proof key (an error, or a note when `transport_secured`), an EncryptedKey of the Security
 /// header (a warning: it keys only this message's parts, confidentiality without origin).
+/// `actor` is the role the receiver plays (see [`super::actors`]): the EncryptedKeys of the
+/// headers it processes are judged.
 pub fn key_transfer_findings(
     envelope: &SoapEnvelope<'_>,
     coverage: &Coverage<'_>,
     transport_secured: bool,
+    actor: Option<&str>,
 ) -> Vec<Finding> {
     let mut findings = Vec::new();
     for message in find_in_envelope(envelope) {
         for rstr in message.responses() {
-            let hands_over = rstr.token().is_some()
-                || rstr.requested_proof_token.is_some()
-                || rstr.entropy.is_some();
+            // A token its issuer signed (a SAML assertion's enveloped signature) vouches for
+            // itself; a proof key or entropy beside it still needs a signature over the RSTR.
+            let unsigned_token = rstr.token().is_some_and(|t| !coverage.covers(t.node()));
+            let hands_over =
+                unsigned_token || rstr.requested_proof_token.is_some() || rstr.entropy.is_some();
             if !hands_over || coverage.covers(rstr.node) {
                 continue;
             }
@@ -46,10 +51,8 @@ pub fn key_transfer_findings(
             });
         }
     }
-    let Some(header) = envelope.security_for_ultimate_receiver() else {
-        return findings;
-    };
-    for item in &header.items {
+    let items = super::actors::processed_headers(envelope, actor).flat_map(|h| h.items.iter());
+    for item in items {
         if let HeaderItem::EncryptedKey(node) = item
             && !coverage.covers(*node)
         {

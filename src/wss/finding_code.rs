@@ -56,6 +56,8 @@ pub enum FindingCode {
     LifetimeNotYetValid,
     KeyAssumed,
     WorkLimit,
+    SecurityHeaderNotProcessed,
+    EncryptedSoapElement,
 }
 
 /// One entry of the catalogue.
@@ -491,6 +493,24 @@ pub const CATALOGUE: &[CatalogueEntry] = &[
         precondition: "A message with many references to large elements",
         consequence: "Denial of service against the verifier, if it had no limit; here the references stay unchecked",
         reference: "XML Signature Best Practices (W3C Note) section 2.1 (limit transforms and references)",
+    },
+    CatalogueEntry {
+        code: FindingCode::SecurityHeaderNotProcessed,
+        name: "security-header-not-processed",
+        severity: Severity::Error,
+        title: "A wsse:Security header was not processed (addressed to role none, or to an actor other than the one asked for)",
+        precondition: "A receiver or intermediary that processes only the header addressed to its own role",
+        consequence: "The signatures, tokens and Timestamp of that header are unchecked: what they claim is not established",
+        reference: "SOAP 1.1 section 4.2.2 (actor); SOAP 1.2 Part 1 section 2.2 (roles); WS-Security 1.1 section 6.1",
+    },
+    CatalogueEntry {
+        code: FindingCode::EncryptedSoapElement,
+        name: "encrypted-soap-element",
+        severity: Severity::Warning,
+        title: "The soap:Body or soap:Header element itself was encrypted (only their content may be)",
+        precondition: "None: a non-conforming sending stack",
+        consequence: "Conforming receivers and intermediaries cannot find the Body or Header: the message is rejected or misrouted, and checks that look for the Body see none",
+        reference: "WS-Security 1.1 section 9.3 (encryption: Envelope, Header and Body elements must not be encrypted)",
     },
 ];
 

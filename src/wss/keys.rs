@@ -130,9 +130,27 @@ pub struct KeyId(pub usize);
 #[derive(Debug, Clone, Default)]
 pub struct Keyring {
     keys: Vec<KeyRecord>,
+    /// Which message block carried a key when it did not come from the Security header
+    /// (an RSTR in `wst:IssuedTokens` or in the Body), by key.
+    carriers: Vec<(KeyId, String)>,
 }
 
 impl Keyring {
+    /// Notes the block that carried a key (kept once per key: the first block wins).
+    pub fn note_carrier(&mut self, id: KeyId, carrier: impl Into<String>) {
+        if self.carrier(id).is_none() {
+            self.carriers.push((id, carrier.into()));
+        }
+    }
+
+    /// The block that carried a key, when one was noted.
+    pub fn carrier(&self, id: KeyId) -> Option<&str> {
+        self.carriers
+            .iter()
+            .find(|(k, _)| *k == id)
+            .map(|(_, c)| c.as_str())
+    }
+
     pub fn add(&mut self, record: KeyRecord) -> KeyId {
         self.keys.push(record);
         KeyId(self.keys.len() - 1)

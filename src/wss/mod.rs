@@ -6,8 +6,10 @@
 //! with its line and column. The header processor above walks [`SecurityHeader::items`] in
 //! document order and resolves each [`SecurityTokenReference`] against its token store.
 
+pub mod actors;
 pub mod authentication;
 pub mod clock;
+pub mod conformance;
 pub mod datetime;
 pub mod derivation_budget;
 pub mod envelope;

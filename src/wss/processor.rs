@@ -44,6 +44,11 @@ use super::str_ref::SecurityTokenReference;
 use super::tokens::BinaryTokenKind;
 use super::wrapping::{ActedOn, Coverage, wrapping_findings};
 
+#[path = "embedded_signatures.rs"]
+pub mod embedded_signatures;
+#[path = "issued_tokens.rs"]
+pub mod issued_tokens;
+
 /// Settings for processing.
 #[derive(Debug, Clone, Default)]
 pub struct ProcessOptions {
@@ -58,6 +63,9 @@ pub struct ProcessOptions {
     /// The messages travelled over authenticated TLS (WCF's TransportWithMessageCredential):
     /// an RSTR no signature covers is then a note, not an error.
     pub transport_secured: bool,
+    /// The SOAP role this receiver plays (`--actor`): only the Security header addressed to it
+    /// is processed. `None` processes every header a receiver may be addressed by.
+    pub actor: Option<String>,
 }
 
 /// How serious a finding is.
@@ -144,6 +152,8 @@ pub struct ProcessedMessage {
     pub canonical_work_bytes: u64,
     /// How much work the header walk took (bounded-work tests assert on it).
     pub work: ProcessingWork,
+    /// Every wsse:Security header, under its actor/role, processed or not.
+    pub security_headers: Vec<super::actors::SecurityHeaderReport>,
 }
 
 /// Counters of the receiver's work on one message, linear in its size by construction.
@@ -185,6 +195,10 @@ struct Receiver<'k, 's> {
     /// The id index of the current document version, keyed by its generation: built once per
     /// version, not once per signature or token (thousands of signatures stay linear).
     id_cache: Option<(u64, Rc<IdIndex>)>,
+    /// Each header signature verified, with the index of the Security header it stood in.
+    header_signatures: Vec<(usize, super::actors::SignatureMention)>,
+    /// RSTRs already acted on (see [`issued_tokens`]).
+    responded: issued_tokens::Responded,
 }
 
 /// Processes one message (index `message` of its conversation) with the supplied keys and the
@@ -216,6 +230,8 @@ pub fn process_message(
         derivation: DerivationBudget::default(),
         verify_options: VerifyOptions::default(),
         id_cache: None,
+        header_signatures: Vec::new(),
+        responded: Default::default(),
     };
     let mut current = document;
     let soap_version = match SoapEnvelope::read(&current) {
@@ -226,6 +242,12 @@ pub fn process_message(
                         .finding(problem.message.clone(), Some(problem.position.line)),
                 );
             }
+            receiver
+                .findings
+                .extend(super::actors::unprocessed_findings(
+                    &envelope,
+                    options.actor.as_deref(),
+                ));
             if envelope.security.is_empty() {
                 receiver.findings.push(
                     FindingCode::NoSecurityHeader
@@ -242,6 +264,10 @@ pub fn process_message(
         }
     };
     receiver.report_duplicate_ids(&current);
+    let actor = options.actor.as_deref();
+    // Tokens outside the Security header that its items name (an RSTR in wst:IssuedTokens or
+    // in the Body) are registered first.
+    receiver.register_issued_tokens(&current);
 
     // Walk the Security header in order; decryption replaces the document as it goes. The
     // header is read (and its new tokens registered) once per version of the document, not
@@ -251,7 +277,7 @@ pub fn process_message(
     loop {
         let pending = actions.get_or_insert_with(|| {
             receiver.register_tokens(&current);
-            header_actions(&current)
+            header_actions(&current, actor)
         });
         let Some(action) = pending.get_mut(index) else {
             break;
@@ -286,6 +312,12 @@ pub fn process_message(
             }
         }
     }
+    if let Ok(envelope) = SoapEnvelope::read(&current) {
+        let encrypted =
+            super::conformance::encrypted_structure_findings(&envelope, &receiver.decrypted);
+        receiver.findings.extend(encrypted);
+    }
+    receiver.verify_embedded_assertions(&current);
     receiver.trust_messages(&current);
     receiver.policy_findings(&current);
     receiver
@@ -294,7 +326,10 @@ pub fn process_message(
             &receiver.signatures,
         ));
 
+    let security_headers =
+        super::actors::header_reports(&current, actor, &receiver.header_signatures);
     ProcessedMessage {
+        security_headers,
         document: current,
         soap_version,
         tokens: receiver.token_reports(),
@@ -349,15 +384,15 @@ impl HeaderAction {
     }
 }
 
-/// The actions of the ultimate receiver's Security header items, in document order.
-fn header_actions(doc: &Document) -> Vec<HeaderAction> {
+/// The actions of the processed Security headers' items (see [`super::actors`]), in
+/// document order.
+fn header_actions(doc: &Document, actor: Option<&str>) -> Vec<HeaderAction> {
     let Ok(envelope) = SoapEnvelope::read(doc) else {
         return Vec::new();
     };
-    envelope
-        .security_for_ultimate_receiver()
-        .map(|header| header.items.iter().map(HeaderAction::of).collect())
-        .unwrap_or_default()
+    super::actors::processed_headers(&envelope, actor)
+        .flat_map(|header| header.items.iter().map(HeaderAction::of))
+        .collect()
 }
 
 /// Start offsets of the outermost EncryptedData elements (not inside another EncryptedData
@@ -449,17 +484,20 @@ impl Receiver<'_, '_> {
         let Ok(envelope) = SoapEnvelope::read(doc) else {
             return;
         };
-        let Some(header) = envelope.security_for_ultimate_receiver() else {
+        let items: Vec<&HeaderItem<'_>> =
+            super::actors::processed_headers(&envelope, self.options.actor.as_deref())
+                .flat_map(|header| header.items.iter())
+                .collect();
+        if items.is_empty() {
             return;
-        };
+        }
         self.work.header_registrations += 1;
-        let fresh: Vec<(&HeaderItem<'_>, String)> = header
-            .items
+        let fresh: Vec<(&HeaderItem<'_>, String)> = items
             .iter()
-            .map(|item| (item, fingerprint(item.node())))
+            .map(|item| (*item, fingerprint(item.node())))
             .filter(|(_, key)| !self.registered.contains(key))
             .collect();
-        self.work.items_fingerprinted += header.items.len();
+        self.work.items_fingerprinted += items.len();
         for pass in 0..4 {
             for (item, key) in &fresh {
                 let wanted = match item {
@@ -759,6 +797,18 @@ impl Receiver<'_, '_> {
         self.signatures.push(report);
     }
 
+    /// Remembers under which Security header a header signature was verified.
+    fn note_header_signature(&mut self, node: Node<'_>, report: &SignatureReport) {
+        if let Some(index) = super::actors::header_index(node) {
+            let mention = super::actors::SignatureMention {
+                id: report.id.clone(),
+                line: report.line,
+                valid: report.valid,
+            };
+            self.header_signatures.push((index, mention));
+        }
+    }
+
     /// Opens an EncryptedKey and remembers its key by id and by SHA-1.
     fn unwrap_encrypted_key(&mut self, doc: &Document, node: Node<'_>) -> TokenValue {
         self.unwrap_encrypted_key_reporting(doc, node, true)
@@ -1002,6 +1052,7 @@ impl Receiver<'_, '_> {
                     }
                     Err(e) => SignatureReport::malformed(node, &e.to_string()),
                 };
+                self.note_header_signature(node, &report);
                 if let Some(key) = &report.key
                     && let Some(id) = self.store.keyring.by_name(&key.name)
                 {
@@ -1241,7 +1292,7 @@ impl Receiver<'_, '_> {
                 }
                 other => {
                     for rstr in other.responses() {
-                        self.response(doc, rstr);
+                        self.respond_once(doc, rstr);
                     }
                 }
             }
@@ -1431,10 +1482,14 @@ impl Receiver<'_, '_> {
             return;
         };
         let coverage = Coverage::of(doc, &self.signatures);
-        let acted = ActedOn::read(&envelope);
+        let acted = ActedOn::read_for(&envelope, self.options.actor.as_deref());
         self.findings.extend(wrapping_findings(&acted, &coverage));
-        let key_transfer =
-            key_transfer_findings(&envelope, &coverage, self.options.transport_secured);
+        let key_transfer = key_transfer_findings(
+            &envelope,
+            &coverage,
+            self.options.transport_secured,
+            self.options.actor.as_deref(),
+        );
         // Coverage is judged whenever there is something to protect, signed or not.
         let judged = !envelope.security.is_empty() || !key_transfer.is_empty();
         self.findings.extend(key_transfer);

@@ -9,6 +9,7 @@ use crate::dsig::SignatureReport;
 use crate::ns;
 use crate::xml::{Document, Node};
 
+use super::actors::Addressee;
 use super::envelope::SoapEnvelope;
 use super::finding_code::FindingCode;
 use super::processor::Finding;
@@ -78,17 +79,29 @@ fn split_step(step: &str) -> Option<(&str, usize)> {
 /// What the receiver acts on, read from the processed message.
 pub struct ActedOn<'d> {
     pub body: Option<Node<'d>>,
-    /// The first Timestamp of the Security header for the ultimate receiver.
+    /// The first Timestamp of the Security header for the ultimate receiver (else of the
+    /// first processed header): the one freshness is judged on.
     pub timestamp: Option<Node<'d>>,
+    /// The first Timestamp of each processed Security header (each role judges its own).
+    pub timestamps: Vec<Node<'d>>,
     /// The first SOAP header of each WS-Addressing name (a second `wsa:To` is not read), and
     /// every `wsa:RelatesTo` (the one header WS-Addressing lets repeat).
     pub addressing: Vec<Node<'d>>,
-    /// The Security header for the ultimate receiver (its tokens are registered).
-    pub security: Option<Node<'d>>,
+    /// The processed Security headers (their tokens are registered), see [`super::actors`].
+    pub security: Vec<Node<'d>>,
+    /// WS-Trust header blocks (`wst:IssuedTokens`, an unsolicited RSTR or RSTRC): the tokens
+    /// of their RSTRs are registered too.
+    pub issued_tokens: Vec<Node<'d>>,
 }
 
 impl<'d> ActedOn<'d> {
+    /// What a receiver processing every header it may be addressed by acts on.
     pub fn read(envelope: &SoapEnvelope<'d>) -> ActedOn<'d> {
+        ActedOn::read_for(envelope, None)
+    }
+
+    /// What a receiver playing `actor` (see [`super::actors`]) acts on.
+    pub fn read_for(envelope: &SoapEnvelope<'d>, actor: Option<&str>) -> ActedOn<'d> {
         let mut addressing: Vec<Node<'d>> = Vec::new();
         for child in envelope.header.iter().flat_map(|h| h.child_elements()) {
             let repeatable = child.local_name() == "RelatesTo";
@@ -101,12 +114,33 @@ impl<'d> ActedOn<'d> {
                 addressing.push(child);
             }
         }
-        let security = envelope.security_for_ultimate_receiver();
+        let processed: Vec<_> = super::actors::processed_headers(envelope, actor).collect();
+        let first_timestamp =
+            |h: &&super::header::SecurityHeader<'d>| h.timestamps().next().map(|t| t.node);
+        let main = processed
+            .iter()
+            .find(|h| Addressee::of(h.actor.as_deref()) == Addressee::Receiver)
+            .or(processed.first());
         ActedOn {
             body: envelope.body,
-            timestamp: security.and_then(|h| h.timestamps().next().map(|t| t.node)),
+            timestamp: main.and_then(first_timestamp),
+            timestamps: processed.iter().filter_map(first_timestamp).collect(),
             addressing,
-            security: security.map(|h| h.node),
+            security: processed.iter().map(|h| h.node).collect(),
+            issued_tokens: envelope
+                .header
+                .iter()
+                .flat_map(|h| h.child_elements())
+                .filter(|c| {
+                    ns::is_wst(c.namespace())
+                        && matches!(
+                            c.local_name(),
+                            "IssuedTokens"
+                                | "RequestSecurityTokenResponse"
+                                | "RequestSecurityTokenResponseCollection"
+                        )
+                })
+                .collect(),
         }
     }
 
@@ -125,7 +159,9 @@ impl<'d> ActedOn<'d> {
                 acted_line(self.body)
             ));
         }
-        if signed.has_name(ns::WSU, "Timestamp") && !same(self.timestamp) {
+        if signed.has_name(ns::WSU, "Timestamp")
+            && !self.timestamps.iter().any(|t| t.id() == signed.id())
+        {
             return Some(format!(
                 "the receiver judges the Timestamp at {}",
                 acted_line(self.timestamp)
@@ -150,9 +186,14 @@ impl<'d> ActedOn<'d> {
             ));
         }
         let in_object = signed.ancestors().any(|a| a.has_name(ns::DS, "Object"));
-        if is_token(signed) && (in_object || !(under(self.security) || under(self.body))) {
+        let in_processed_header = self
+            .security
+            .iter()
+            .chain(&self.issued_tokens)
+            .any(|h| h.contains(signed));
+        if is_token(signed) && (in_object || !(in_processed_header || under(self.body))) {
             return Some(
-                "the receiver takes tokens from its own Security header and the Body only".into(),
+                "the receiver takes tokens from its own Security header, WS-Trust header blocks and the Body only".into(),
             );
         }
         None
