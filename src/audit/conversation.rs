@@ -157,7 +157,6 @@ fn inspect_message(
         }
     };
     let before = store.clone();
-    let captured_text = document.text().to_string();
     let processed = process_message(document, index, keys, store, options, message);
 
     let mut signatures: Vec<SignatureVerdict> = processed
@@ -184,14 +183,10 @@ fn inspect_message(
             .any(|r| r.status == ReferenceStatus::Unchecked)
     });
     if !work_limited && signatures.iter().any(|s| !s.report.valid) {
-        // The text is decoded already: UTF-8 whatever its declaration says. Parsed as bytes
-        // again, a UTF-16 or Latin-1 declaration would be believed (and UTF-16 then fails).
-        let original = Document::from_decoded_text(
-            captured_text.clone(),
-            message.source_name.clone(),
-            &Default::default(),
-        )
-        .ok();
+        // The message as received, parsed again as the first time (decoded from its own
+        // encoding): the processed document may have been decrypted since. Parsed only here,
+        // when a signature failed, so a large valid message is never held twice.
+        let original = Document::parse(message.soap.clone(), message.source_name.clone()).ok();
         let mut repaired_runs: Vec<(WhitespaceMode, ProcessedMessage)> = Vec::new();
         for mode in [WhitespaceMode::DeIndented, WhitespaceMode::Santuario14] {
             let Some(Ok(text)) = original.as_ref().map(|o| repaired_text(o, mode, &[])) else {
@@ -328,7 +323,7 @@ fn inspect_message(
             }
         }
     }
-    findings.extend(audit_findings(&processed, &captured_text, message));
+    findings.extend(audit_findings(&processed, message));
     let delegation = delegation_findings(&processed, options);
     if delegation.identity_established {
         findings.retain(|f| f.code != FindingCode::IdentityNotProven);
@@ -351,14 +346,10 @@ fn inspect_message(
 }
 
 /// The auditor's checks on the message (weak algorithms, unsigned CBC ciphertext, a missing
-/// Timestamp, SAML audience); the captured text is parsed again only when CBC is used.
-fn audit_findings(
-    processed: &ProcessedMessage,
-    captured_text: &str,
-    message: &CapturedMessage,
-) -> Vec<Finding> {
+/// Timestamp, SAML audience); the message as received is parsed again only when CBC is used.
+fn audit_findings(processed: &ProcessedMessage, message: &CapturedMessage) -> Vec<Finding> {
     let captured = uses_cbc(processed)
-        .then(|| Document::parse_str(captured_text, message.source_name.clone()).ok())
+        .then(|| Document::parse(message.soap.clone(), message.source_name.clone()).ok())
         .flatten()
         .map(|mut d| {
             d.set_first_line(message.soap_first_line);

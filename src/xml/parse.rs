@@ -202,14 +202,21 @@ struct Builder<'t> {
     scratch_attrs: Vec<RawAttr>,
 }
 
+/// At most how many nodes `text` can make: each `<` starts at most one node and ends at most
+/// one text node. The arena is reserved at this size once: growing it by doubling would copy
+/// it and hold both copies at the peak, while reserved pages never written cost no memory.
+fn node_bound(text: &str) -> usize {
+    2 * memchr::memchr_iter(b'<', text.as_bytes()).count() + 4
+}
+
 impl<'t> Builder<'t> {
     fn new(text: &'t str, base: usize, options: &'t ParseOptions) -> Self {
         let mut b = Builder {
             text,
             base,
             options,
-            nodes: Vec::with_capacity(text.len() / 32 + 4),
-            attrs: Vec::with_capacity(text.len() / 64 + 4),
+            nodes: Vec::with_capacity(node_bound(text)),
+            attrs: Vec::with_capacity(memchr::memchr_iter(b'=', text.as_bytes()).count() + 4),
             ns_decls: Vec::new(),
             namespaces: Vec::new(),
             ns_index: HashMap::new(),
