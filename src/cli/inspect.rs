@@ -414,10 +414,13 @@ fn write_text(
                 Severity::Warning => "warning",
                 Severity::Info => "info",
             };
-            let line = f.line.map(|l| format!(" (line {l})")).unwrap_or_default();
+            let at = f
+                .file_position(&m.file)
+                .map(|p| format!(" {}", one_line(&p)))
+                .unwrap_or_default();
             writeln!(
                 out,
-                "  {severity} [{}]{line}: {}",
+                "  {severity} [{}]{at}: {}",
                 f.code,
                 one_line(&f.message)
             )?;

@@ -109,7 +109,7 @@ pub fn run(args: &VerifyArgs, stdout: &mut dyn Write) -> Result<Outcome, CliErro
         }
         Format::Text => write_escaped(stdout, |out| {
             write_text(out, &source_name, &reports, &duplicate_ids)?;
-            write_findings(out, &findings)
+            write_findings(out, &source_name, &findings)
         })
         .map_err(stdout_error)?,
     }
@@ -170,7 +170,7 @@ fn check_document(doc: Document, store: &KeyStore, args: &VerifyArgs) -> Checked
     drop(ids);
     let source_name = doc.source_name().to_string();
     // A plain signature checked with a key the document carries is no identity either.
-    let mut findings: Vec<Finding> = identity_findings(&standalone, store.supplies_certificates())
+    let mut findings: Vec<Finding> = identity_findings(&doc, &standalone, store.supplies_certificates())
         .into_iter()
         .filter(|f| f.severity == Severity::Error)
         .collect();
@@ -198,7 +198,7 @@ fn check_document(doc: Document, store: &KeyStore, args: &VerifyArgs) -> Checked
 }
 
 /// One line per receiver finding, most serious first, and the verdict they make.
-fn write_findings(out: &mut dyn Write, findings: &[Finding]) -> std::io::Result<()> {
+fn write_findings(out: &mut dyn Write, file: &str, findings: &[Finding]) -> std::io::Result<()> {
     let errors = findings
         .iter()
         .filter(|f| f.severity == Severity::Error)
@@ -211,10 +211,13 @@ fn write_findings(out: &mut dyn Write, findings: &[Finding]) -> std::io::Result<
             Severity::Warning => "warning",
             Severity::Info => "info",
         };
-        let line = f.line.map(|l| format!(" (line {l})")).unwrap_or_default();
+        let at = f
+            .file_position(file)
+            .map(|p| format!(" {}", crate::safe_text::one_line(&p)))
+            .unwrap_or_default();
         writeln!(
             out,
-            "{severity} [{}]{line}: {}",
+            "{severity} [{}]{at}: {}",
             f.code,
             crate::safe_text::escape(&f.message)
         )?;

@@ -12,6 +12,7 @@ pub mod datetime;
 pub mod derivation_budget;
 pub mod envelope;
 pub mod finding_code;
+pub mod finding_location;
 pub mod freshness;
 pub mod generation;
 pub mod header;

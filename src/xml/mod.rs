@@ -7,6 +7,7 @@
 pub mod encoding;
 pub mod error;
 mod line_index;
+pub(crate) use line_index::LineIndex;
 pub mod parse;
 mod prefix_bindings;
 pub mod tree;
