@@ -58,7 +58,12 @@ fn read_seen(processed: &ProcessedMessage) -> Seen {
     let mut seen = Seen {
         message_id: addressing_header(&envelope, "MessageID")
             .filter(|id| !id.is_empty())
-            .map(|id| (id, header_location(&envelope, &processed.received, "MessageID"))),
+            .map(|id| {
+                (
+                    id,
+                    header_location(&envelope, &processed.received, "MessageID"),
+                )
+            }),
         relates_to: relates_to(&envelope),
         signed: processed.signatures.iter().any(|s| s.valid),
         ..Seen::default()

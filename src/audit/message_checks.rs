@@ -186,7 +186,9 @@ fn timestamp_missing_finding(
     let has_timestamp = headers
         .iter()
         .any(|h| h.child(ns::WSU, "Timestamp").is_some());
-    let header = headers.first().filter(|_| signed_in_header && !has_timestamp)?;
+    let header = headers
+        .first()
+        .filter(|_| signed_in_header && !has_timestamp)?;
     Some(FindingCode::TimestampMissing.finding_at(
         "the message is signed but its Security header has no Timestamp: nothing limits when it can be replayed",
         *header,

@@ -170,10 +170,11 @@ fn check_document(doc: Document, store: &KeyStore, args: &VerifyArgs) -> Checked
     drop(ids);
     let source_name = doc.source_name().to_string();
     // A plain signature checked with a key the document carries is no identity either.
-    let mut findings: Vec<Finding> = identity_findings(&doc, &standalone, store.supplies_certificates())
-        .into_iter()
-        .filter(|f| f.severity == Severity::Error)
-        .collect();
+    let mut findings: Vec<Finding> =
+        identity_findings(&doc, &standalone, store.supplies_certificates())
+            .into_iter()
+            .filter(|f| f.severity == Severity::Error)
+            .collect();
     // The receiver takes the document (it splices decrypted parts in).
     let mut reports = if is_soap {
         let options = ProcessOptions {

@@ -195,7 +195,12 @@ impl ReceivedMap {
     }
 
     /// A finding about `node` of the processed document, located in the received text.
-    pub fn finding_at(&self, code: FindingCode, message: impl Into<String>, node: Node<'_>) -> Finding {
+    pub fn finding_at(
+        &self,
+        code: FindingCode,
+        message: impl Into<String>,
+        node: Node<'_>,
+    ) -> Finding {
         let mut finding = Finding::at(code, message, node);
         self.relocate(&mut finding);
         finding
@@ -252,7 +257,8 @@ mod tests {
         let whole = map.to_received(Span::new(0, text.len()));
         assert_eq!(whole, Span::new(0, received.text().len()));
 
-        let mut finding = Finding::new(FindingCode::Damaged, "x", None).located(&edited.document, c_span);
+        let mut finding =
+            Finding::new(FindingCode::Damaged, "x", None).located(&edited.document, c_span);
         assert_eq!(finding.line, Some(5), "line in the processed text");
         map.relocate(&mut finding);
         assert_eq!((finding.line, finding.column), (Some(3), Some(1)));

@@ -515,8 +515,10 @@ impl Receiver<'_, '_> {
                     .as_ref()
                     .is_some_and(|p| matches!(p.kind, super::tokens::PasswordKind::Text))
                 {
-                    self.findings.push(FindingCode::PasswordText.finding_at(
-                        "a UsernameToken carries its password in clear text", node));
+                    self.findings.push(
+                        FindingCode::PasswordText
+                            .finding_at("a UsernameToken carries its password in clear text", node),
+                    );
                 }
                 token(
                     "UsernameToken",
@@ -709,7 +711,9 @@ impl Receiver<'_, '_> {
                         format!(
                             "the EncryptedKey inside {} cannot be opened: {why}",
                             block.qname()
-                        ), ek));
+                        ),
+                        ek,
+                    ));
             }
             self.tokens.push(MessageToken {
                 kind: "EncryptedKey".to_string(),
@@ -1288,7 +1292,9 @@ impl Receiver<'_, '_> {
                 summary.push_str(", proof ComputedKey");
                 if ck.kind != ComputedKeyKind::PSha1 {
                     self.findings.push(FindingCode::Unsupported.finding_at(
-                        format!("ComputedKey {} is not computed by wskex", ck.uri), rstr.node));
+                        format!("ComputedKey {} is not computed by wskex", ck.uri),
+                        rstr.node,
+                    ));
                     None
                 } else {
                     self.computed_key(rstr)
@@ -1383,7 +1389,8 @@ impl Receiver<'_, '_> {
         let bits = rstr.key_size.or(requestor.key_size).unwrap_or(256);
         if let Err(refused) = self.derivation.charge(u64::from(bits / 8)) {
             self.findings.push(
-                FindingCode::KeyUnavailable.finding_at(format!("ComputedKey: {refused}"), rstr.node),
+                FindingCode::KeyUnavailable
+                    .finding_at(format!("ComputedKey: {refused}"), rstr.node),
             );
             return None;
         }
