@@ -16,7 +16,8 @@ use crate::audit::conversation::{
 };
 use crate::audit::pattern::{PatternMatch, identify};
 use crate::audit::{CapturedMessage, load_paths};
-use crate::crypto::KeyStore;
+use crate::crypto::keys::load_certificate_file;
+use crate::crypto::{Certificate, KeyStore};
 use crate::safe_text::{self, one_line, write_escaped};
 use crate::wss::clock::ClockSkew;
 use crate::wss::datetime::UtcDateTime;
@@ -86,6 +87,11 @@ pub struct InspectArgs {
     /// an RSTR no signature covers is then a note instead of an error.
     #[arg(long)]
     pub transport_secured: bool,
+    /// The receiver's certificate (PEM or DER): an EncryptedKey in a Security header that
+    /// names another certificate is an error (key-for-other-certificate). Every message given
+    /// is judged as received by its holder.
+    #[arg(long = "receiver-cert", value_name = "PATH")]
+    pub receiver_cert: Option<PathBuf>,
     /// `sarif` writes SARIF 2.1.0 (rules from the findings catalogue), also with --each.
     #[arg(long, value_enum, default_value_t)]
     pub format: InspectFormat,
@@ -225,8 +231,25 @@ pub(super) fn processing_inputs(
         dk_label: args.dk_label.clone(),
         id_attributes: IdAttributes::with_extra(&args.id_attrs),
         transport_secured: args.transport_secured,
+        receiver_certificate: receiver_certificate(args.receiver_cert.as_deref())?,
     };
     Ok((store, bindings, options))
+}
+
+/// The one certificate of `--receiver-cert`, when given.
+fn receiver_certificate(path: Option<&std::path::Path>) -> Result<Option<Certificate>, CliError> {
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    let shown = crate::safe_text::one_line(&path.display().to_string()).into_owned();
+    let mut certificates = load_certificate_file(path)
+        .map_err(|e| CliError::Input(format!("--receiver-cert {shown}: {e}")))?;
+    match certificates.len() {
+        1 => Ok(certificates.pop()),
+        n => Err(CliError::Usage(format!(
+            "--receiver-cert {shown}: one certificate expected, the file holds {n}"
+        ))),
+    }
 }
 
 /// The JSON report of one processed conversation (also one entry of `inspect --each`).

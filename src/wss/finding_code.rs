@@ -56,6 +56,7 @@ pub enum FindingCode {
     LifetimeNotYetValid,
     KeyAssumed,
     WorkLimit,
+    KeyForOtherCertificate,
 }
 
 /// One entry of the catalogue.
@@ -491,6 +492,15 @@ pub const CATALOGUE: &[CatalogueEntry] = &[
         precondition: "A message with many references to large elements",
         consequence: "Denial of service against the verifier, if it had no limit; here the references stay unchecked",
         reference: "XML Signature Best Practices (W3C Note) section 2.1 (limit transforms and references)",
+    },
+    CatalogueEntry {
+        code: FindingCode::KeyForOtherCertificate,
+        name: "key-for-other-certificate",
+        severity: Severity::Error,
+        title: "A key is transported to a certificate other than the receiver's",
+        precondition: "The sender encrypts for a certificate the attacker holds (a substituted or misconfigured recipient certificate)",
+        consequence: "Whoever holds that certificate's private key reads every part the key protects",
+        reference: "XML Encryption 1.1 section 3.5.1 (EncryptedKey, its KeyInfo names the recipient's key); WSS X.509 Token Profile 1.1 section 3.2",
     },
 ];
 

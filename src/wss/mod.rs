@@ -17,6 +17,7 @@ pub mod freshness;
 pub mod generation;
 pub mod header;
 pub mod key_assumption;
+pub mod key_recipient;
 pub mod keys;
 pub mod problem;
 pub mod processor;

@@ -37,6 +37,7 @@ use super::finding_code::FindingCode;
 use super::finding_location::ReceivedMap;
 use super::freshness::freshness_findings;
 use super::header::HeaderItem;
+use super::key_recipient::{other_certificate_finding, recipient_selectors};
 use super::keys::{KeyId, KeyRecord, Provenance};
 use super::resolver::{Attachments, MessageToken, Resolved, TokenValue, WssResolver};
 use super::store::{EncryptedKeyEntry, EntropyEntry, SctEntry, TokenStore};
@@ -58,6 +59,9 @@ pub struct ProcessOptions {
     /// The messages travelled over authenticated TLS (WCF's TransportWithMessageCredential):
     /// an RSTR no signature covers is then a note, not an error.
     pub transport_secured: bool,
+    /// The receiver's certificate (`--receiver-cert`): an EncryptedKey of the Security header
+    /// transported to another one is `key-for-other-certificate`.
+    pub receiver_certificate: Option<Certificate>,
 }
 
 /// How serious a finding is.
@@ -628,6 +632,12 @@ impl Receiver<'_, '_> {
             }
             HeaderItem::EncryptedKey(n) => {
                 let value = self.unwrap_encrypted_key(doc, *n);
+                if let Some(receiver) = &self.options.receiver_certificate {
+                    let ids = IdIndex::build(doc, &self.options.id_attributes);
+                    let selectors = recipient_selectors(&self.resolver(doc, &ids), *n);
+                    self.findings
+                        .extend(other_certificate_finding(*n, &selectors, receiver));
+                }
                 let ek = EncryptedKey::read(*n);
                 let detail = ek.method_uri.map(algorithm_name).unwrap_or_default();
                 token("EncryptedKey", value, detail)
