@@ -10,7 +10,7 @@ mod pki;
 
 use std::path::{Path, PathBuf};
 
-use common::report::{Run, codes, run_both as run};
+use common::report::{codes, run_both as run};
 use common::wskex;
 use openssl::x509::X509;
 use pki::{Issued, Usage, issue};

@@ -9,7 +9,7 @@ mod pki;
 
 use std::path::{Path, PathBuf};
 
-use common::report::{Run, run_both as run};
+use common::report::run_both as run;
 use common::wskex;
 use pki::{Issued, Usage, issue};
 use serde_json::Value;

@@ -7,7 +7,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::report::{Run, codes_with_severity as codes, run_both as run};
+use common::report::{codes_with_severity as codes, run_both as run};
 use common::wskex;
 use serde_json::Value;
 

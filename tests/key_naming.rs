@@ -38,7 +38,8 @@ impl Walk {
 }
 
 fn inspect(file: &Path, extra: &[String]) -> Run {
-    run_both("inspect", file, extra)
+    let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
+    run_both("inspect", file, &extra)
 }
 
 fn finding<'a>(json: &'a Value, code: &str) -> Option<&'a Value> {

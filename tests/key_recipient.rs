@@ -27,6 +27,7 @@ fn inspect(file: &Path, receiver: &Path) -> Run {
     let mut args = all_keys();
     args.push("--receiver-cert".into());
     args.push(receiver.display().to_string());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     run_both("inspect", file, &args)
 }
 

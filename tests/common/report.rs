@@ -1,7 +1,6 @@
 //! Running wskex for a report and picking findings out of its JSON: what the tests that
 //! assert on findings share.
 
-use std::ffi::OsStr;
 use std::path::Path;
 
 use serde_json::Value;
@@ -17,7 +16,7 @@ pub struct Run {
 
 /// `wskex COMMAND FILE EXTRA... --format text`, then `--format json`: the two exit codes
 /// must agree.
-pub fn run_both<S: AsRef<OsStr>>(command: &str, file: &Path, extra: &[S]) -> Run {
+pub fn run_both(command: &str, file: &Path, extra: &[&str]) -> Run {
     let go = |format: &str| {
         wskex()
             .arg(command)
