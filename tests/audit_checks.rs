@@ -8,6 +8,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
+use common::report::{per_message, with_code};
 use common::wskex;
 use serde_json::Value;
 
@@ -35,24 +36,15 @@ struct Inspected {
 impl Inspected {
     /// The (message number, severity) of every finding with `code`.
     fn findings(&self, code: &str) -> Vec<(usize, String)> {
-        let mut found = Vec::new();
-        for (i, m) in self.json["messages"].as_array().unwrap().iter().enumerate() {
-            for f in m["findings"].as_array().unwrap() {
-                if f["code"] == code {
-                    found.push((i + 1, f["severity"].as_str().unwrap().to_string()));
-                }
-            }
-        }
-        found
+        per_message(&self.json, code)
+            .into_iter()
+            .map(|(i, f)| (i, f["severity"].as_str().unwrap().to_string()))
+            .collect()
     }
 
     fn message_of(&self, code: &str) -> String {
-        self.json["messages"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .flat_map(|m| m["findings"].as_array().unwrap())
-            .find(|f| f["code"] == code)
+        with_code(&self.json, code)
+            .first()
             .map(|f| f["message"].as_str().unwrap().to_string())
             .unwrap_or_default()
     }

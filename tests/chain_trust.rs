@@ -10,6 +10,7 @@ mod pki;
 
 use std::path::{Path, PathBuf};
 
+use common::report::{codes, run_both as run};
 use common::wskex;
 use openssl::x509::X509;
 use pki::{Issued, Usage, issue};
@@ -65,37 +66,6 @@ fn pem(dir: &Path, name: &str, cert: &X509) -> PathBuf {
     path
 }
 
-struct Run {
-    code: i32,
-    text: String,
-    json: Value,
-}
-
-fn run(command: &str, file: &Path, extra: &[&str]) -> Run {
-    let go = |format: &str| {
-        wskex()
-            .arg(command)
-            .arg(file)
-            .args(extra)
-            .args(["--format", format])
-            .output()
-            .unwrap()
-    };
-    let text = go("text");
-    let json = go("json");
-    assert_eq!(text.status.code(), json.status.code());
-    Run {
-        code: text.status.code().unwrap(),
-        text: String::from_utf8(text.stdout).unwrap(),
-        json: serde_json::from_slice(&json.stdout).unwrap_or_else(|e| {
-            panic!(
-                "{command} JSON: {e}: {}",
-                String::from_utf8_lossy(&json.stderr)
-            )
-        }),
-    }
-}
-
 /// The first signature's key report in `verify` JSON or in `inspect` JSON.
 fn key_of(json: &Value) -> Value {
     let signatures = if json["signatures"].is_array() {
@@ -109,16 +79,6 @@ fn key_of(json: &Value) -> Value {
     } else {
         signature["report"]["key"].clone()
     }
-}
-
-fn codes(json: &Value) -> Vec<String> {
-    let mut all: Vec<&Value> = json["findings"].as_array().into_iter().flatten().collect();
-    for m in json["messages"].as_array().into_iter().flatten() {
-        all.extend(m["findings"].as_array().into_iter().flatten());
-    }
-    all.iter()
-        .map(|f| f["code"].as_str().unwrap().to_string())
-        .collect()
 }
 
 struct Pki {

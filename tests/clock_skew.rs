@@ -6,6 +6,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
+use common::report::{Run, all_findings, run_both};
 use common::wskex;
 use serde_json::Value;
 
@@ -20,39 +21,14 @@ fn walk(pattern: &str, dir: &Path) -> PathBuf {
     out
 }
 
-struct Run {
-    code: i32,
-    text: String,
-    json: Value,
-}
-
 fn inspect(file: &Path, extra: &[&str]) -> Run {
-    let go = |format: &str| {
-        wskex()
-            .arg("inspect")
-            .arg(file)
-            .args(extra)
-            .args(["--format", format])
-            .output()
-            .unwrap()
-    };
-    let text = go("text");
-    let json = go("json");
-    assert_eq!(text.status.code(), json.status.code());
-    Run {
-        code: text.status.code().unwrap(),
-        text: String::from_utf8(text.stdout).unwrap(),
-        json: serde_json::from_slice(&json.stdout).unwrap(),
-    }
+    run_both("inspect", file, extra)
 }
 
 /// Every finding of a conversation's JSON: (code, severity, message).
 fn findings(json: &Value) -> Vec<(String, String, String)> {
-    json["messages"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .flat_map(|m| m["findings"].as_array().into_iter().flatten())
+    all_findings(json)
+        .iter()
         .map(|f| {
             (
                 f["code"].as_str().unwrap().to_string(),
@@ -107,11 +83,16 @@ fn a_signed_timestamp_expired_within_the_skew_is_fresh_and_without_it_is_not() {
         "{}",
         expired[0].2
     );
+    // The message is one line: the finding names the Timestamp's column on it.
+    let text = std::fs::read_to_string(&message).unwrap();
+    let column = text[..text.find("<wsu:Timestamp").unwrap()].chars().count() + 1;
+    let expected = format!(
+        "error [timestamp-expired] {}:1:{column}: the Timestamp expired at 2026-12-01T09:05:00Z (receiver's clock: 240 seconds later, allowing 0 s of clock skew)",
+        message.display()
+    );
     assert!(
-        strict
-            .text
-            .contains("error [timestamp-expired] (line 1): the Timestamp expired at 2026-12-01T09:05:00Z (receiver's clock: 240 seconds later, allowing 0 s of clock skew)"),
-        "{}",
+        strict.text.contains(&expected),
+        "{expected}\n{}",
         strict.text
     );
 }

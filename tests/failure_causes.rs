@@ -9,6 +9,7 @@ mod pki;
 
 use std::path::{Path, PathBuf};
 
+use common::report::run_both as run;
 use common::wskex;
 use pki::{Issued, Usage, issue};
 use serde_json::Value;
@@ -58,32 +59,6 @@ fn signed(signer: &Issued, carried: &Issued, transforms: Vec<TransformSpec>) -> 
 
 fn exclusive() -> Vec<TransformSpec> {
     vec![TransformSpec::Canonicalize(C14nMethod::exclusive(false))]
-}
-
-struct Run {
-    code: i32,
-    text: String,
-    json: Value,
-}
-
-fn run(command: &str, file: &Path, extra: &[&str]) -> Run {
-    let go = |format: &str| {
-        wskex()
-            .arg(command)
-            .arg(file)
-            .args(extra)
-            .args(["--format", format])
-            .output()
-            .unwrap()
-    };
-    let text = go("text");
-    let json = go("json");
-    assert_eq!(text.status.code(), json.status.code());
-    Run {
-        code: text.status.code().unwrap(),
-        text: String::from_utf8(text.stdout).unwrap(),
-        json: serde_json::from_slice(&json.stdout).unwrap(),
-    }
 }
 
 /// The first signature of `verify` or `inspect` JSON.

@@ -7,6 +7,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
+use common::report::{codes_with_severity as codes, run_both as run};
 use common::wskex;
 use serde_json::Value;
 
@@ -44,58 +45,6 @@ impl Walk {
         std::fs::write(&path, text).unwrap();
         path
     }
-}
-
-/// Exit code, text output, and JSON output of one command (run twice: text and JSON).
-struct Run {
-    code: i32,
-    text: String,
-    json: Value,
-}
-
-fn run(command: &str, file: &Path, extra: &[&str]) -> Run {
-    let go = |format: &str| {
-        wskex()
-            .arg(command)
-            .arg(file)
-            .args(extra)
-            .args(["--format", format])
-            .output()
-            .unwrap()
-    };
-    let text = go("text");
-    let json = go("json");
-    let code = text.status.code().unwrap_or(-1);
-    assert_eq!(json.status.code(), Some(code), "text and JSON runs agree");
-    Run {
-        code,
-        text: String::from_utf8(text.stdout).unwrap(),
-        json: serde_json::from_slice(&json.stdout).unwrap_or_else(|e| {
-            panic!(
-                "{command} JSON: {e}: {}",
-                String::from_utf8_lossy(&json.stderr)
-            )
-        }),
-    }
-}
-
-/// The finding codes of a verify JSON report, or of every message of an inspect one.
-fn codes(json: &Value) -> Vec<(String, String)> {
-    let mut all: Vec<&Value> = Vec::new();
-    if let Some(f) = json["findings"].as_array() {
-        all.extend(f);
-    }
-    for m in json["messages"].as_array().into_iter().flatten() {
-        all.extend(m["findings"].as_array().into_iter().flatten());
-    }
-    all.iter()
-        .map(|f| {
-            (
-                f["code"].as_str().unwrap().to_string(),
-                f["severity"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
 }
 
 fn has(json: &Value, code: &str, severity: &str) -> bool {

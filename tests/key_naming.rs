@@ -8,6 +8,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
+use common::report::{Run, run_both, with_code};
 use common::wskex;
 use serde_json::Value;
 
@@ -36,38 +37,13 @@ impl Walk {
     }
 }
 
-struct Run {
-    code: i32,
-    text: String,
-    json: Value,
-}
-
 fn inspect(file: &Path, extra: &[String]) -> Run {
-    let go = |format: &str| {
-        wskex()
-            .arg("inspect")
-            .arg(file)
-            .args(extra)
-            .args(["--format", format])
-            .output()
-            .unwrap()
-    };
-    let text = go("text");
-    let json = go("json");
-    assert_eq!(text.status.code(), json.status.code());
-    Run {
-        code: text.status.code().unwrap(),
-        text: String::from_utf8(text.stdout).unwrap(),
-        json: serde_json::from_slice(&json.stdout).unwrap(),
-    }
+    let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
+    run_both("inspect", file, &extra)
 }
 
 fn finding<'a>(json: &'a Value, code: &str) -> Option<&'a Value> {
-    json["messages"]
-        .as_array()?
-        .iter()
-        .flat_map(|m| m["findings"].as_array().into_iter().flatten())
-        .find(|f| f["code"] == code)
+    with_code(json, code).into_iter().next()
 }
 
 fn unwrapped(json: &Value) -> bool {

@@ -262,21 +262,24 @@ fn inspect_message(
                     verdict.repaired_references.join(", ")
                 )
             };
+            // Where the signature's findings point (the received text).
+            let at = Some(processed.received.to_received(verdict.report.span));
             if repaired.valid {
-                findings.retain(|f| {
-                    !(f.code == FindingCode::SignatureInvalid
-                        && f.line == Some(verdict.report.line))
-                });
-                findings.push(FindingCode::ReindentedCapture.finding(format!(
+                findings.retain(|f| !(f.code == FindingCode::SignatureInvalid && f.span == at));
+                let mut reindented = FindingCode::ReindentedCapture.finding_in(format!(
                         "signature {name} verifies only after undoing re-indentation ({}){needing}: the captured bytes are not what was signed",
                         mode.name()
                     ),
-                    Some(verdict.report.line),
-                ));
+                    &processed.document,
+                    verdict.report.span,
+                );
+                processed.received.relocate(&mut reindented);
+                findings.push(reindented);
             } else {
-                for f in findings.iter_mut().filter(|f| {
-                    f.code == FindingCode::SignatureInvalid && f.line == Some(verdict.report.line)
-                }) {
+                for f in findings
+                    .iter_mut()
+                    .filter(|f| f.code == FindingCode::SignatureInvalid && f.span == at)
+                {
                     f.message = format!(
                         "signature {name}: its SignatureValue verifies after undoing re-indentation ({}){needing}, but it still fails: {}",
                         mode.name(),
@@ -287,10 +290,15 @@ fn inspect_message(
             verdict.whitespace_mode = mode;
             let key_source = verdict.key_source.clone();
             // Keep where the signature is in the message as captured.
-            let (line, path) = (verdict.report.line, verdict.report.path.clone());
+            let (line, span, path) = (
+                verdict.report.line,
+                verdict.report.span,
+                verdict.report.path.clone(),
+            );
             let captured = std::mem::take(&mut verdict.report.references);
             verdict.report = SignatureReport {
                 line,
+                span,
                 path,
                 ..repaired
             };
@@ -385,7 +393,7 @@ fn delegation_findings(
     {
         return DelegationFindings::default();
     }
-    let line = Some(token.node.position().line);
+    let location = processed.received.locate(token.node);
     let checks = crate::delegation::target_checks(doc, &processed.signatures, options.now, None);
     let identity_established = crate::delegation::establishes_delegate_identity(&checks);
     let findings = checks
@@ -396,7 +404,8 @@ fn delegation_findings(
             } else {
                 FindingCode::DelegationCheckFailed
             };
-            code.finding(format!("{}: {}", c.name, c.reason), line)
+            code.finding(format!("{}: {}", c.name, c.reason), None)
+                .at_location(location)
         })
         .collect();
     DelegationFindings {

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use crate::ns;
 use crate::wss::envelope::SoapEnvelope;
 use crate::wss::finding_code::FindingCode;
+use crate::wss::finding_location::{Location, ReceivedMap};
 use crate::wss::keys::Keyring;
 use crate::wss::processor::{Finding, ProcessedMessage};
 use crate::xml::Node;
@@ -20,15 +21,15 @@ pub type MessageFinding = (usize, Finding);
 /// What the conversation checks read from one processed message.
 #[derive(Debug, Default)]
 struct Seen {
-    message_id: Option<(String, u32)>,
+    message_id: Option<(String, Option<Location>)>,
     relates_to: Vec<String>,
     /// Created and Expires of the Security header's Timestamp, as written.
-    timestamp: Option<(String, u32)>,
+    timestamp: Option<(String, Location)>,
     /// SignatureValues of the signatures standing directly in the Security header (a token's
     /// own signature travels unchanged with the token and is not a replay).
-    signature_values: Vec<(String, u32)>,
+    signature_values: Vec<(String, Location)>,
     /// Nonces of the DerivedKeyTokens of the Security header.
-    nonces: Vec<(String, u32, String)>,
+    nonces: Vec<(String, Location, String)>,
     signed: bool,
     confirms_signatures: bool,
 }
@@ -57,21 +58,26 @@ fn read_seen(processed: &ProcessedMessage) -> Seen {
     let mut seen = Seen {
         message_id: addressing_header(&envelope, "MessageID")
             .filter(|id| !id.is_empty())
-            .map(|id| (id, header_line(&envelope, "MessageID"))),
+            .map(|id| {
+                (
+                    id,
+                    header_location(&envelope, &processed.received, "MessageID"),
+                )
+            }),
         relates_to: relates_to(&envelope),
         signed: processed.signatures.iter().any(|s| s.valid),
         ..Seen::default()
     };
     for header in envelope.security.iter().filter(|h| h.actor.is_none()) {
         for child in header.node.child_elements() {
-            read_header_child(child, &mut seen);
+            read_header_child(child, &processed.received, &mut seen);
         }
     }
     seen
 }
 
-fn read_header_child(child: Node<'_>, seen: &mut Seen) {
-    let line = child.position().line;
+fn read_header_child(child: Node<'_>, received: &ReceivedMap, seen: &mut Seen) {
+    let line = received.locate(child);
     if child.has_name(ns::WSU, "Timestamp") && seen.timestamp.is_none() {
         let part = |local: &str| {
             child
@@ -108,11 +114,15 @@ fn read_header_child(child: Node<'_>, seen: &mut Seen) {
     }
 }
 
-fn header_line(envelope: &SoapEnvelope<'_>, local: &str) -> u32 {
+fn header_location(
+    envelope: &SoapEnvelope<'_>,
+    received: &ReceivedMap,
+    local: &str,
+) -> Option<Location> {
     envelope
         .header
         .and_then(|h| h.child_elements().find(|n| n.local_name() == local))
-        .map_or(0, |n| n.position().line)
+        .map(|n| received.locate(n))
 }
 
 fn relates_to(envelope: &SoapEnvelope<'_>) -> Vec<String> {
@@ -134,29 +144,33 @@ fn replay_findings(seen: &[Seen]) -> Vec<MessageFinding> {
     let mut findings = Vec::new();
     let mut first: HashMap<(&str, &str), usize> = HashMap::new();
     for (index, s) in seen.iter().enumerate() {
-        let mut values: Vec<(&str, &str, u32)> = Vec::new();
-        if let Some((id, line)) = &s.message_id {
-            values.push(("wsa:MessageID", id, *line));
+        let mut values: Vec<(&str, &str, Option<Location>)> = Vec::new();
+        if let Some((id, location)) = &s.message_id {
+            values.push(("wsa:MessageID", id, *location));
         }
-        if let Some((ts, line)) = &s.timestamp {
-            values.push(("Timestamp", ts, *line));
+        if let Some((ts, location)) = &s.timestamp {
+            values.push(("Timestamp", ts, Some(*location)));
         }
-        for (value, line) in &s.signature_values {
-            values.push(("SignatureValue", value, *line));
+        for (value, location) in &s.signature_values {
+            values.push(("SignatureValue", value, Some(*location)));
         }
-        for (kind, value, line) in values {
+        for (kind, value, location) in values {
             match first.get(&(kind, value)) {
                 Some(&earlier) if earlier != index => {
+                    let finding = FindingCode::ReplayedMessage.finding(
+                        format!(
+                            "{kind} {} repeats the one of message {}: a receiver that remembers what it accepted would refuse it as a replay",
+                            shorten(value),
+                            earlier + 1
+                        ),
+                        None,
+                    );
                     findings.push((
                         index,
-                        FindingCode::ReplayedMessage.finding(
-                            format!(
-                                "{kind} {} repeats the one of message {}: a receiver that remembers what it accepted would refuse it as a replay",
-                                shorten(value),
-                                earlier + 1
-                            ),
-                            Some(line).filter(|l| *l > 0),
-                        ),
+                        match location {
+                            Some(location) => finding.at_location(location),
+                            None => finding,
+                        },
                     ));
                 }
                 Some(_) => {}
@@ -174,7 +188,7 @@ fn nonce_findings(seen: &[Seen]) -> Vec<MessageFinding> {
     let mut findings = Vec::new();
     let mut first: HashMap<&str, (usize, &str)> = HashMap::new();
     for (index, s) in seen.iter().enumerate() {
-        for (nonce, line, id) in &s.nonces {
+        for (nonce, location, id) in &s.nonces {
             if let Some((earlier, earlier_id)) = first.get(nonce.as_str()) {
                 findings.push((
                     index,
@@ -184,8 +198,9 @@ fn nonce_findings(seen: &[Seen]) -> Vec<MessageFinding> {
                             shorten(nonce),
                             earlier + 1
                         ),
-                        Some(*line),
-                    ),
+                        None,
+                    )
+                    .at_location(*location),
                 ));
             } else {
                 first.insert(nonce, (index, id));

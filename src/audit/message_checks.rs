@@ -16,15 +16,8 @@ const SHA1_DIGEST: &str = "http://www.w3.org/2000/09/xmldsig#sha1";
 /// Every check of this module on `processed`; `captured` is the message as received (its
 /// ciphertext still in place).
 pub fn message_findings(processed: &ProcessedMessage, captured: Option<&Document>) -> Vec<Finding> {
-    let mut findings = sha1_findings(&processed.signatures);
+    let mut findings = sha1_findings(&processed.document, &processed.signatures);
     findings.extend(truncated_hmac_findings(&processed.document));
-    if let Some(captured) = captured {
-        findings.extend(cbc_unsigned_findings(
-            &processed.encryptions,
-            &processed.signatures,
-            captured,
-        ));
-    }
     if let Ok(envelope) = SoapEnvelope::read(&processed.document) {
         findings.extend(timestamp_missing_finding(&envelope, &processed.signatures));
         findings.extend(unsigned_addressing_findings(
@@ -32,6 +25,17 @@ pub fn message_findings(processed: &ProcessedMessage, captured: Option<&Document
             &processed.signatures,
         ));
         findings.extend(saml_condition_findings(&envelope));
+    }
+    for finding in &mut findings {
+        processed.received.relocate(finding);
+    }
+    // These point into the captured document already.
+    if let Some(captured) = captured {
+        findings.extend(cbc_unsigned_findings(
+            &processed.encryptions,
+            &processed.signatures,
+            captured,
+        ));
     }
     findings
 }
@@ -45,16 +49,18 @@ fn is_cbc(algorithm: &str) -> bool {
     algorithm.ends_with("-cbc")
 }
 
-/// SHA-1 as a SignatureMethod, and references digested with SHA-1 (one finding per signature).
-pub fn sha1_findings(signatures: &[SignatureReport]) -> Vec<Finding> {
+/// SHA-1 as a SignatureMethod, and references digested with SHA-1 (one finding per signature),
+/// located at the signatures in `doc`, the document they were verified in.
+pub fn sha1_findings(doc: &Document, signatures: &[SignatureReport]) -> Vec<Finding> {
     let mut findings = Vec::new();
     for s in signatures {
         let name = s.id.as_deref().unwrap_or(&s.path);
         let method = s.signature_method.rsplit(['#', '/']).next().unwrap_or("");
         if method.ends_with("sha1") {
-            findings.push(FindingCode::Sha1Signature.finding(
+            findings.push(FindingCode::Sha1Signature.finding_in(
                 format!("signature {name} uses {method}: SHA-1 is broken for collisions; prefer a SHA-256 method"),
-                Some(s.line),
+                doc,
+                s.span,
             ));
         }
         let sha1_references: Vec<&str> = s
@@ -64,12 +70,13 @@ pub fn sha1_findings(signatures: &[SignatureReport]) -> Vec<Finding> {
             .map(|r| r.uri.as_deref().unwrap_or("(no URI)"))
             .collect();
         if !sha1_references.is_empty() {
-            findings.push(FindingCode::Sha1Digest.finding(
+            findings.push(FindingCode::Sha1Digest.finding_in(
                 format!(
                     "signature {name} digests {} with SHA-1: prefer SHA-256",
                     sha1_references.join(", ")
                 ),
-                Some(s.line),
+                doc,
+                s.span,
             ));
         }
     }
@@ -87,12 +94,12 @@ pub fn truncated_hmac_findings(doc: &Document) -> Vec<Finding> {
                 .is_some_and(|p| p.has_name(ns::DS, "SignatureMethod"))
         })
         .map(|n| {
-            FindingCode::TruncatedHmac.finding(
+            FindingCode::TruncatedHmac.finding_at(
                 format!(
                     "the SignatureMethod asks for an HMAC truncated to {} bits",
                     n.text_content().trim()
                 ),
-                Some(n.position().line),
+                n,
             )
         })
         .collect()
@@ -106,7 +113,7 @@ pub fn cbc_unsigned_findings(
     signatures: &[SignatureReport],
     captured: &Document,
 ) -> Vec<Finding> {
-    let cipher_values: Vec<(Option<&str>, u32, String)> = captured
+    let cipher_values: Vec<(Option<&str>, u32, String, Node<'_>)> = captured
         .root_element()
         .descendants()
         .filter(|n| n.has_name(ns::XENC, "EncryptedData"))
@@ -116,7 +123,7 @@ pub fn cbc_unsigned_findings(
                 .find(|c| c.has_name(ns::XENC, "CipherValue"))
                 .map(|c| c.text_content().split_whitespace().collect::<String>())
                 .unwrap_or_default();
-            (n.attribute("Id"), n.position().line, cipher)
+            (n.attribute("Id"), n.position().line, cipher, n)
         })
         .collect();
     let valid_references = || {
@@ -130,13 +137,14 @@ pub fn cbc_unsigned_findings(
         let named = e.id.as_deref().is_some_and(|id| {
             valid_references().any(|r| r.uri.as_deref() == Some(&format!("#{id}")))
         });
-        let cipher = cipher_values
+        let element = cipher_values
             .iter()
-            .find(|(id, line, _)| match (id, e.id.as_deref()) {
+            .find(|(id, line, _, _)| match (id, e.id.as_deref()) {
                 (Some(a), Some(b)) => *a == b,
                 _ => *line == e.line,
-            })
-            .map(|(_, _, c)| c.as_str())
+            });
+        let cipher = element
+            .map(|(_, _, c, _)| c.as_str())
             .filter(|c| c.len() >= 16);
         let digested = cipher.is_some_and(|c| {
             valid_references().any(|r| {
@@ -147,13 +155,14 @@ pub fn cbc_unsigned_findings(
         });
         if !named && !digested {
             let algorithm = e.algorithm.rsplit('#').next().unwrap_or("");
-            findings.push(FindingCode::CbcNotSigned.finding(
-                format!(
-                    "EncryptedData {} ({algorithm}) is not covered by any valid signature: a receiver that answers differently on bad padding is a decryption oracle",
-                    e.id.as_deref().unwrap_or("(no Id)")
-                ),
-                Some(e.line),
-            ));
+            let message = format!(
+                "EncryptedData {} ({algorithm}) is not covered by any valid signature: a receiver that answers differently on bad padding is a decryption oracle",
+                e.id.as_deref().unwrap_or("(no Id)")
+            );
+            findings.push(match element {
+                Some((_, _, _, node)) => FindingCode::CbcNotSigned.finding_at(message, *node),
+                None => FindingCode::CbcNotSigned.finding(message, Some(e.line)),
+            });
         }
     }
     findings
@@ -177,12 +186,13 @@ fn timestamp_missing_finding(
     let has_timestamp = headers
         .iter()
         .any(|h| h.child(ns::WSU, "Timestamp").is_some());
-    (signed_in_header && !has_timestamp).then(|| {
-        FindingCode::TimestampMissing.finding(
-            "the message is signed but its Security header has no Timestamp: nothing limits when it can be replayed",
-            headers.first().map(|h| h.position().line),
-        )
-    })
+    let header = headers
+        .first()
+        .filter(|_| signed_in_header && !has_timestamp)?;
+    Some(FindingCode::TimestampMissing.finding_at(
+        "the message is signed but its Security header has no Timestamp: nothing limits when it can be replayed",
+        *header,
+    ))
 }
 
 /// WS-Addressing headers of a message that carries a valid signature, none covering them.
@@ -212,12 +222,12 @@ fn unsigned_addressing_findings(
         .filter(|n| n.namespace() == ns::WSA || n.namespace() == WSA_2004)
         .filter(|n| !covered(*n))
         .map(|n| {
-            FindingCode::AddressingNotSigned.finding(
+            FindingCode::AddressingNotSigned.finding_at(
                 format!(
                     "{} is covered by no valid signature: it can be changed in transit",
                     n.qname()
                 ),
-                Some(n.position().line),
+                n,
             )
         })
         .collect()
@@ -257,13 +267,13 @@ fn saml_audience(assertion: Node<'_>, conditions: Node<'_>, to: Option<&str>) ->
     if audiences.is_empty() || audiences.iter().any(|a| a == to) {
         return None;
     }
-    Some(FindingCode::SamlAudienceMismatch.finding(
+    Some(FindingCode::SamlAudienceMismatch.finding_at(
         format!(
             "SAML assertion {} is for {} but the message is addressed to {to}",
             assertion_name(assertion),
             audiences.join(", ")
         ),
-        Some(conditions.position().line),
+        conditions,
     ))
 }
 

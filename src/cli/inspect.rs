@@ -16,7 +16,8 @@ use crate::audit::conversation::{
 };
 use crate::audit::pattern::{PatternMatch, identify};
 use crate::audit::{CapturedMessage, load_paths};
-use crate::crypto::KeyStore;
+use crate::crypto::keys::load_certificate_file;
+use crate::crypto::{Certificate, KeyStore};
 use crate::safe_text::{self, one_line, write_escaped};
 use crate::wss::actors::SecurityHeaderReport;
 use crate::wss::clock::ClockSkew;
@@ -91,6 +92,11 @@ pub struct InspectArgs {
     /// an RSTR no signature covers is then a note instead of an error.
     #[arg(long)]
     pub transport_secured: bool,
+    /// The receiver's certificate (PEM or DER): an EncryptedKey in a Security header that
+    /// names another certificate is an error (key-for-other-certificate). Every message given
+    /// is judged as received by its holder.
+    #[arg(long = "receiver-cert", value_name = "PATH")]
+    pub receiver_cert: Option<PathBuf>,
     /// `sarif` writes SARIF 2.1.0 (rules from the findings catalogue), also with --each.
     #[arg(long, value_enum, default_value_t)]
     pub format: InspectFormat,
@@ -238,8 +244,25 @@ pub(super) fn processing_inputs(
         id_attributes: IdAttributes::with_extra(&args.id_attrs),
         transport_secured: args.transport_secured,
         actor: args.actor.clone(),
+        receiver_certificate: receiver_certificate(args.receiver_cert.as_deref())?,
     };
     Ok((store, bindings, options))
+}
+
+/// The one certificate of `--receiver-cert`, when given.
+fn receiver_certificate(path: Option<&std::path::Path>) -> Result<Option<Certificate>, CliError> {
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    let shown = crate::safe_text::one_line(&path.display().to_string()).into_owned();
+    let mut certificates = load_certificate_file(path)
+        .map_err(|e| CliError::Input(format!("--receiver-cert {shown}: {e}")))?;
+    match certificates.len() {
+        1 => Ok(certificates.pop()),
+        n => Err(CliError::Usage(format!(
+            "--receiver-cert {shown}: one certificate expected, the file holds {n}"
+        ))),
+    }
 }
 
 /// The JSON report of one processed conversation (also one entry of `inspect --each`).
@@ -440,10 +463,13 @@ fn write_text(
                 Severity::Warning => "warning",
                 Severity::Info => "info",
             };
-            let line = f.line.map(|l| format!(" (line {l})")).unwrap_or_default();
+            let at = f
+                .file_position(&m.file)
+                .map(|p| format!(" {}", one_line(&p)))
+                .unwrap_or_default();
             writeln!(
                 out,
-                "  {severity} [{}]{line}: {}",
+                "  {severity} [{}]{at}: {}",
                 f.code,
                 one_line(&f.message)
             )?;

@@ -203,6 +203,8 @@ fn contained(name: &str, audit: impl FnOnce() -> Result<Audited, String>) -> Aud
             message,
             file: name.to_string(),
             line: None,
+            column: None,
+            characters: None,
             message_index: None,
         }],
     }

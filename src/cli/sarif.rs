@@ -1,6 +1,12 @@
 //! `inspect --format sarif`: findings as SARIF 2.1.0, so they land in the dashboards security
 //! teams already use. The rules are the findings catalogue (one per code); each result names
-//! its rule, level, message, and the file and line it concerns.
+//! its rule, level, message, and the file, line and column it concerns.
+//!
+//! Columns count Unicode code points (`columnKind: unicodeCodePoints`, said explicitly: a
+//! consumer that assumes SARIF's UTF-16 code units would misplace columns after characters
+//! outside the BMP). `charOffset`/`charLength` (characters of the artifact, counted the same
+//! way) are given only when the file is exactly the envelope in UTF-8, so that offsets into
+//! the envelope text are offsets into the file.
 
 use serde_json::{Value, json};
 
@@ -8,6 +14,7 @@ use crate::audit::CapturedMessage;
 use crate::audit::conversation::ConversationResult;
 use crate::wss::finding_code::{CATALOGUE, CatalogueEntry, FindingCode};
 use crate::wss::processor::Severity;
+use crate::xml::Span;
 
 /// The schema SARIF consumers validate against.
 pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -22,8 +29,37 @@ pub struct LocatedFinding {
     /// The captured file (without the `#n` of a file holding several messages).
     pub file: String,
     pub line: Option<u32>,
+    /// 1-based, in code points.
+    pub column: Option<u32>,
+    /// Characters of the file before the element the finding is about, and in it.
+    pub characters: Option<CharRange>,
     /// 1-based position of the message in its conversation, when it came from one.
     pub message_index: Option<usize>,
+}
+
+/// A range of a file in characters (Unicode code points).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CharRange {
+    pub offset: usize,
+    pub length: usize,
+}
+
+/// `span` of the envelope as characters of the file, when the file is the envelope as UTF-8
+/// text (no framing before it, no byte order mark, no other encoding).
+fn char_range(message: &CapturedMessage, span: Span) -> Option<CharRange> {
+    if message.soap_offset != Some(0) {
+        return None;
+    }
+    let text = std::str::from_utf8(&message.soap).ok()?;
+    if text.starts_with('\u{feff}') {
+        return None;
+    }
+    let before = text.get(..span.start as usize)?;
+    let inside = text.get(span.range())?;
+    Some(CharRange {
+        offset: before.chars().count(),
+        length: inside.chars().count(),
+    })
 }
 
 /// Every finding of a processed conversation, located in its file.
@@ -35,15 +71,18 @@ pub fn located_findings(
         .messages
         .iter()
         .flat_map(|m| {
-            let file = messages
-                .get(m.index)
-                .map_or_else(|| m.file.clone(), |c| c.file.clone());
+            let captured = messages.get(m.index);
+            let file = captured.map_or_else(|| m.file.clone(), |c| c.file.clone());
             m.findings.iter().map(move |f| LocatedFinding {
                 code: f.code,
                 severity: f.severity,
                 message: f.message.clone(),
                 file: file.clone(),
                 line: f.line,
+                column: f.column,
+                characters: captured
+                    .zip(f.span)
+                    .and_then(|(c, span)| char_range(c, span)),
                 message_index: Some(m.index + 1),
             })
         })
@@ -97,7 +136,15 @@ fn result(finding: &LocatedFinding) -> Value {
         "artifactLocation": { "uri": file_uri(&finding.file) },
     });
     if let Some(line) = finding.line.filter(|l| *l > 0) {
-        physical["region"] = json!({ "startLine": line });
+        let mut region = json!({ "startLine": line });
+        if let Some(column) = finding.column.filter(|c| *c > 0) {
+            region["startColumn"] = json!(column);
+        }
+        if let Some(characters) = finding.characters {
+            region["charOffset"] = json!(characters.offset);
+            region["charLength"] = json!(characters.length);
+        }
+        physical["region"] = region;
     }
     let mut result = json!({
         "ruleId": finding.code.code(),

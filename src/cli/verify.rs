@@ -120,7 +120,7 @@ pub fn run(args: &VerifyArgs, stdout: &mut dyn Write) -> Result<Outcome, CliErro
         Format::Text => write_escaped(stdout, |out| {
             super::security_headers::write_header_reports(out, &security_headers, "")?;
             write_text(out, &source_name, &reports, &duplicate_ids)?;
-            write_findings(out, &findings)
+            write_findings(out, &source_name, &findings)
         })
         .map_err(stdout_error)?,
     }
@@ -184,10 +184,11 @@ fn check_document(doc: Document, store: &KeyStore, args: &VerifyArgs) -> Checked
     drop(ids);
     let source_name = doc.source_name().to_string();
     // A plain signature checked with a key the document carries is no identity either.
-    let mut findings: Vec<Finding> = identity_findings(&standalone, store.supplies_certificates())
-        .into_iter()
-        .filter(|f| f.severity == Severity::Error)
-        .collect();
+    let mut findings: Vec<Finding> =
+        identity_findings(&doc, &standalone, store.supplies_certificates())
+            .into_iter()
+            .filter(|f| f.severity == Severity::Error)
+            .collect();
     // The receiver takes the document (it splices decrypted parts in).
     let (mut reports, security_headers) = if is_soap {
         let options = ProcessOptions {
@@ -213,7 +214,7 @@ fn check_document(doc: Document, store: &KeyStore, args: &VerifyArgs) -> Checked
 }
 
 /// One line per receiver finding, most serious first, and the verdict they make.
-fn write_findings(out: &mut dyn Write, findings: &[Finding]) -> std::io::Result<()> {
+fn write_findings(out: &mut dyn Write, file: &str, findings: &[Finding]) -> std::io::Result<()> {
     let errors = findings
         .iter()
         .filter(|f| f.severity == Severity::Error)
@@ -226,10 +227,13 @@ fn write_findings(out: &mut dyn Write, findings: &[Finding]) -> std::io::Result<
             Severity::Warning => "warning",
             Severity::Info => "info",
         };
-        let line = f.line.map(|l| format!(" (line {l})")).unwrap_or_default();
+        let at = f
+            .file_position(file)
+            .map(|p| format!(" {}", crate::safe_text::one_line(&p)))
+            .unwrap_or_default();
         writeln!(
             out,
-            "{severity} [{}]{line}: {}",
+            "{severity} [{}]{at}: {}",
             f.code,
             crate::safe_text::escape(&f.message)
         )?;

@@ -73,9 +73,10 @@ fn adopt(
     findings: &mut Vec<Finding>,
 ) {
     let captured = std::mem::take(&mut report.references);
-    let (line, path) = (report.line, report.path.clone());
+    let (line, span, path) = (report.line, report.span, report.path.clone());
     *report = SignatureReport {
         line,
+        span,
         path,
         ..repaired.clone()
     };

@@ -145,6 +145,8 @@ pub struct SignatureReport {
     pub id: Option<String>,
     pub path: String,
     pub line: u32,
+    /// The `ds:Signature` element in the text it was verified in.
+    pub span: crate::xml::Span,
     pub signature_method: String,
     pub c14n_method: String,
     pub canonical_signed_info: String,
@@ -164,6 +166,7 @@ impl SignatureReport {
             id: element.attribute("Id").map(str::to_string),
             path: element.path(),
             line: element.position().line,
+            span: element.span(),
             signature_method: String::new(),
             c14n_method: String::new(),
             canonical_signed_info: String::new(),
@@ -283,6 +286,7 @@ pub fn verify_signature(
         id: signature.id.map(str::to_string),
         path: signature.element.path(),
         line: signature.element.position().line,
+        span: signature.element.span(),
         signature_method: signed_info.signature_method_uri.to_string(),
         c14n_method: match &signed_info.c14n {
             Some(m) => describe_c14n(m),

@@ -147,7 +147,11 @@ fn heading_text(result: &MessageResult, heading: &MessageHeading<'_>) -> String 
             Severity::Warning => "warning",
             Severity::Info => "info",
         };
-        let line = f.line.map(|l| format!(" (line {l})")).unwrap_or_default();
+        let line = match (f.line, f.column) {
+            (Some(l), Some(c)) => format!(" (line {l}:{c})"),
+            (Some(l), None) => format!(" (line {l})"),
+            _ => String::new(),
+        };
         text.push_str(&format!(" | {severity} [{}]{line}: {}", f.code, f.message));
     }
     text

@@ -5,6 +5,7 @@
 use crate::dsig::{KeyOrigin, SignatureReport};
 use crate::trust::messages::find_in_envelope;
 use crate::wss::HeaderItem;
+use crate::xml::Document;
 
 use super::envelope::SoapEnvelope;
 use super::finding_code::FindingCode;
@@ -37,16 +38,15 @@ pub fn key_transfer_findings(
                 Some(token) => format!("an RSTR issuing a {}", token.kind_name()),
                 None => "an RSTR carrying key material".to_string(),
             };
-            let line = Some(rstr.node.position().line);
             findings.push(if transport_secured {
-                FindingCode::KeyTransferOverTransport.finding(
+                FindingCode::KeyTransferOverTransport.finding_at(
                     format!("{what} is covered by no valid signature; accepted because --transport-secured says the channel was authenticated TLS"),
-                    line,
+                    rstr.node,
                 )
             } else {
-                FindingCode::UnsignedKeyTransfer.finding(
+                FindingCode::UnsignedKeyTransfer.finding_at(
                     format!("{what} is covered by no valid signature: anyone could have sent this key, and later messages would trust it (over authenticated TLS, pass --transport-secured)"),
-                    line,
+                    rstr.node,
                 )
             });
         }
@@ -56,12 +56,12 @@ pub fn key_transfer_findings(
         if let HeaderItem::EncryptedKey(node) = item
             && !coverage.covers(*node)
         {
-            findings.push(FindingCode::UnsignedEncryptedKey.finding(
+            findings.push(FindingCode::UnsignedEncryptedKey.finding_at(
                 format!(
                     "EncryptedKey {} is covered by no valid signature: what it encrypts is confidential, but nothing says who sent it",
                     node.attribute("Id").unwrap_or("(no Id)")
                 ),
-                Some(node.position().line),
+                *node,
             ));
         }
     }
@@ -73,6 +73,7 @@ pub fn key_transfer_findings(
 /// (`supplies_certificates`) and the key's chain reaches no anchor, else an integrity-only
 /// note. A certificate whose chain reaches an anchor proves who signed.
 pub fn identity_findings(
+    doc: &Document,
     signatures: &[SignatureReport],
     supplies_certificates: bool,
 ) -> Vec<Finding> {
@@ -90,14 +91,16 @@ pub fn identity_findings(
                 .map(|c| format!("; its chain {}", c.describe()))
                 .unwrap_or_default();
             Some(if supplies_certificates && s.valid {
-                FindingCode::IdentityNotProven.finding(
+                FindingCode::IdentityNotProven.finding_in(
                     format!("signature {name} verifies only with a key the message carries ({}), which matches none of the supplied certificates{chain}: anyone can sign with their own key", key.description),
-                    Some(s.line),
+                    doc,
+                    s.span,
                 )
             } else {
-                FindingCode::KeyFromMessage.finding(
+                FindingCode::KeyFromMessage.finding_in(
                     format!("signature {name} was checked with a key the message carries itself{chain}: integrity, not identity"),
-                    Some(s.line),
+                    doc,
+                    s.span,
                 )
             })
         })

@@ -58,6 +58,7 @@ pub enum FindingCode {
     WorkLimit,
     SecurityHeaderNotProcessed,
     EncryptedSoapElement,
+    KeyForOtherCertificate,
 }
 
 /// One entry of the catalogue.
@@ -511,6 +512,15 @@ pub const CATALOGUE: &[CatalogueEntry] = &[
         precondition: "None: a non-conforming sending stack",
         consequence: "Conforming receivers and intermediaries cannot find the Body or Header: the message is rejected or misrouted, and checks that look for the Body see none",
         reference: "WS-Security 1.1 section 9.3 (encryption: Envelope, Header and Body elements must not be encrypted)",
+    },
+    CatalogueEntry {
+        code: FindingCode::KeyForOtherCertificate,
+        name: "key-for-other-certificate",
+        severity: Severity::Error,
+        title: "A key is transported to a certificate other than the receiver's",
+        precondition: "The sender encrypts for a certificate the attacker holds (a substituted or misconfigured recipient certificate)",
+        consequence: "Whoever holds that certificate's private key reads every part the key protects",
+        reference: "XML Encryption 1.1 section 3.5.1 (EncryptedKey, its KeyInfo names the recipient's key); WSS X.509 Token Profile 1.1 section 3.2",
     },
 ];
 

@@ -21,19 +21,18 @@ pub fn freshness_findings(
     now: Option<UtcDateTime>,
     skew: ClockSkew,
 ) -> Vec<Finding> {
-    let line = Some(timestamp.position().line);
     let mut findings = Vec::new();
     if !signed {
         if any_signature {
-            findings.push(FindingCode::TimestampNotSigned.finding(
+            findings.push(FindingCode::TimestampNotSigned.finding_at(
                 "no valid signature covers the Timestamp: it does not protect against replay",
-                line,
+                timestamp,
             ));
         }
         if now.is_some() {
-            findings.push(FindingCode::TimestampNotJudged.finding(
+            findings.push(FindingCode::TimestampNotJudged.finding_at(
                 "freshness cannot be judged: the Timestamp the receiver reads is not signed, so anyone could have written it",
-                line,
+                timestamp,
             ));
         }
         return findings;
@@ -45,26 +44,26 @@ pub fn freshness_findings(
     if let Some(expires) = t.expires.as_ref().and_then(|e| e.utc)
         && before_with_skew(expires, now, skew)
     {
-        findings.push(FindingCode::TimestampExpired.finding(
+        findings.push(FindingCode::TimestampExpired.finding_at(
             format!(
                 "the Timestamp expired at {} (receiver's clock: {} seconds later, {})",
                 t.expires.as_ref().map_or("", |e| e.text.as_str()),
                 now.unix_seconds - expires.unix_seconds,
                 skew.allowance()
             ),
-            line,
+            timestamp,
         ));
     }
     if let Some(created) = t.created.as_ref().and_then(|c| c.utc)
         && after_with_skew(created, now, skew)
     {
-        findings.push(FindingCode::TimestampInFuture.finding(
+        findings.push(FindingCode::TimestampInFuture.finding_at(
             format!(
                 "the Timestamp was created {} seconds after the receiver's clock ({})",
                 created.unix_seconds - now.unix_seconds,
                 skew.allowance()
             ),
-            line,
+            timestamp,
         ));
     }
     findings

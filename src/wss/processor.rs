@@ -35,8 +35,10 @@ use super::datetime::UtcDateTime;
 use super::derivation_budget::DerivationBudget;
 use super::envelope::SoapEnvelope;
 use super::finding_code::FindingCode;
+use super::finding_location::ReceivedMap;
 use super::freshness::freshness_findings;
 use super::header::HeaderItem;
+use super::key_recipient::{other_certificate_finding, recipient_selectors};
 use super::keys::{KeyId, KeyRecord, Provenance};
 use super::resolver::{Attachments, MessageToken, Resolved, TokenValue, WssResolver};
 use super::store::{EncryptedKeyEntry, EntropyEntry, SctEntry, TokenStore};
@@ -66,6 +68,9 @@ pub struct ProcessOptions {
     /// The SOAP role this receiver plays (`--actor`): only the Security header addressed to it
     /// is processed. `None` processes every header a receiver may be addressed by.
     pub actor: Option<String>,
+    /// The receiver's certificate (`--receiver-cert`): an EncryptedKey of the Security header
+    /// transported to another one is `key-for-other-certificate`.
+    pub receiver_certificate: Option<Certificate>,
 }
 
 /// How serious a finding is.
@@ -85,6 +90,11 @@ pub struct Finding {
     pub code: FindingCode,
     pub message: String,
     pub line: Option<u32>,
+    /// 1-based, in characters; with `span` when the finding is about a node.
+    pub column: Option<u32>,
+    /// Bytes of the received envelope text (UTF-8) the finding is about; `None` when it is
+    /// about no node. See [`super::finding_location`].
+    pub span: Option<Span>,
 }
 
 impl Finding {
@@ -95,6 +105,8 @@ impl Finding {
             code,
             message: message.into(),
             line,
+            column: None,
+            span: None,
         }
     }
 }
@@ -144,6 +156,8 @@ pub struct ProcessedMessage {
     pub trust: Vec<String>,
     /// Spans of `document` holding decrypted plaintext.
     pub decrypted: Vec<Span>,
+    /// Maps spans of `document` back to the received text (findings point there).
+    pub received: ReceivedMap,
     /// P_SHA-1 output computed for this message's key derivations (bounded, see
     /// [`super::derivation_budget`]).
     pub derived_stream_bytes: u64,
@@ -183,6 +197,9 @@ struct Receiver<'k, 's> {
     signatures: Vec<SignatureReport>,
     encryptions: Vec<EncryptionReport>,
     findings: Vec<Finding>,
+    /// Findings before this index already point into the received text.
+    located_findings: usize,
+    received: ReceivedMap,
     trust: Vec<String>,
     decrypted: Vec<Span>,
     /// Start offsets (in the current text) of EncryptedData already attempted and left in
@@ -224,6 +241,8 @@ pub fn process_message(
         signatures: Vec::new(),
         encryptions: Vec::new(),
         findings: Vec::new(),
+        located_findings: 0,
+        received: ReceivedMap::default(),
         trust: Vec::new(),
         decrypted: Vec::new(),
         failed_data: Vec::new(),
@@ -239,7 +258,7 @@ pub fn process_message(
             for problem in envelope.all_problems() {
                 receiver.findings.push(
                     FindingCode::Damaged
-                        .finding(problem.message.clone(), Some(problem.position.line)),
+                        .finding_at_point(problem.message.clone(), problem.position),
                 );
             }
             receiver
@@ -259,7 +278,7 @@ pub fn process_message(
         Err(e) => {
             receiver
                 .findings
-                .push(FindingCode::NotSoap.finding(e.to_string(), Some(e.position.line)));
+                .push(FindingCode::NotSoap.finding_at_point(e.to_string(), e.position));
             None
         }
     };
@@ -320,6 +339,7 @@ pub fn process_message(
     receiver.verify_embedded_assertions(&current);
     receiver.trust_messages(&current);
     receiver.policy_findings(&current);
+    receiver.locate_findings();
     receiver
         .findings
         .extend(super::work_findings::unchecked_references(
@@ -339,6 +359,7 @@ pub fn process_message(
         findings: receiver.findings,
         trust: receiver.trust,
         decrypted: receiver.decrypted,
+        received: receiver.received,
         work: receiver.work,
         derived_stream_bytes: receiver.derivation.spent(),
         canonical_work_bytes: receiver.verify_options.work.spent(),
@@ -470,9 +491,9 @@ impl Receiver<'_, '_> {
                 .iter()
                 .map(|n| doc.node(*n).position().line.to_string())
                 .collect();
-            self.findings.push(FindingCode::DuplicateId.finding(
+            self.findings.push(FindingCode::DuplicateId.finding_at(
                 format!("the id {id:?} is carried by {} elements (lines {}): references to it are refused", nodes.len(), lines.join(", ")),
-                Some(doc.node(nodes[0]).position().line),
+                doc.node(nodes[0]),
             ));
         }
     }
@@ -555,10 +576,10 @@ impl Receiver<'_, '_> {
                     .as_ref()
                     .is_some_and(|p| matches!(p.kind, super::tokens::PasswordKind::Text))
                 {
-                    self.findings.push(FindingCode::PasswordText.finding(
-                        "a UsernameToken carries its password in clear text",
-                        Some(line),
-                    ));
+                    self.findings.push(
+                        FindingCode::PasswordText
+                            .finding_at("a UsernameToken carries its password in clear text", node),
+                    );
                 }
                 token(
                     "UsernameToken",
@@ -632,7 +653,7 @@ impl Receiver<'_, '_> {
                         if data.is_some() {
                             self.findings.push(
                                 FindingCode::Damaged
-                                    .finding(format!("BinarySecurityToken: {why}"), Some(line)),
+                                    .finding_at(format!("BinarySecurityToken: {why}"), node),
                             );
                         }
                         why.clone()
@@ -668,6 +689,12 @@ impl Receiver<'_, '_> {
             }
             HeaderItem::EncryptedKey(n) => {
                 let value = self.unwrap_encrypted_key(doc, *n);
+                if let Some(receiver) = &self.options.receiver_certificate {
+                    let ids = IdIndex::build(doc, &self.options.id_attributes);
+                    let selectors = recipient_selectors(&self.resolver(doc, &ids), *n);
+                    self.findings
+                        .extend(other_certificate_finding(*n, &selectors, receiver));
+                }
                 let ek = EncryptedKey::read(*n);
                 let detail = ek.method_uri.map(algorithm_name).unwrap_or_default();
                 token("EncryptedKey", value, detail)
@@ -747,12 +774,12 @@ impl Receiver<'_, '_> {
             let value = self.unwrap_encrypted_key_reporting(doc, ek, false);
             if let TokenValue::Unresolved(why) = &value {
                 self.findings
-                    .push(FindingCode::NestedKeyUnavailable.finding(
+                    .push(FindingCode::NestedKeyUnavailable.finding_at(
                         format!(
                             "the EncryptedKey inside {} cannot be opened: {why}",
                             block.qname()
                         ),
-                        Some(line),
+                        ek,
                     ));
             }
             self.tokens.push(MessageToken {
@@ -900,9 +927,7 @@ impl Receiver<'_, '_> {
                         ));
                 }
                 if ek.method_uri.is_some_and(|m| m.ends_with("#rsa-1_5")) {
-                    self.findings.push(FindingCode::Rsa15KeyTransport.finding(format!("{name} uses RSA PKCS#1 v1.5 key transport, open to Bleichenbacher-style padding oracles; prefer RSA-OAEP"),
-                        Some(line),
-                    ));
+                    self.findings.push(FindingCode::Rsa15KeyTransport.finding_at(format!("{name} uses RSA PKCS#1 v1.5 key transport, open to Bleichenbacher-style padding oracles; prefer RSA-OAEP"), node));
                 }
                 let id = self.add_key(name, data_key.key, provenance, line);
                 if let Some(sha1) = encrypted_key_sha1(&ek) {
@@ -918,7 +943,7 @@ impl Receiver<'_, '_> {
             Err(e) => {
                 if report_failure {
                     self.findings
-                        .push(FindingCode::KeyUnavailable.finding(e.clone(), Some(line)));
+                        .push(FindingCode::KeyUnavailable.finding_at(e.clone(), node));
                 }
                 TokenValue::Unresolved(e)
             }
@@ -936,16 +961,13 @@ impl Receiver<'_, '_> {
         if let Some(signature) = assertion.signature {
             self.verify_token_signature(doc, &ids, signature);
         }
-        let line = assertion.node.position().line;
         let Some(key_info) = assertion.confirmations.iter().find_map(|c| c.key_info) else {
             return TokenValue::NoKey;
         };
         if let Some(ek) = key_info.child(ns::XENC, "EncryptedKey") {
             return match self.unwrap_encrypted_key_reporting(doc, ek, false) {
                 TokenValue::Unresolved(why) => {
-                    self.findings.push(FindingCode::HokKeyUnavailable.finding(format!("the holder-of-key EncryptedKey of assertion {} cannot be opened: {why}", assertion.id.as_deref().unwrap_or("")),
-                        Some(line),
-                    ));
+                    self.findings.push(FindingCode::HokKeyUnavailable.finding_at(format!("the holder-of-key EncryptedKey of assertion {} cannot be opened: {why}", assertion.id.as_deref().unwrap_or("")), ek));
                     TokenValue::Unresolved(why)
                 }
                 other => other,
@@ -975,7 +997,7 @@ impl Receiver<'_, '_> {
             .unwrap_or_else(|| format!("DerivedKeyToken (line {line})"));
         let fail = |me: &mut Self, why: String| {
             me.findings
-                .push(FindingCode::KeyUnavailable.finding(format!("{name}: {why}"), Some(line)));
+                .push(FindingCode::KeyUnavailable.finding_at(format!("{name}: {why}"), dkt.node));
             TokenValue::Unresolved(why)
         };
         if !dkt.derivable {
@@ -1115,12 +1137,12 @@ impl Receiver<'_, '_> {
             } else if let Some(inner) = target.child(ns::XENC, "EncryptedData") {
                 (target, inner)
             } else {
-                self.findings.push(FindingCode::DecryptionFailed.finding(
+                self.findings.push(FindingCode::DecryptionFailed.finding_at(
                     format!(
                         "a DataReference points at {}, not an EncryptedData",
                         target.qname()
                     ),
-                    Some(target.position().line),
+                    target,
                 ));
                 continue;
             };
@@ -1192,13 +1214,13 @@ impl Receiver<'_, '_> {
                 if !self.failed_data.contains(&start) {
                     self.failed_data.push(start);
                 }
-                self.findings.push(FindingCode::DecryptionFailed.finding(
+                self.findings.push(FindingCode::DecryptionFailed.finding_at(
                     format!(
                         "EncryptedData {}: {}",
                         report.id.as_deref().unwrap_or(""),
                         report.error.as_deref().unwrap_or("failed")
                     ),
-                    Some(report.line),
+                    data_node,
                 ));
             }
             self.encryptions.push(report);
@@ -1208,6 +1230,12 @@ impl Receiver<'_, '_> {
         }
         match doc.with_edits(&edits) {
             Ok(edited) => {
+                self.locate_findings();
+                let replaced: Vec<Span> = edits.iter().map(|e| e.span).collect();
+                self.received.record(doc, &replaced, &edited.changed);
+                for signature in &mut self.signatures {
+                    signature.span = shift_span(signature.span, &edits, &edited.changed);
+                }
                 self.decrypted = self
                     .decrypted
                     .iter()
@@ -1240,6 +1268,14 @@ impl Receiver<'_, '_> {
         }
     }
 
+    /// Moves the findings made since the last call onto the received text.
+    fn locate_findings(&mut self) {
+        for finding in &mut self.findings[self.located_findings..] {
+            self.received.relocate(finding);
+        }
+        self.located_findings = self.findings.len();
+    }
+
     /// WS-Trust messages: entropies, proof keys, the security contexts they establish.
     fn trust_messages(&mut self, doc: &Document) {
         let Ok(envelope) = SoapEnvelope::read(doc) else {
@@ -1249,7 +1285,7 @@ impl Receiver<'_, '_> {
             for problem in message.all_problems() {
                 self.findings.push(
                     FindingCode::Damaged
-                        .finding(problem.message.clone(), Some(problem.position.line)),
+                        .finding_at_point(problem.message.clone(), problem.position),
                 );
             }
             match &message {
@@ -1300,7 +1336,6 @@ impl Receiver<'_, '_> {
     }
 
     fn response(&mut self, doc: &Document, rstr: &RequestSecurityTokenResponse<'_>) {
-        let line = rstr.node.position().line;
         let mut summary = String::from("RSTR");
         if rstr.requested_token_cancelled {
             summary.push_str(": RequestedTokenCancelled");
@@ -1320,8 +1355,8 @@ impl Receiver<'_, '_> {
             Some(ProofToken::BinarySecret(secret)) => {
                 summary.push_str(", proof BinarySecret");
                 if in_clear {
-                    self.findings.push(FindingCode::ProofKeyInClear.finding("the proof token is a BinarySecret in clear in the message: anyone who sees it (or the transport) learns the key",
-                        Some(secret.node.position().line),
+                    self.findings.push(FindingCode::ProofKeyInClear.finding_at("the proof token is a BinarySecret in clear in the message: anyone who sees it (or the transport) learns the key",
+                        secret.node,
                     ));
                 }
                 self.binary_secret_key(secret, rstr, "proof token BinarySecret")
@@ -1336,9 +1371,9 @@ impl Receiver<'_, '_> {
             Some(ProofToken::ComputedKey(ck)) => {
                 summary.push_str(", proof ComputedKey");
                 if ck.kind != ComputedKeyKind::PSha1 {
-                    self.findings.push(FindingCode::Unsupported.finding(
+                    self.findings.push(FindingCode::Unsupported.finding_at(
                         format!("ComputedKey {} is not computed by wskex", ck.uri),
-                        Some(line),
+                        rstr.node,
                     ));
                     None
                 } else {
@@ -1423,20 +1458,19 @@ impl Receiver<'_, '_> {
         let Some(issuer) = issuer else {
             self.findings.push(
                 FindingCode::KeyUnavailable
-                    .finding("ComputedKey without issuer entropy in the RSTR", Some(line)),
+                    .finding_at("ComputedKey without issuer entropy in the RSTR", rstr.node),
             );
             return None;
         };
         let Some(requestor) = self.store.entropy_for(rstr.context.as_deref()).cloned() else {
-            self.findings.push(FindingCode::KeyUnavailable.finding("ComputedKey: no requestor entropy seen earlier in this conversation (give the RST first)",
-                Some(line),
-            ));
+            self.findings.push(FindingCode::KeyUnavailable.finding_at("ComputedKey: no requestor entropy seen earlier in this conversation (give the RST first)", rstr.node));
             return None;
         };
         let bits = rstr.key_size.or(requestor.key_size).unwrap_or(256);
         if let Err(refused) = self.derivation.charge(u64::from(bits / 8)) {
             self.findings.push(
-                FindingCode::KeyUnavailable.finding(format!("ComputedKey: {refused}"), Some(line)),
+                FindingCode::KeyUnavailable
+                    .finding_at(format!("ComputedKey: {refused}"), rstr.node),
             );
             return None;
         }
@@ -1451,7 +1485,7 @@ impl Receiver<'_, '_> {
             }
             Err(e) => {
                 self.findings.push(
-                    FindingCode::KeyUnavailable.finding(format!("ComputedKey: {e}"), Some(line)),
+                    FindingCode::KeyUnavailable.finding_at(format!("ComputedKey: {e}"), rstr.node),
                 );
                 None
             }
@@ -1464,17 +1498,19 @@ impl Receiver<'_, '_> {
     fn policy_findings(&mut self, doc: &Document) {
         for s in &self.signatures {
             if !s.valid {
-                self.findings.push(FindingCode::SignatureInvalid.finding(
+                self.findings.push(FindingCode::SignatureInvalid.finding_in(
                     format!(
                         "signature {}: {}",
                         s.id.as_deref().unwrap_or(&s.path),
                         s.error.as_deref().unwrap_or("invalid")
                     ),
-                    Some(s.line),
+                    doc,
+                    s.span,
                 ));
             }
         }
         self.findings.extend(identity_findings(
+            doc,
             &self.signatures,
             self.keys.supplies_certificates(),
         ));
@@ -1497,9 +1533,9 @@ impl Receiver<'_, '_> {
             && judged
             && !coverage.covers(body)
         {
-            self.findings.push(FindingCode::BodyNotSigned.finding(
+            self.findings.push(FindingCode::BodyNotSigned.finding_at(
                 "no valid signature covers the SOAP Body: its content is not authenticated",
-                Some(body.position().line),
+                body,
             ));
         }
         if let Some(timestamp) = acted.timestamp {

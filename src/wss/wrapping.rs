@@ -224,14 +224,14 @@ pub fn wrapping_findings(acted: &ActedOn<'_>, coverage: &Coverage<'_>) -> Vec<Fi
     let mut findings = Vec::new();
     for signed in coverage.signed() {
         if let Some(why) = acted.misplaced(*signed) {
-            findings.push(FindingCode::SignatureWrapping.finding(
+            findings.push(FindingCode::SignatureWrapping.finding_at(
                 format!(
                     "a valid signature covers {} at line {} ({}), but {why}: the signed element was moved and another put in its place",
                     signed.qname(),
                     signed.position().line,
                     signed.path()
                 ),
-                Some(signed.position().line),
+                *signed,
             ));
         }
     }

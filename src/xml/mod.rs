@@ -8,6 +8,7 @@ pub mod encoding;
 pub mod error;
 mod line_index;
 mod name_index;
+pub(crate) use line_index::LineIndex;
 pub mod parse;
 mod path;
 mod prefix_bindings;

@@ -120,3 +120,4 @@ pub fn read_manifest(path: &Path) -> Vec<ManifestRow> {
         })
         .collect()
 }
+pub mod report;

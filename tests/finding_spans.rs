@@ -1,0 +1,233 @@
+//! Findings point at the bytes they are about: a byte span of the envelope text as received,
+//! and its line:col, in JSON, in the text report (`file:line:col`), in SARIF (`region`) and in
+//! the export's header comment. The wrapping attack is built from a walkthrough message; the
+//! samples (some decrypted as they are processed) check that every span and its line:col
+//! agree with the received text.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::wskex;
+use serde_json::Value;
+
+const EVIL_BODY: &str = "<s:Body><ex:Order xmlns:ex=\"urn:wskex:example\"><ex:PayTo>mallory</ex:PayTo></ex:Order></s:Body>";
+
+/// Line and column (1-based, columns in characters) of byte `offset` of `text`, counted
+/// here independently of the engine.
+fn line_col(text: &str, offset: usize) -> (u64, u64) {
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line as u64, column as u64)
+}
+
+/// The direct walkthrough's first message with its signed Body moved into a header block and
+/// an attacker's Body in its place; the signed Body's text; the walkthrough's folder.
+fn wrapped_message(dir: &Path) -> (PathBuf, String, String) {
+    let out = wskex()
+        .args(["walk", "direct", "--out"])
+        .arg(dir.join("w"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = std::fs::read_to_string(dir.join("w/01-alice-bob.xml")).unwrap();
+    let start = text.find("<s:Body wsu:Id=\"Body-1\">").unwrap();
+    let end = text.find("</s:Body>").unwrap() + "</s:Body>".len();
+    let body = text[start..end].to_string();
+    let attacked = text.replacen(&body, EVIL_BODY, 1).replace(
+        "</s:Header>",
+        &format!("<atk:Wrapper xmlns:atk=\"urn:attacker\">{body}</atk:Wrapper></s:Header>"),
+    );
+    let file = dir.join("wrapped.xml");
+    std::fs::write(&file, &attacked).unwrap();
+    (file, attacked, body)
+}
+
+fn keys(dir: &Path) -> Vec<PathBuf> {
+    ["bob.key.pem", "bob.cert.pem", "alice.cert.pem"]
+        .iter()
+        .map(|name| dir.join("w").join(name))
+        .collect()
+}
+
+fn inspect(file: &Path, dir: &Path, format: &str) -> (i32, String) {
+    let k = keys(dir);
+    let out = wskex()
+        .arg("inspect")
+        .arg(file)
+        .arg("--key")
+        .arg(&k[0])
+        .arg("--cert")
+        .arg(&k[1])
+        .arg("--cert")
+        .arg(&k[2])
+        .args(["--format", format])
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+    )
+}
+
+#[test]
+fn a_wrapping_finding_points_exactly_at_the_moved_signed_element() {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, text, body) = wrapped_message(dir.path());
+    let (code, json) = inspect(&file, dir.path(), "json");
+    assert_eq!(code, 1);
+    let json: Value = serde_json::from_str(&json).unwrap();
+    let wrapping = json["messages"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "signature-wrapping")
+        .expect("the wrapping finding")
+        .clone();
+    let start = wrapping["span"]["start"].as_u64().unwrap() as usize;
+    let end = wrapping["span"]["end"].as_u64().unwrap() as usize;
+    assert_eq!(
+        &text[start..end],
+        body,
+        "the span is the moved Body's bytes"
+    );
+    assert_eq!(start, text.find(&body).unwrap());
+    let (line, column) = line_col(&text, start);
+    assert_eq!(wrapping["line"], line);
+    assert_eq!(wrapping["column"], column);
+    assert!(
+        column > 1,
+        "the Body sits inside a line: the column says where"
+    );
+
+    // The attacker's Body is unsigned: its finding points at it.
+    let unsigned = json["messages"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "body-not-signed")
+        .expect("the unsigned Body");
+    let s = unsigned["span"]["start"].as_u64().unwrap() as usize;
+    let e = unsigned["span"]["end"].as_u64().unwrap() as usize;
+    assert_eq!(&text[s..e], EVIL_BODY);
+
+    // Text: file:line:col.
+    let (code, report) = inspect(&file, dir.path(), "text");
+    assert_eq!(code, 1);
+    let expected = format!(
+        "error [signature-wrapping] {}:{line}:{column}: ",
+        file.display()
+    );
+    assert!(report.contains(&expected), "{expected}\n{report}");
+
+    // SARIF: the region names the same line, column and characters.
+    let (code, sarif) = inspect(&file, dir.path(), "sarif");
+    assert_eq!(code, 1);
+    let sarif: Value = serde_json::from_str(&sarif).unwrap();
+    assert_eq!(sarif["runs"][0]["columnKind"], "unicodeCodePoints");
+    let result = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "signature-wrapping")
+        .unwrap();
+    let region = &result["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["startLine"], line);
+    assert_eq!(region["startColumn"], column);
+    let char_offset = text[..start].chars().count() as u64;
+    assert_eq!(region["charOffset"], char_offset);
+    assert_eq!(region["charLength"], body.chars().count() as u64);
+}
+
+#[test]
+fn the_export_header_comment_names_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, text, body) = wrapped_message(dir.path());
+    let (line, column) = line_col(&text, text.find(&body).unwrap());
+    let k = keys(dir.path());
+    let out_dir = dir.path().join("exported");
+    let out = wskex()
+        .arg("export")
+        .arg(&file)
+        .arg("--key")
+        .arg(&k[0])
+        .arg("--cert")
+        .arg(&k[1])
+        .arg("--cert")
+        .arg(&k[2])
+        .arg("-o")
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let exported = std::fs::read_to_string(out_dir.join("wrapped.xml")).unwrap();
+    let expected = format!("error [signature-wrapping] (line {line}:{column})");
+    assert!(exported.contains(&expected), "{expected}\n{exported}");
+}
+
+/// Every raw XML sample, with every sample key: spans lie in the received text, element
+/// findings start at a `<`, and line:col is where the span starts, also in messages whose
+/// parts were decrypted before the finding was made.
+#[test]
+fn every_span_of_the_samples_agrees_with_its_line_and_column() {
+    let mut keys: Vec<String> = Vec::new();
+    for name in ["alice", "bob", "carol", "sts"] {
+        keys.push("--key".into());
+        keys.push(format!("samples/keys/{name}.key.pem"));
+        keys.push("--cert".into());
+        keys.push(format!("samples/keys/{name}.cert.pem"));
+    }
+    let mut checked = 0;
+    let mut after_decryption = 0;
+    for pattern in ["direct", "brokered", "delegated", "request-reply"] {
+        for variant in std::fs::read_dir(Path::new("samples").join(pattern)).unwrap() {
+            let folder = variant.unwrap().path();
+            let out = wskex()
+                .arg("inspect")
+                .arg(&folder)
+                .args(&keys)
+                .args(["--format", "json"])
+                .output()
+                .unwrap();
+            let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+            for m in json["messages"].as_array().unwrap() {
+                let file = m["file"].as_str().unwrap();
+                let text = std::fs::read_to_string(file).unwrap();
+                let decrypted = m["encryptions"]
+                    .as_array()
+                    .is_some_and(|e| e.iter().any(|e| e["ok"] == true));
+                for f in m["findings"].as_array().unwrap() {
+                    let Some(span) = f["span"].as_object() else {
+                        assert!(f["column"].is_null(), "{f}");
+                        continue;
+                    };
+                    let start = span["start"].as_u64().unwrap() as usize;
+                    let end = span["end"].as_u64().unwrap() as usize;
+                    assert!(start <= end && end <= text.len(), "{file}: {f}");
+                    if start < end {
+                        assert!(text[start..].starts_with('<'), "{file}: {f}");
+                        assert!(text[..end].ends_with('>'), "{file}: {f}");
+                    }
+                    let (line, column) = line_col(&text, start);
+                    assert_eq!(f["line"], line, "{file}: {f}");
+                    assert_eq!(f["column"], column, "{file}: {f}");
+                    checked += 1;
+                    if decrypted {
+                        after_decryption += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked >= 20, "only {checked} findings with a span");
+    assert!(
+        after_decryption >= 3,
+        "only {after_decryption} in decrypted messages"
+    );
+}
