@@ -201,7 +201,7 @@ fn another_actor_leaves_the_header_unprocessed_and_says_so() {
     assert!(
         verify
             .text
-            .contains("error [security-header-not-processed] (line 1)")
+            .contains(&format!("error [security-header-not-processed] {}:1:", file.display()))
     );
     assert!(codes(&verify.json).contains(&"security-header-not-processed".to_string()));
     assert_eq!(
