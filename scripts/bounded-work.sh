@@ -88,6 +88,26 @@ many_encrypted_parts() {
     printf '</s:Body></s:Envelope>'
 }
 
+# N EncryptedData that decrypt (to <x/>, key 00112233445566778899aabbccddeeff), each named by
+# a ReferenceList of its own (LISTS=1) or by none (LISTS=0): each opened part is a splice of
+# plaintext into the document, which must not cost a parse of the whole message each.
+splice_parts() {
+    local n=$1 lists=$2 i cipher
+    cipher=$({ printf '0123456789abcdef'; printf '<x/>' | openssl enc -aes-128-cbc \
+        -K 00112233445566778899aabbccddeeff -iv 30313233343536373839616263646566; } | base64 -w0)
+    printf '%s' "${head/<s:Header>/<s:Header xmlns:xenc=\"http://www.w3.org/2001/04/xmlenc#\">}"
+    if [[ $lists == 1 ]]; then
+        for ((i = 0; i < n; i++)); do
+            printf '<xenc:ReferenceList><xenc:DataReference URI="#E%d"/></xenc:ReferenceList>' "$i"
+        done
+    fi
+    printf '</wsse:Security></s:Header><s:Body wsu:Id="body">'
+    for ((i = 0; i < n; i++)); do
+        printf '<xenc:EncryptedData xmlns:xenc="http://www.w3.org/2001/04/xmlenc#" Id="E%d" Type="http://www.w3.org/2001/04/xmlenc#Element"><xenc:EncryptionMethod Algorithm="http://www.w3.org/2001/04/xmlenc#aes128-cbc"/><xenc:CipherData><xenc:CipherValue>%s</xenc:CipherValue></xenc:CipherData></xenc:EncryptedData>' "$i" "$cipher"
+    done
+    printf '</s:Body></s:Envelope>'
+}
+
 unknown_children 1000 >"$out/unknown-1000.xml"
 unknown_children 4000 >"$out/unknown-4000.xml"
 derived_keys 100 1048000 >"$out/dk-offset-1mib-x100.xml"
@@ -98,6 +118,8 @@ nested_namespaces 500 56 20000 >"$out/nested-namespaces.xml"
 many_references 4000 350000 >"$out/references-4000-to-400k.xml"
 many_signatures 1500 >"$out/signatures-1500.xml"
 many_encrypted_parts 3000 >"$out/encrypted-parts-3000.xml"
+splice_parts 3000 1 >"$out/spliced-lists-3000.xml"
+splice_parts 3000 0 >"$out/spliced-unlisted-3000.xml"
 
 # One run per line: bash's `time` (TIMEFORMAT) gives the wall clock and the CPU time (user +
 # system: on a busy machine the wall clock also counts waiting), the run its exit code (124:
@@ -138,3 +160,7 @@ run signatures-1500.xml verify --key-name k=hex:00112233445566778899aabbccddeeff
 run signatures-1500.xml inspect --key-name k=hex:00112233445566778899aabbccddeeff
 run encrypted-parts-3000.xml decrypt --aes-key hex:00112233445566778899aabbccddeeff
 run encrypted-parts-3000.xml inspect --aes-key hex:00112233445566778899aabbccddeeff
+for f in spliced-lists-3000.xml spliced-unlisted-3000.xml; do
+    run "$f" decrypt --aes-key hex:00112233445566778899aabbccddeeff
+    run "$f" inspect --aes-key hex:00112233445566778899aabbccddeeff
+done

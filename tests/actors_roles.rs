@@ -198,11 +198,10 @@ fn another_actor_leaves_the_header_unprocessed_and_says_so() {
         "{}",
         verify.text
     );
-    assert!(
-        verify
-            .text
-            .contains(&format!("error [security-header-not-processed] {}:1:", file.display()))
-    );
+    assert!(verify.text.contains(&format!(
+        "error [security-header-not-processed] {}:1:",
+        file.display()
+    )));
     assert!(codes(&verify.json).contains(&"security-header-not-processed".to_string()));
     assert_eq!(
         verify.json["security_headers"][0]["disposition"],

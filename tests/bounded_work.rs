@@ -438,3 +438,138 @@ fn walk_xml(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     files.sort();
     files
 }
+
+const AES_KEY: [u8; 16] = *b"0123456789abcdef";
+
+/// `count` EncryptedData of `plaintext(i)` in the Body, each named by a ReferenceList of its
+/// own in the Security header (with an unknown element between lists, which must not stop
+/// them being opened together).
+fn encrypted_parts(count: usize, plaintext: impl Fn(usize) -> String) -> String {
+    use wskex::crypto::BlockCipherAlgorithm;
+    use wskex::crypto::random::SeededRandom;
+    let mut rng = SeededRandom::new(7);
+    let mut lists = String::new();
+    let mut parts = String::new();
+    for i in 0..count {
+        lists.push_str(&format!(
+            r##"<xenc:ReferenceList xmlns:xenc="http://www.w3.org/2001/04/xmlenc#"><xenc:DataReference URI="#E{i}"/></xenc:ReferenceList><x:Pad xmlns:x="urn:pad"/>"##
+        ));
+        let ciphertext = wskex::crypto::cipher::encrypt(
+            BlockCipherAlgorithm::Aes128Cbc,
+            &AES_KEY,
+            plaintext(i).as_bytes(),
+            &mut rng,
+        )
+        .unwrap();
+        parts.push_str(&format!(
+            r#"<xenc:EncryptedData xmlns:xenc="http://www.w3.org/2001/04/xmlenc#" Id="E{i}" Type="http://www.w3.org/2001/04/xmlenc#Element"><xenc:EncryptionMethod Algorithm="http://www.w3.org/2001/04/xmlenc#aes128-cbc"/><xenc:CipherData><xenc:CipherValue>{}</xenc:CipherValue></xenc:CipherData></xenc:EncryptedData>"#,
+            wskex::xml::base64::encode(&ciphertext)
+        ));
+    }
+    envelope(
+        &lists,
+        &format!("<p:Parts xmlns:p=\"urn:parts\">{parts}</p:Parts>"),
+    )
+}
+
+fn process_with_aes(text: &str) -> wskex::wss::processor::ProcessedMessage {
+    use wskex::wss::processor::process_message;
+    use wskex::wss::resolver::NoAttachments;
+    use wskex::wss::store::TokenStore;
+    let mut keys = KeyStore::new();
+    keys.set_default_encryption_key(SecretBytes::new(AES_KEY.to_vec()), "test");
+    let doc = Document::parse_str(text, "parts").unwrap();
+    let mut store = TokenStore::new(Vec::new());
+    process_message(
+        doc,
+        0,
+        &keys,
+        &mut store,
+        &ProcessOptions::default(),
+        &NoAttachments,
+    )
+}
+
+#[test]
+fn thousands_of_reference_lists_open_in_one_splice() {
+    for count in [10, 1_000] {
+        let processed =
+            process_with_aes(&encrypted_parts(count, |i| format!("<p:Item n=\"{i}\"/>")));
+        assert_eq!(processed.encryptions.len(), count);
+        assert!(processed.encryptions.iter().all(|e| e.ok), "{count}");
+        // One new version of the document for all of them, not one per ReferenceList.
+        assert_eq!(processed.work.document_versions, 1, "{count} parts");
+        let text = processed.document.text();
+        assert!(text.contains(&format!("<p:Item n=\"{}\"/>", count - 1)));
+        assert!(!text.contains("EncryptedData"));
+    }
+}
+
+#[test]
+fn a_part_that_does_not_fit_in_place_fails_alone() {
+    // Part 3 decrypts to an end tag (well-formed nowhere); part 5 uses a prefix that is not
+    // in scope where it goes. The others open, in the same single splice.
+    let processed = process_with_aes(&encrypted_parts(8, |i| match i {
+        3 => "</p:Parts><p:Injected/>".to_string(),
+        5 => "<q:Item/>".to_string(),
+        _ => format!("<p:Item n=\"{i}\"/>"),
+    }));
+    let failed: Vec<&str> = processed
+        .encryptions
+        .iter()
+        .filter(|e| !e.ok)
+        .map(|e| e.id.as_deref().unwrap())
+        .collect();
+    assert_eq!(failed, ["E3", "E5"]);
+    for report in processed.encryptions.iter().filter(|e| !e.ok) {
+        let error = report.error.as_deref().unwrap();
+        assert!(error.contains("does not parse in place"), "{error}");
+    }
+    assert_eq!(processed.work.document_versions, 1);
+    let text = processed.document.text();
+    assert!(!text.contains("p:Injected"));
+    assert_eq!(text.matches("<p:Item ").count(), 6);
+    assert!(
+        processed
+            .findings
+            .iter()
+            .any(|f| f.code == "decryption-failed" && f.severity == Severity::Error)
+    );
+}
+
+#[test]
+fn a_part_inside_another_part_is_opened_in_the_next_round() {
+    use wskex::crypto::BlockCipherAlgorithm;
+    use wskex::crypto::random::SeededRandom;
+    // E1's plaintext holds E0 (encrypted first); both lists come before E1 is opened.
+    let mut rng = SeededRandom::new(9);
+    let mut encrypt = |plaintext: &str, id: &str| {
+        let ciphertext = wskex::crypto::cipher::encrypt(
+            BlockCipherAlgorithm::Aes128Cbc,
+            &AES_KEY,
+            plaintext.as_bytes(),
+            &mut rng,
+        )
+        .unwrap();
+        format!(
+            r#"<xenc:EncryptedData xmlns:xenc="http://www.w3.org/2001/04/xmlenc#" Id="{id}" Type="http://www.w3.org/2001/04/xmlenc#Element"><xenc:EncryptionMethod Algorithm="http://www.w3.org/2001/04/xmlenc#aes128-cbc"/><xenc:CipherData><xenc:CipherValue>{}</xenc:CipherValue></xenc:CipherData></xenc:EncryptedData>"#,
+            wskex::xml::base64::encode(&ciphertext)
+        )
+    };
+    let inner = encrypt("<p:Secret xmlns:p=\"urn:parts\">s</p:Secret>", "E0");
+    let outer = encrypt(
+        &format!("<p:Box xmlns:p=\"urn:parts\">{inner}</p:Box>"),
+        "E1",
+    );
+    let lists = r##"<xenc:ReferenceList xmlns:xenc="http://www.w3.org/2001/04/xmlenc#"><xenc:DataReference URI="#E0"/><xenc:DataReference URI="#E1"/></xenc:ReferenceList>"##;
+    let processed = process_with_aes(&envelope(lists, &outer));
+    assert_eq!(processed.encryptions.len(), 2);
+    assert!(processed.encryptions.iter().all(|e| e.ok));
+    assert_eq!(processed.work.document_versions, 2);
+    assert!(
+        processed
+            .document
+            .text()
+            .contains("<p:Secret xmlns:p=\"urn:parts\">s</p:Secret>")
+    );
+}

@@ -46,6 +46,8 @@ use super::str_ref::SecurityTokenReference;
 use super::tokens::BinaryTokenKind;
 use super::wrapping::{ActedOn, Coverage, wrapping_findings};
 
+#[path = "decrypt_batch.rs"]
+mod decrypt_batch;
 #[path = "embedded_signatures.rs"]
 pub mod embedded_signatures;
 #[path = "issued_tokens.rs"]
@@ -180,6 +182,8 @@ pub struct ProcessingWork {
     pub items_fingerprinted: usize,
     /// Id indexes built: one per version of the document that something looked an id up in.
     pub id_index_builds: usize,
+    /// Versions of the document made by splicing plaintext in (each one parsed whole).
+    pub document_versions: usize,
 }
 
 /// The receiver's state while one message is processed.
@@ -212,6 +216,8 @@ struct Receiver<'k, 's> {
     /// The id index of the current document version, keyed by its generation: built once per
     /// version, not once per signature or token (thousands of signatures stay linear).
     id_cache: Option<(u64, Rc<IdIndex>)>,
+    /// Namespace scope of the places decrypted parts go (see [`decrypt_batch`]).
+    contexts: decrypt_batch::ContextDeclarations,
     /// Each header signature verified, with the index of the Security header it stood in.
     header_signatures: Vec<(usize, super::actors::SignatureMention)>,
     /// RSTRs already acted on (see [`issued_tokens`]).
@@ -249,6 +255,7 @@ pub fn process_message(
         derivation: DerivationBudget::default(),
         verify_options: VerifyOptions::default(),
         id_cache: None,
+        contexts: Default::default(),
         header_signatures: Vec::new(),
         responded: Default::default(),
     };
@@ -301,33 +308,39 @@ pub fn process_message(
         let Some(action) = pending.get_mut(index) else {
             break;
         };
-        let action = std::mem::replace(action, HeaderAction::Nothing);
+        let action = match std::mem::replace(action, HeaderAction::Nothing) {
+            // Consecutive ReferenceLists open in one splice: one new version, not one each.
+            HeaderAction::Decrypt { targets } => HeaderAction::Decrypt {
+                targets: decrypt_batch::merge_following_decrypts(pending, index, targets),
+            },
+            other => other,
+        };
         if let Some(next) = receiver.act(&current, action) {
             current = next;
             actions = None;
         }
         index += 1;
     }
-    // EncryptedData no ReferenceList named (for example a body encrypted by KeyInfo alone).
-    let mut changed = true;
-    while changed {
-        changed = false;
+    // EncryptedData no ReferenceList named (for example a body encrypted by KeyInfo alone),
+    // all opened together; what their plaintext reveals is opened in the next round.
+    loop {
         receiver.register_tokens(&current);
-        for start in unlisted_encrypted_data(&current) {
-            if receiver.failed_data.contains(&start) {
-                continue;
-            }
-            match receiver.decrypt_at(&current, &[start]) {
-                Some(next) => {
-                    current = next;
-                    changed = true;
-                    break;
-                }
-                None => {
+        let starts: Vec<u32> = unlisted_encrypted_data(&current)
+            .into_iter()
+            .filter(|start| !receiver.failed_data.contains(start))
+            .collect();
+        if starts.is_empty() {
+            break;
+        }
+        match receiver.decrypt_at(&current, &starts) {
+            Some(next) => current = next,
+            None => {
+                for start in starts {
                     if !receiver.failed_data.contains(&start) {
                         receiver.failed_data.push(start);
                     }
                 }
+                break;
             }
         }
     }
@@ -1092,27 +1105,7 @@ impl Receiver<'_, '_> {
                 self.signatures.push(report);
                 None
             }
-            HeaderAction::Decrypt { targets } => {
-                let ids = self.id_index(doc);
-                let mut starts = Vec::new();
-                for uri in &targets {
-                    let Some(id) = uri.strip_prefix('#') else {
-                        self.findings.push(FindingCode::DecryptionFailed.finding(
-                            format!("DataReference {uri:?} is not a same-document reference"),
-                            None,
-                        ));
-                        continue;
-                    };
-                    match ids.lookup(id) {
-                        IdLookup::Unique(n) => starts.push(doc.node(n).span().start),
-                        IdLookup::Missing => {} // already decrypted by an earlier list, or absent
-                        IdLookup::Duplicate(_) => self.findings.push(FindingCode::DecryptionFailed.finding(format!("DataReference {uri}: the id is carried by several elements; refusing to choose"),
-                            None,
-                        )),
-                    }
-                }
-                self.decrypt_at(doc, &starts)
-            }
+            HeaderAction::Decrypt { targets } => self.decrypt_listed(doc, targets),
             HeaderAction::DecryptHere { start } => self.decrypt_at(doc, &[start]),
             HeaderAction::Nothing => None,
         }
@@ -1184,7 +1177,17 @@ impl Receiver<'_, '_> {
                 Some(plaintext) => match (&data.data_type, String::from_utf8(plaintext)) {
                     (DataType::Element | DataType::Content, Ok(text)) => {
                         report.target = describe_plaintext(&text, &data.data_type, outer);
-                        edits.push(Edit::replace(outer.span(), text));
+                        let context = outer.parent().unwrap_or(outer);
+                        match self.contexts.check_fits(context, &text) {
+                            Ok(()) => edits.push(Edit::replace(outer.span(), text)),
+                            Err(e) => {
+                                report.ok = false;
+                                report.error = Some(format!(
+                                    "the decrypted content does not parse in place: {}",
+                                    e.kind
+                                ));
+                            }
+                        }
                     }
                     (DataType::Octets(_), _) => {
                         report.target = "octets".into();
@@ -1230,6 +1233,7 @@ impl Receiver<'_, '_> {
         }
         match doc.with_edits(&edits) {
             Ok(edited) => {
+                self.work.document_versions += 1;
                 self.locate_findings();
                 let replaced: Vec<Span> = edits.iter().map(|e| e.span).collect();
                 self.received.record(doc, &replaced, &edited.changed);
