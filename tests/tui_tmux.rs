@@ -1,5 +1,5 @@
 //! End to end in a real terminal: tmux runs the built `wskex`, keys are sent, the screen is
-//! read back (open a pattern, step, help, a tamper), and after quitting (or a panic inside the loop) the terminal must be restored:
+//! read back (open a pattern, step, help, a one-byte edit, a tamper), and after quitting (or a panic inside the loop) the terminal must be restored:
 //! no alternate screen, no mouse reporting, the shell prompt back.
 //!
 //! Without tmux the tests print `skipped:` and pass, unless `WSKEX_REQUIRE_INTEROP` is set.
@@ -148,6 +148,19 @@ fn open_step_help_quit_restores_the_terminal() {
     tmux.wait_for("Keys (Esc or ? closes)");
     tmux.keys(&["Escape"]);
     tmux.wait_until_gone("Keys (Esc or ? closes)");
+    // Bob's step: edit one byte of a DigestValue and watch his signature check fail.
+    tmux.keys(&["n", "n"]);
+    tmux.wait_for("step 4/10");
+    tmux.keys(&["/", "DigestValue>", "Enter", "e"]);
+    tmux.wait_for("editing step 4");
+    tmux.keys(&["Right"; 12]);
+    tmux.keys(&["A"]);
+    let screen = tmux.wait_for("[ok->FAILED] signature");
+    assert!(screen.contains("1 flipped"), "{screen}");
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("Leave the editor");
+    tmux.keys(&["d"]);
+    tmux.wait_until_gone("editing step 4");
     tmux.keys(&["t"]);
     tmux.wait_for("Tamper: replay the walk");
     tmux.keys(&["Enter"]);

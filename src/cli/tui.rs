@@ -10,6 +10,7 @@ use crate::audit::load_paths;
 use crate::audit::steps::{AUDITOR, conversation_steps};
 use crate::patterns;
 use crate::tui::config::{self, Config};
+use crate::tui::session::CaptureInput;
 use crate::tui::theme::{self, ColorMode};
 use crate::tui::{App, Session, UiOptions, terminal};
 use crate::wss::processor::ProcessOptions;
@@ -156,7 +157,7 @@ fn capture_session(paths: &[String], args: &TuiArgs) -> Result<Session, CliError
         id_attributes: IdAttributes::with_extra(&args.id_attrs),
         ..ProcessOptions::default()
     };
-    let result = inspect_conversation(&messages, &store, bindings, &options);
+    let result = inspect_conversation(&messages, &store, bindings.clone(), &options);
     let steps = conversation_steps(&messages, &result);
     if steps.is_empty() {
         return Err(CliError::Input(format!(
@@ -164,8 +165,15 @@ fn capture_session(paths: &[String], args: &TuiArgs) -> Result<Session, CliError
             crate::safe_text::one_line(&paths.join(" "))
         )));
     }
+    let input = CaptureInput {
+        messages,
+        keys: store,
+        bindings,
+        options,
+    };
     Ok(Session::capture(
         paths.to_vec(),
+        input,
         steps,
         vec![AUDITOR.to_string()],
     ))

@@ -6,8 +6,16 @@
 
 use crate::patterns::CATALOG;
 
+use std::time::Instant;
+
+use ratatui::crossterm::event::KeyEvent;
+
+use crate::exchange::Step;
+
 use super::detail::{self, Detail};
+use super::edit::{self, Editor};
 use super::layout::{self, Mode};
+use super::locate::StepView;
 use super::picker::{self, PickerEntry};
 use super::search::{self, Search};
 use super::session::Session;
@@ -104,6 +112,20 @@ pub enum Action {
     SearchNext,
     /// Esc while typing: drop the search.
     SearchCancel,
+    /// `e`: edit the current step's envelope.
+    EditStart,
+    /// A key typed into the editor, and when.
+    EditKey(KeyEvent, Instant),
+    /// Ctrl-S in the editor: re-verify now.
+    EditApply,
+    /// Esc in the editor: leave (asks keep/discard when the text changed).
+    EditLeave,
+    EditKeep,
+    EditDiscard,
+    /// Esc at the keep/discard question: back to editing.
+    EditResume,
+    /// The time now, so waiting for a pause in typing needs no clock inside `update`.
+    Tick(Instant),
     /// Test hook (bound only when `WSKEX_TUI_TEST_PANIC` is set): panics inside the loop, to
     /// prove the terminal is restored on a panic.
     TestPanic,
@@ -172,6 +194,8 @@ pub struct App {
     pub options: UiOptions,
     /// A one-line message for the key bar (a walkthrough that could not be played).
     pub status: Option<String>,
+    /// The envelope editor (`e`), when open.
+    pub editor: Option<Box<Editor>>,
 }
 
 impl App {
@@ -198,6 +222,7 @@ impl App {
             size: (120, 40),
             options,
             status: None,
+            editor: None,
         }
     }
 
@@ -211,6 +236,7 @@ impl App {
     /// Shows `session` at step `step`.
     pub fn open(&mut self, session: Session, step: usize) {
         self.session = Some(session);
+        self.editor = None;
         self.screen = Screen::Walk;
         self.overlay = None;
         self.step = 0;
@@ -229,11 +255,26 @@ impl App {
         self.session.as_ref().map_or(0, Session::len)
     }
 
+    /// The step the panes draw and its view: the editor's re-verified step while an edit of
+    /// this step is open, else the session's.
+    pub fn shown(&self) -> Option<(&Step, &StepView)> {
+        let s = self.session.as_ref()?;
+        if let Some(editor) = &self.editor
+            && editor.step == self.step
+            && let Some(r) = &editor.result
+        {
+            return Some((&r.step, &r.view));
+        }
+        Some((&s.steps[self.step], s.view(self.step)))
+    }
+
     fn list_len(&self, pane: Pane) -> usize {
-        let Some(s) = &self.session else { return 0 };
-        let snapshot = &s.steps[self.step].snapshot;
+        let Some((step, view)) = self.shown() else {
+            return 0;
+        };
+        let snapshot = &step.snapshot;
         match pane {
-            Pane::Layers => s.view(self.step).layer_rows.len(),
+            Pane::Layers => view.layer_rows.len(),
             Pane::Keys => snapshot.ledger.keys().len(),
             Pane::Checks => snapshot.checks.len(),
             Pane::Envelope | Pane::Narrative => 0,
@@ -260,10 +301,9 @@ impl App {
 
     /// The envelope bytes the linked pane's selected item covers in this step.
     pub fn highlighted_spans(&self) -> Vec<crate::xml::Span> {
-        let (Some(s), Some(pane)) = (&self.session, self.linked) else {
+        let (Some((_, view)), Some(pane)) = (self.shown(), self.linked) else {
             return Vec::new();
         };
-        let view = s.view(self.step);
         let i = self.list(pane).selected;
         let spans = match pane {
             Pane::Layers => view.layer_rows.get(i).map(|r| &r.spans),
@@ -318,6 +358,16 @@ impl App {
         self.envelope_scroll = self.envelope_scroll.min(max);
     }
 
+    /// Keeps each list's selection within its items (after the step or its checks changed).
+    pub fn clamp_lists(&mut self) {
+        for pane in [Pane::Layers, Pane::Keys, Pane::Checks] {
+            let len = self.list_len(pane);
+            if let Some(l) = self.list_mut(pane) {
+                l.selected = l.selected.min(len.saturating_sub(1));
+            }
+        }
+    }
+
     fn go_to_step(&mut self, step: usize) {
         let n = self.step_count();
         if n == 0 {
@@ -329,12 +379,7 @@ impl App {
             s.current = None;
         }
         self.envelope_scroll = 0;
-        for pane in [Pane::Layers, Pane::Keys, Pane::Checks] {
-            let len = self.list_len(pane);
-            if let Some(l) = self.list_mut(pane) {
-                l.selected = l.selected.min(len.saturating_sub(1));
-            }
-        }
+        self.clamp_lists();
         self.reveal_in_envelope();
     }
 
@@ -560,6 +605,14 @@ pub fn update(app: &mut App, action: Action) {
         }
         Action::Back => app.back(),
         Action::TestPanic => panic!("test-only panic inside the TUI loop"),
+        Action::EditKey(..)
+        | Action::EditApply
+        | Action::EditLeave
+        | Action::EditKeep
+        | Action::EditDiscard
+        | Action::EditResume
+        | Action::Tick(_) => edit::update(app, action),
+        Action::EditStart if app.screen == Screen::Walk => edit::update(app, action),
         Action::Wheel { column, row, down } => app.wheel(column, row, down),
         _ if app.overlay.is_some() => match action {
             Action::Up => app.scroll_overlay(-1),

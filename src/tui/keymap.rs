@@ -2,6 +2,8 @@
 //! overlay and the key bar. Both are generated from this table, so they cannot drift from
 //! what the keys do.
 
+use std::time::Instant;
+
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::app::{Action, App, Overlay, Pane, Screen};
@@ -27,6 +29,10 @@ pub enum When {
     SearchDone,
     /// While the tamper menu is open.
     Menu,
+    /// While the envelope editor is open (other keys go into the text).
+    Editing,
+    /// At the editor's keep/discard question.
+    EditPrompt,
     /// Only with the test hooks on; never listed.
     TestHook,
 }
@@ -238,6 +244,48 @@ pub const KEYMAP: &[Binding] = &[
         help: "replay the walk with the chosen attack",
     },
     Binding {
+        keys: &[ch('e')],
+        action: Action::EditStart,
+        when: When::Walk,
+        bar: Some("edit"),
+        help: "edit the envelope (the receiver re-verifies it as you pause)",
+    },
+    Binding {
+        keys: &[ctrl('s')],
+        action: Action::EditApply,
+        when: When::Editing,
+        bar: Some("re-verify"),
+        help: "re-verify the edited envelope now",
+    },
+    Binding {
+        keys: &[key(KeyCode::Esc)],
+        action: Action::EditLeave,
+        when: When::Editing,
+        bar: Some("leave"),
+        help: "leave the editor (asks to keep or discard a change)",
+    },
+    Binding {
+        keys: &[ch('k')],
+        action: Action::EditKeep,
+        when: When::EditPrompt,
+        bar: Some("keep"),
+        help: "keep the edit as the step's message",
+    },
+    Binding {
+        keys: &[ch('d')],
+        action: Action::EditDiscard,
+        when: When::EditPrompt,
+        bar: Some("discard"),
+        help: "discard the edit",
+    },
+    Binding {
+        keys: &[key(KeyCode::Esc)],
+        action: Action::EditResume,
+        when: When::EditPrompt,
+        bar: Some("back to the edit"),
+        help: "go back to editing",
+    },
+    Binding {
         keys: &[ch('z')],
         action: Action::ToggleMaximize,
         when: When::Walk,
@@ -344,6 +392,9 @@ fn typing(app: &App) -> bool {
 /// Whether `binding` works in the app's current state. While a query is typed only the
 /// search's own keys (and Ctrl-C) work.
 pub fn applies(binding: &Binding, app: &App) -> bool {
+    if let Some(when) = editor_keys(app) {
+        return binding.when == when;
+    }
     let overlay = app.overlay.is_some();
     let walk = !overlay && app.screen == Screen::Walk;
     if typing(app) && !overlay {
@@ -367,8 +418,19 @@ pub fn applies(binding: &Binding, app: &App) -> bool {
         When::SearchDone => {
             walk && app.focus == Pane::Envelope && app.search.as_ref().is_some_and(|s| !s.editing)
         }
+        When::Editing | When::EditPrompt => false,
         When::TestHook => app.options.test_hooks,
     }
+}
+
+/// While the editor is open, the only bindings that apply (its own or its question's).
+fn editor_keys(app: &App) -> Option<When> {
+    let editor = app.editor.as_ref().filter(|_| app.screen == Screen::Walk)?;
+    Some(if editor.prompt {
+        When::EditPrompt
+    } else {
+        When::Editing
+    })
 }
 
 fn matches(k: Key, event: &KeyEvent) -> bool {
@@ -384,6 +446,19 @@ fn matches(k: Key, event: &KeyEvent) -> bool {
 pub fn action_for(event: &KeyEvent, app: &App) -> Option<Action> {
     if event.kind != KeyEventKind::Press {
         return None;
+    }
+    if let Some(when) = editor_keys(app) {
+        let own = KEYMAP
+            .iter()
+            .filter(|b| b.when == when)
+            .find(|b| b.keys.iter().any(|k| matches(*k, event)));
+        if let Some(b) = own {
+            return Some(b.action);
+        }
+        if matches(ctrl('c'), event) {
+            return Some(Action::Quit);
+        }
+        return (when == When::Editing).then(|| Action::EditKey(*event, Instant::now()));
     }
     if typing(app)
         && app.overlay.is_none()
@@ -461,6 +536,8 @@ pub fn help_lines(ascii: bool) -> Vec<(String, &'static str, &'static str)> {
                 When::Menu => "tamper menu",
                 When::SearchTyping => "typing a search",
                 When::SearchDone => "Envelope, after a search",
+                When::Editing => "editor",
+                When::EditPrompt => "leaving the editor",
                 When::TestHook => "",
             };
             (keys_label(b, ascii), b.help, place)

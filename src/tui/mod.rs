@@ -8,6 +8,7 @@
 pub mod app;
 pub mod config;
 pub mod detail;
+pub mod edit;
 pub mod keymap;
 pub mod layout;
 pub mod locate;

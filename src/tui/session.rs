@@ -3,8 +3,12 @@
 
 use std::cell::OnceCell;
 
+use crate::audit::CapturedMessage;
+use crate::crypto::KeyStore;
 use crate::exchange::Step;
-use crate::patterns::{self, PatternError, PatternInfo, Tamper};
+use crate::patterns::{self, PatternError, PatternInfo, Receipt, Tamper};
+use crate::wss::processor::ProcessOptions;
+use crate::wss::store::Binding;
 
 use super::locate::StepView;
 
@@ -15,6 +19,17 @@ pub struct WalkOrigin {
     pub variant: &'static str,
     pub seed: u64,
     pub tamper: Option<Tamper>,
+    /// What each receiver held when it processed a message, to process an edited copy again.
+    pub receipts: Vec<Receipt>,
+}
+
+/// What a capture was processed with, to process an edited message again the same way.
+#[derive(Debug, Clone)]
+pub struct CaptureInput {
+    pub messages: Vec<CapturedMessage>,
+    pub keys: KeyStore,
+    pub bindings: Vec<Binding>,
+    pub options: ProcessOptions,
 }
 
 /// What the Steps are: a walkthrough wskex played, or a captured conversation it processed.
@@ -24,6 +39,7 @@ pub enum Source {
     /// The paths as the user gave them.
     Capture {
         paths: Vec<String>,
+        input: Box<CaptureInput>,
     },
 }
 
@@ -53,6 +69,7 @@ impl Session {
                 variant: walk.variant,
                 seed: walk.seed,
                 tamper: walk.tamper,
+                receipts: walk.receipts,
             }),
             parties: walk.parties.iter().map(|p| p.name.clone()).collect(),
             steps: walk.steps,
@@ -60,11 +77,20 @@ impl Session {
         })
     }
 
-    /// A processed capture: one Step per message (see `audit::steps`), known to `parties`.
-    pub fn capture(paths: Vec<String>, steps: Vec<Step>, parties: Vec<String>) -> Session {
+    /// A processed capture: one Step per message (see `audit::steps`), known to `parties`;
+    /// `input` is what it was processed with.
+    pub fn capture(
+        paths: Vec<String>,
+        input: CaptureInput,
+        steps: Vec<Step>,
+        parties: Vec<String>,
+    ) -> Session {
         let views = steps.iter().map(|_| OnceCell::new()).collect();
         Session {
-            source: Source::Capture { paths },
+            source: Source::Capture {
+                paths,
+                input: Box::new(input),
+            },
             parties,
             steps,
             views,
@@ -85,6 +111,12 @@ impl Session {
 
     pub fn is_empty(&self) -> bool {
         self.steps.is_empty()
+    }
+
+    /// Replaces step `i` (an edit the user kept); its view is built again on next use.
+    pub fn replace_step(&mut self, i: usize, step: Step) {
+        self.steps[i] = step;
+        self.views[i] = OnceCell::new();
     }
 
     /// The located view of step `i`, built on first use.
@@ -134,7 +166,7 @@ impl Session {
                 }
                 s
             }
-            Source::Capture { paths } => {
+            Source::Capture { paths, .. } => {
                 format!("capture {}", crate::safe_text::one_line(&paths.join(" ")))
             }
         }

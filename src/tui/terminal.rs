@@ -5,13 +5,14 @@
 use std::io::{self, Stdout, Write};
 use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
 
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::cursor::Show;
 use ratatui::crossterm::event::{
     self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
-    Event, MouseEventKind,
+    Event, KeyCode, KeyEvent, KeyModifiers, MouseEventKind,
 };
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
@@ -94,16 +95,55 @@ pub fn run(mut app: App, palette: &Palette, mouse: bool) -> io::Result<()> {
     update(&mut app, Action::Resize(size.width, size.height));
     while !app.quit {
         terminal.draw(|frame| ui::draw(frame, &app, palette))?;
-        if let Some(action) = next_action(&app)? {
+        for action in next_actions(&app)? {
             update(&mut app, action);
         }
     }
     Ok(())
 }
 
-/// Waits for the next event that means something.
-fn next_action(app: &App) -> io::Result<Option<Action>> {
-    Ok(match event::read()? {
+/// Waits for the next event that means something, or until the editor's pending change is
+/// due (then the action is a [`Action::Tick`]).
+fn next_actions(app: &App) -> io::Result<Vec<Action>> {
+    if let Some(deadline) = app.editor.as_ref().and_then(|e| e.deadline()) {
+        let wait = deadline.saturating_duration_since(Instant::now());
+        if !event::poll(wait)? {
+            return Ok(vec![Action::Tick(Instant::now())]);
+        }
+    }
+    let event = event::read()?;
+    if let Event::Paste(text) = &event {
+        return Ok(pasted(app, text));
+    }
+    Ok(next_action(app, event).into_iter().collect())
+}
+
+/// A paste is typed into the editor character by character (the editor does not take
+/// paste events itself); elsewhere it is ignored.
+fn pasted(app: &App, text: &str) -> Vec<Action> {
+    if app.editor.as_ref().is_none_or(|e| e.prompt || e.read_only) {
+        return Vec::new();
+    }
+    let now = Instant::now();
+    let mut actions = Vec::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let code = match c {
+            '\r' if chars.peek() == Some(&'\n') => continue,
+            '\r' | '\n' => KeyCode::Enter,
+            '\t' => KeyCode::Char('\t'),
+            c => KeyCode::Char(c),
+        };
+        actions.push(Action::EditKey(
+            KeyEvent::new(code, KeyModifiers::NONE),
+            now,
+        ));
+    }
+    actions
+}
+
+fn next_action(app: &App, event: Event) -> Option<Action> {
+    match event {
         Event::Key(key) => keymap::action_for(&key, app),
         Event::Resize(w, h) => Some(Action::Resize(w, h)),
         Event::Mouse(m) => match m.kind {
@@ -119,5 +159,5 @@ fn next_action(app: &App) -> io::Result<Option<Action>> {
             _ => None,
         },
         _ => None,
-    })
+    }
 }
