@@ -14,9 +14,11 @@ use crate::exchange::Step;
 
 use super::detail::{self, Detail};
 use super::edit::{self, Editor};
+use super::export;
 use super::layout::{self, Mode};
 use super::locate::StepView;
 use super::picker::{self, PickerEntry};
+use super::prompt::{Prompt, PromptKind};
 use super::search::{self, Search};
 use super::session::Session;
 use super::tamper_menu;
@@ -126,6 +128,15 @@ pub enum Action {
     EditResume,
     /// The time now, so waiting for a pause in typing needs no clock inside `update`.
     Tick(Instant),
+    /// `x`: ask where to export the conversation as annotated XML.
+    ExportStart,
+    /// A character typed into the prompt.
+    PromptInput(char),
+    PromptBackspace,
+    /// Ctrl-U: empty the prompt.
+    PromptClear,
+    /// Enter: do what the prompt asks with its text.
+    PromptSubmit,
     /// Test hook (bound only when `WSKEX_TUI_TEST_PANIC` is set): panics inside the loop, to
     /// prove the terminal is restored on a panic.
     TestPanic,
@@ -149,6 +160,8 @@ pub enum Overlay {
     Tamper {
         selected: usize,
     },
+    /// A line of text being typed (the export directory).
+    Prompt(Prompt),
 }
 
 /// A list pane's selection.
@@ -192,8 +205,11 @@ pub struct App {
     /// Terminal size in cells.
     pub size: (u16, u16),
     pub options: UiOptions,
-    /// A one-line message for the key bar (a walkthrough that could not be played).
+    /// A one-line message for the key bar, until the next key (a walkthrough that could not
+    /// be played, a file written).
     pub status: Option<String>,
+    /// Whether the status reports a problem (drawn as a failure) or news.
+    pub status_is_problem: bool,
     /// The envelope editor (`e`), when open.
     pub editor: Option<Box<Editor>>,
 }
@@ -222,6 +238,7 @@ impl App {
             size: (120, 40),
             options,
             status: None,
+            status_is_problem: true,
             editor: None,
         }
     }
@@ -467,6 +484,47 @@ impl App {
         }
     }
 
+    /// Shows `text` in the status line as news (not a problem).
+    pub fn say(&mut self, text: String) {
+        self.status = Some(text);
+        self.status_is_problem = false;
+    }
+
+    /// Shows `text` in the status line as a problem.
+    pub fn complain(&mut self, text: String) {
+        self.status = Some(text);
+        self.status_is_problem = true;
+    }
+
+    fn prompt_update(&mut self, action: Action) {
+        let Some(Overlay::Prompt(prompt)) = &mut self.overlay else {
+            return;
+        };
+        match action {
+            Action::PromptInput(c) => prompt.text.push(c),
+            Action::PromptBackspace => {
+                prompt.text.pop();
+            }
+            Action::PromptClear => prompt.text.clear(),
+            Action::PromptSubmit => {
+                let (kind, text) = (prompt.kind, prompt.text.clone());
+                self.overlay = None;
+                self.submit(kind, &text);
+            }
+            _ => {}
+        }
+    }
+
+    fn submit(&mut self, kind: PromptKind, text: &str) {
+        let Some(session) = &self.session else { return };
+        match kind {
+            PromptKind::Export => match export::export(session, text, self.reveal) {
+                Ok(news) => self.say(news),
+                Err(problem) => self.complain(problem),
+            },
+        }
+    }
+
     fn scroll_overlay(&mut self, delta: i32) {
         let scroll = match &mut self.overlay {
             Some(Overlay::Help { scroll }) => scroll,
@@ -479,7 +537,7 @@ impl App {
                 *selected = (*selected as i32 + delta).clamp(0, last as i32) as usize;
                 return;
             }
-            None => return,
+            Some(Overlay::Prompt(_)) | None => return,
         };
         *scroll = (i32::from(*scroll) + delta).clamp(0, i32::from(u16::MAX)) as u16;
     }
@@ -591,6 +649,10 @@ impl App {
 
 /// Applies `action` to `app`.
 pub fn update(app: &mut App, action: Action) {
+    // A status message stands until the next thing the user does.
+    if !matches!(action, Action::Tick(_) | Action::Resize(..)) {
+        app.status = None;
+    }
     match action {
         Action::Quit => app.quit = true,
         Action::Resize(w, h) => {
@@ -613,6 +675,10 @@ pub fn update(app: &mut App, action: Action) {
         | Action::EditResume
         | Action::Tick(_) => edit::update(app, action),
         Action::EditStart if app.screen == Screen::Walk => edit::update(app, action),
+        Action::PromptInput(_)
+        | Action::PromptBackspace
+        | Action::PromptClear
+        | Action::PromptSubmit => app.prompt_update(action),
         Action::Wheel { column, row, down } => app.wheel(column, row, down),
         _ if app.overlay.is_some() => match action {
             Action::Up => app.scroll_overlay(-1),
@@ -660,6 +726,14 @@ fn update_walk(app: &mut App, action: Action) {
             app.clamp_envelope_scroll();
         }
         Action::ToggleReveal => app.reveal = !app.reveal,
+        Action::ExportStart => {
+            if let Some(session) = &app.session {
+                app.overlay = Some(Overlay::Prompt(Prompt {
+                    kind: PromptKind::Export,
+                    text: export::default_dir(session),
+                }));
+            }
+        }
         Action::OpenTamperMenu
             if app
                 .session

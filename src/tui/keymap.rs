@@ -33,6 +33,8 @@ pub enum When {
     Editing,
     /// At the editor's keep/discard question.
     EditPrompt,
+    /// While a prompt (the export directory) is open: other characters go into it.
+    Prompt,
     /// Only with the test hooks on; never listed.
     TestHook,
 }
@@ -286,6 +288,41 @@ pub const KEYMAP: &[Binding] = &[
         help: "go back to editing",
     },
     Binding {
+        keys: &[ch('x')],
+        action: Action::ExportStart,
+        when: When::Walk,
+        bar: Some("export"),
+        help: "export the messages as annotated XML (asks for a directory)",
+    },
+    Binding {
+        keys: &[key(KeyCode::Enter)],
+        action: Action::PromptSubmit,
+        when: When::Prompt,
+        bar: Some("write"),
+        help: "write the export into the directory typed",
+    },
+    Binding {
+        keys: &[key(KeyCode::Backspace)],
+        action: Action::PromptBackspace,
+        when: When::Prompt,
+        bar: None,
+        help: "delete the last character",
+    },
+    Binding {
+        keys: &[ctrl('u')],
+        action: Action::PromptClear,
+        when: When::Prompt,
+        bar: Some("clear"),
+        help: "clear the line",
+    },
+    Binding {
+        keys: &[key(KeyCode::Esc)],
+        action: Action::Back,
+        when: When::Prompt,
+        bar: Some("cancel"),
+        help: "cancel",
+    },
+    Binding {
         keys: &[ch('z')],
         action: Action::ToggleMaximize,
         when: When::Walk,
@@ -392,7 +429,7 @@ fn typing(app: &App) -> bool {
 /// Whether `binding` works in the app's current state. While a query is typed only the
 /// search's own keys (and Ctrl-C) work.
 pub fn applies(binding: &Binding, app: &App) -> bool {
-    if let Some(when) = editor_keys(app) {
+    if let Some(when) = exclusive_keys(app) {
         return binding.when == when;
     }
     let overlay = app.overlay.is_some();
@@ -418,13 +455,16 @@ pub fn applies(binding: &Binding, app: &App) -> bool {
         When::SearchDone => {
             walk && app.focus == Pane::Envelope && app.search.as_ref().is_some_and(|s| !s.editing)
         }
-        When::Editing | When::EditPrompt => false,
+        When::Editing | When::EditPrompt | When::Prompt => false,
         When::TestHook => app.options.test_hooks,
     }
 }
 
-/// While the editor is open, the only bindings that apply (its own or its question's).
-fn editor_keys(app: &App) -> Option<When> {
+/// While the editor or a prompt is open, the only bindings that apply (its own).
+fn exclusive_keys(app: &App) -> Option<When> {
+    if matches!(app.overlay, Some(Overlay::Prompt(_))) {
+        return Some(When::Prompt);
+    }
     let editor = app.editor.as_ref().filter(|_| app.screen == Screen::Walk)?;
     Some(if editor.prompt {
         When::EditPrompt
@@ -447,7 +487,7 @@ pub fn action_for(event: &KeyEvent, app: &App) -> Option<Action> {
     if event.kind != KeyEventKind::Press {
         return None;
     }
-    if let Some(when) = editor_keys(app) {
+    if let Some(when) = exclusive_keys(app) {
         let own = KEYMAP
             .iter()
             .filter(|b| b.when == when)
@@ -458,7 +498,15 @@ pub fn action_for(event: &KeyEvent, app: &App) -> Option<Action> {
         if matches(ctrl('c'), event) {
             return Some(Action::Quit);
         }
-        return (when == When::Editing).then(|| Action::EditKey(*event, Instant::now()));
+        return match (when, event.code) {
+            (When::Editing, _) => Some(Action::EditKey(*event, Instant::now())),
+            (When::Prompt, KeyCode::Char(c))
+                if !event.modifiers.contains(KeyModifiers::CONTROL) =>
+            {
+                Some(Action::PromptInput(c))
+            }
+            _ => None,
+        };
     }
     if typing(app)
         && app.overlay.is_none()
@@ -538,6 +586,7 @@ pub fn help_lines(ascii: bool) -> Vec<(String, &'static str, &'static str)> {
                 When::SearchDone => "Envelope, after a search",
                 When::Editing => "editor",
                 When::EditPrompt => "leaving the editor",
+                When::Prompt => "export prompt",
                 When::TestHook => "",
             };
             (keys_label(b, ascii), b.help, place)

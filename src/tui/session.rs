@@ -6,6 +6,7 @@ use std::cell::OnceCell;
 use crate::audit::CapturedMessage;
 use crate::crypto::KeyStore;
 use crate::exchange::Step;
+use crate::export::checked::WalkAuditor;
 use crate::patterns::{self, PatternError, PatternInfo, Receipt, Tamper};
 use crate::wss::processor::ProcessOptions;
 use crate::wss::store::Binding;
@@ -21,6 +22,9 @@ pub struct WalkOrigin {
     pub tamper: Option<Tamper>,
     /// What each receiver held when it processed a message, to process an edited copy again.
     pub receipts: Vec<Receipt>,
+    /// The messages as an auditor holding every key sees them, for `x` (or why they could
+    /// not be read back).
+    pub auditor: Result<Box<WalkAuditor>, String>,
 }
 
 /// What a capture was processed with, to process an edited message again the same way.
@@ -62,6 +66,9 @@ impl Session {
         tamper: Option<&str>,
     ) -> Result<Session, PatternError> {
         let walk = patterns::walk(pattern, variant, seed, tamper)?;
+        let auditor = WalkAuditor::of(&walk)
+            .map(Box::new)
+            .map_err(|e| e.to_string());
         let views = walk.steps.iter().map(|_| OnceCell::new()).collect();
         Ok(Session {
             source: Source::Walk(WalkOrigin {
@@ -70,6 +77,7 @@ impl Session {
                 seed: walk.seed,
                 tamper: walk.tamper,
                 receipts: walk.receipts,
+                auditor,
             }),
             parties: walk.parties.iter().map(|p| p.name.clone()).collect(),
             steps: walk.steps,

@@ -65,6 +65,9 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, palette: &Palette) {
                 );
             }
         }
+        Some(Overlay::Prompt(prompt)) => {
+            super::prompt::draw(frame, area, prompt, app.reveal, app.options.ascii, palette)
+        }
         None => {}
     }
 }
