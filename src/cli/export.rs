@@ -73,7 +73,7 @@ pub fn run(args: &ExportArgs, stdout: &mut dyn Write) -> Result<Outcome, CliErro
         &store,
         bindings,
         &options,
-        args.inspect.reveal_secrets,
+        args.inspect.processing.reveal_secrets,
         &read,
     )
     .map_err(refused)?;
@@ -82,7 +82,7 @@ pub fn run(args: &ExportArgs, stdout: &mut dyn Write) -> Result<Outcome, CliErro
         &args.out,
         &checked.files,
         &targets,
-        args.inspect.reveal_secrets,
+        args.inspect.processing.reveal_secrets,
     )?;
     report(args, stdout, &checked.files, &targets)?;
     Ok(if checked.ok {

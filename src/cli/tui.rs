@@ -13,11 +13,8 @@ use crate::tui::config::{self, Config};
 use crate::tui::session::CaptureInput;
 use crate::tui::theme::{self, ColorMode};
 use crate::tui::{App, Session, UiOptions, terminal};
-use crate::wss::processor::ProcessOptions;
-use crate::wss::store::Binding;
-use crate::xml::IdAttributes;
 
-use super::keys::KeyArgs;
+use super::processing_args::ProcessingArgs;
 use super::{CliError, Outcome};
 
 #[derive(Debug, Args)]
@@ -50,20 +47,9 @@ pub struct TuiArgs {
     pub tamper: Option<String>,
     #[command(flatten)]
     pub ui: UiArgs,
+    /// Captures: every option `wskex inspect` takes to process them (one shared struct).
     #[command(flatten)]
-    pub keys: KeyArgs,
-    /// Captures: label for DerivedKeyTokens that carry none (as `wskex inspect --dk-label`)
-    #[arg(long, value_name = "TEXT")]
-    pub dk_label: Option<String>,
-    /// Captures: the receiver's clock for Timestamp checks (as `wskex inspect --now`)
-    #[arg(long, value_name = "TIME")]
-    pub now: Option<String>,
-    /// Captures: also treat attributes with this name as ids (as `wskex inspect --id-attr`)
-    #[arg(long = "id-attr", value_name = "NAME")]
-    pub id_attrs: Vec<String>,
-    /// Show key values from the start (`r` toggles them inside)
-    #[arg(long)]
-    pub reveal_secrets: bool,
+    pub processing: ProcessingArgs,
 }
 
 /// How the TUI looks, for `wskex` and `wskex tui` alike.
@@ -93,11 +79,7 @@ impl Default for TuiArgs {
             seed: 1,
             tamper: None,
             ui: UiArgs::default(),
-            keys: KeyArgs::default(),
-            dk_label: None,
-            now: None,
-            id_attrs: Vec::new(),
-            reveal_secrets: false,
+            processing: ProcessingArgs::default(),
         }
     }
 }
@@ -121,7 +103,7 @@ pub fn app_for(args: &TuiArgs, options: UiOptions) -> Result<App, CliError> {
         }
         paths => App::with_session(options, capture_session(paths, args)?),
     };
-    app.reveal = args.reveal_secrets;
+    app.reveal = args.processing.reveal_secrets;
     Ok(app)
 }
 
@@ -143,20 +125,12 @@ fn walk_app(pattern: &str, args: &TuiArgs, options: UiOptions) -> Result<App, Cl
     Ok(app)
 }
 
-/// Loads and processes captured messages as `wskex inspect` does, as Steps (the TUI takes a
-/// subset of inspect's options; the clock and the bound secrets are read the same way).
+/// Loads and processes captured messages as `wskex inspect` does (the same options, read by
+/// the same code), as Steps.
 fn capture_session(paths: &[String], args: &TuiArgs) -> Result<Session, CliError> {
     let path_bufs: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
     let messages = load_paths(&path_bufs).map_err(|e| CliError::Input(e.to_string()))?;
-    let store = args.keys.load()?;
-    let bindings = Binding::all_named(&store);
-    let now = super::inspect::receiver_clock(args.now.as_deref())?;
-    let options = ProcessOptions {
-        now,
-        dk_label: args.dk_label.clone(),
-        id_attributes: IdAttributes::with_extra(&args.id_attrs),
-        ..ProcessOptions::default()
-    };
+    let (store, bindings, options) = args.processing.inputs()?;
     let result = inspect_conversation(&messages, &store, bindings.clone(), &options);
     let steps = conversation_steps(&messages, &result);
     if steps.is_empty() {
