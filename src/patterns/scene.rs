@@ -5,10 +5,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::audit::steps::{encryption_check, finding_checks, signature_check};
+use crate::audit::steps::{encryption_check, finding_checks, processed_view, signature_check};
 use crate::crypto::{KeyStore, RandomSource, SecretBytes, SeededRandom};
 use crate::exchange::{
-    Check, Envelope, KeyLedger, Layer, LayerStatus, Party, Snapshot, SpecRef, Step,
+    Check, Envelope, KeyLedger, Layer, LayerStatus, Party, ProcessedView, Snapshot, SpecRef, Step,
 };
 use crate::wss::datetime::UtcDateTime;
 use crate::wss::keys::Provenance;
@@ -86,6 +86,8 @@ pub struct Scene {
     pub ledger: KeyLedger,
     pub layers: Vec<Layer>,
     pending_checks: Vec<Check>,
+    /// The last receiver's processed view, for the next step (when it decrypted anything).
+    pending_processed: Option<ProcessedView>,
     pub steps: Vec<Step>,
     pub messages: Vec<SentMessage>,
     /// Every message a receiver processed, with what it held then.
@@ -120,6 +122,7 @@ impl Scene {
             ledger: KeyLedger::default(),
             layers: Vec::new(),
             pending_checks: Vec::new(),
+            pending_processed: None,
             steps: Vec::new(),
             messages: Vec::new(),
             receipts: Vec::new(),
@@ -261,6 +264,7 @@ impl Scene {
     ) {
         let snapshot = Snapshot {
             envelope,
+            processed: self.pending_processed.take(),
             ledger: self.ledger.clone(),
             layers: self.layers.clone(),
             checks: std::mem::take(&mut self.pending_checks),
@@ -357,6 +361,7 @@ impl Scene {
             self.ledger.learns(party, &name);
         }
         self.record_checks(&processed);
+        self.pending_processed = processed_view(&processed);
         Ok(processed)
     }
 

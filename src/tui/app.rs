@@ -128,6 +128,8 @@ pub enum Action {
     EditResume,
     /// The time now, so waiting for a pause in typing needs no clock inside `update`.
     Tick(Instant),
+    /// `v`: the Envelope pane shows the received bytes or the receiver's processed view.
+    ToggleProcessed,
     /// `x`: ask where to export the conversation as annotated XML.
     ExportStart,
     /// A character typed into the prompt.
@@ -201,6 +203,8 @@ pub struct App {
     pub search: Option<Search>,
     pub maximized: bool,
     pub reveal: bool,
+    /// `v`: show the receiver's processed view where the step has one.
+    pub processed_view: bool,
     pub quit: bool,
     /// Terminal size in cells.
     pub size: (u16, u16),
@@ -234,6 +238,7 @@ impl App {
             search: None,
             maximized: false,
             reveal: false,
+            processed_view: false,
             quit: false,
             size: (120, 40),
             options,
@@ -316,11 +321,32 @@ impl App {
         }
     }
 
-    /// The envelope bytes the linked pane's selected item covers in this step.
+    /// Whether the Envelope pane shows the processed view (asked for, and the step has one).
+    pub fn showing_processed(&self) -> bool {
+        self.processed_view
+            && self
+                .shown()
+                .is_some_and(|(s, _)| s.snapshot.processed.is_some())
+    }
+
+    /// The text the Envelope pane shows: the received bytes, or the processed view.
+    pub fn envelope_text(&self) -> Option<&str> {
+        let (step, _) = self.shown()?;
+        if self.showing_processed() {
+            return step.snapshot.processed.as_ref().map(|p| p.text.as_str());
+        }
+        step.snapshot.envelope.as_ref().map(|e| e.text.as_str())
+    }
+
+    /// The envelope bytes the linked pane's selected item covers in this step (none in the
+    /// processed view: the items' spans are in the received bytes).
     pub fn highlighted_spans(&self) -> Vec<crate::xml::Span> {
         let (Some((_, view)), Some(pane)) = (self.shown(), self.linked) else {
             return Vec::new();
         };
+        if self.showing_processed() {
+            return Vec::new();
+        }
         let i = self.list(pane).selected;
         let spans = match pane {
             Pane::Layers => view.layer_rows.get(i).map(|r| &r.spans),
@@ -333,8 +359,7 @@ impl App {
 
     /// Rows of the current envelope at the width the layout gives it, and the visible height.
     pub fn envelope_geometry(&self) -> Option<(Vec<text_map::Row>, usize)> {
-        let s = self.session.as_ref()?;
-        let text = &s.steps[self.step].snapshot.envelope.as_ref()?.text;
+        let text = self.envelope_text()?;
         let area = layout::envelope_inner(self)?;
         let gutter = layout::gutter_width(text);
         let rows = text_map::wrap(text, (area.width as usize).saturating_sub(gutter));
@@ -351,17 +376,26 @@ impl App {
         }
     }
 
-    /// Brings the highlighted item (or else the first change of this step) into view.
+    /// The spans the Envelope pane marks: this step's changes in the received bytes, the
+    /// decrypted parts in the processed view.
+    pub fn marked_spans(&self) -> Vec<crate::xml::Span> {
+        let Some((step, _)) = self.shown() else {
+            return Vec::new();
+        };
+        match (&step.snapshot.processed, &step.snapshot.envelope) {
+            (Some(p), _) if self.showing_processed() => p.parts.iter().map(|d| d.span).collect(),
+            (_, Some(env)) => env.changed.clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Brings the highlighted item (or else the first marked span) into view.
     fn reveal_in_envelope(&mut self) {
         let target = self
             .highlighted_spans()
             .first()
-            .map(|s| s.start as usize)
-            .or_else(|| {
-                let s = self.session.as_ref()?;
-                let env = s.steps[self.step].snapshot.envelope.as_ref()?;
-                env.changed.first().map(|c| c.start as usize)
-            });
+            .or(self.marked_spans().first())
+            .map(|s| s.start as usize);
         if let Some(offset) = target {
             self.scroll_envelope_to(offset);
         }
@@ -484,6 +518,25 @@ impl App {
         }
     }
 
+    fn toggle_processed(&mut self) {
+        let has = self
+            .shown()
+            .is_some_and(|(s, _)| s.snapshot.processed.is_some());
+        if !has {
+            self.complain(
+                "This step has no processed view: no receiver decrypted anything in its message."
+                    .to_string(),
+            );
+            return;
+        }
+        self.processed_view = !self.processed_view;
+        self.envelope_scroll = 0;
+        if let Some(s) = &mut self.search {
+            s.current = None;
+        }
+        self.reveal_in_envelope();
+    }
+
     /// Shows `text` in the status line as news (not a problem).
     pub fn say(&mut self, text: String) {
         self.status = Some(text);
@@ -597,13 +650,10 @@ impl App {
 
     /// The current envelope's matches of the search query.
     pub fn search_matches(&self) -> Vec<crate::xml::Span> {
-        let (Some(session), Some(search)) = (&self.session, &self.search) else {
+        let (Some(text), Some(search)) = (self.envelope_text(), &self.search) else {
             return Vec::new();
         };
-        match &session.steps[self.step].snapshot.envelope {
-            Some(e) => search::matches(&e.text, &search.query),
-            None => Vec::new(),
-        }
+        search::matches(text, &search.query)
     }
 
     fn search_update(&mut self, action: Action) {
@@ -726,6 +776,7 @@ fn update_walk(app: &mut App, action: Action) {
             app.clamp_envelope_scroll();
         }
         Action::ToggleReveal => app.reveal = !app.reveal,
+        Action::ToggleProcessed => app.toggle_processed(),
         Action::ExportStart => {
             if let Some(session) = &app.session {
                 app.overlay = Some(Overlay::Prompt(Prompt {

@@ -288,6 +288,13 @@ pub const KEYMAP: &[Binding] = &[
         help: "go back to editing",
     },
     Binding {
+        keys: &[ch('v')],
+        action: Action::ToggleProcessed,
+        when: When::Walk,
+        bar: Some("view"),
+        help: "Envelope: the received bytes or the processed (decrypted) view",
+    },
+    Binding {
         keys: &[ch('x')],
         action: Action::ExportStart,
         when: When::Walk,
@@ -326,7 +333,8 @@ pub const KEYMAP: &[Binding] = &[
         keys: &[ch('z')],
         action: Action::ToggleMaximize,
         when: When::Walk,
-        bar: Some("zoom"),
+        // Listed in the help only: the bar is full at 120 columns.
+        bar: None,
         help: "maximize the focused pane (again to restore)",
     },
     Binding {

@@ -5,7 +5,7 @@
 //! checks changed their verdict.
 
 use crate::audit::conversation::inspect_conversation;
-use crate::audit::steps::conversation_steps;
+use crate::audit::steps::{conversation_steps, processed_view};
 use crate::exchange::{Check, Layer, LayerStatus, Step};
 use crate::patterns::Receipt;
 use crate::patterns::scene::{mark_layers, receiver_checks};
@@ -146,6 +146,7 @@ fn walk_step(original: &Step, receipt: &Receipt, step: usize, doc: Document) -> 
         .ok()
         .map(|d| receipt.process(d));
     let mut next = original.clone();
+    next.snapshot.processed = processed_view(&processed);
     let layers = &mut next.snapshot.layers;
     if let Some(before) = &before {
         mark_missing(layers, before, &processed);
