@@ -1,8 +1,7 @@
-//! The TUI's whole state and the one function that changes it.
+//! The TUI's whole state, and the moves [`update`](super::update::update) makes on it.
 //!
-//! `update` is pure: it takes an [`Action`] (from the keymap, a resize, the mouse) and
-//! changes the [`App`]; drawing reads the App and nothing else. So every behaviour can be
-//! tested without a terminal.
+//! `update` (in its own module) is the only thing that changes an App; drawing reads the App
+//! and nothing else. So every behaviour can be tested without a terminal.
 
 use crate::patterns::CATALOG;
 
@@ -13,7 +12,8 @@ use ratatui::crossterm::event::KeyEvent;
 use crate::exchange::Step;
 
 use super::detail::{self, Detail};
-use super::edit::{self, Editor};
+use super::edit::Editor;
+
 use super::export;
 use super::layout::{self, Mode};
 use super::locate::StepView;
@@ -23,6 +23,7 @@ use super::search::{self, Search};
 use super::session::Session;
 use super::tamper_menu;
 use super::text_map;
+pub use super::update::update;
 
 /// The panes that take focus, in Tab order (and numbered 1-5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -57,7 +58,7 @@ impl Pane {
         Pane::ALL.iter().position(|p| *p == self).unwrap_or(0) + 1
     }
 
-    fn offset(self, by: isize) -> Pane {
+    pub(super) fn offset(self, by: isize) -> Pane {
         let n = Pane::ALL.len() as isize;
         let i = (self.number() as isize - 1 + by).rem_euclid(n);
         Pane::ALL[i as usize]
@@ -130,6 +131,10 @@ pub enum Action {
     Tick(Instant),
     /// `v`: the Envelope pane shows the received bytes or the receiver's processed view.
     ToggleProcessed,
+    /// `y`: copy the selected item to the clipboard (OSC 52).
+    Copy,
+    /// `m`: mouse capture on or off.
+    ToggleMouse,
     /// `x`: ask where to export the conversation as annotated XML.
     ExportStart,
     /// A character typed into the prompt.
@@ -216,6 +221,10 @@ pub struct App {
     pub status_is_problem: bool,
     /// The envelope editor (`e`), when open.
     pub editor: Option<Box<Editor>>,
+    /// Whether the terminal should report the mouse (the event loop applies changes).
+    pub mouse: bool,
+    /// Text `y` copied, for the event loop to send to the terminal (OSC 52) and clear.
+    pub clipboard: Option<String>,
 }
 
 impl App {
@@ -245,6 +254,8 @@ impl App {
             status: None,
             status_is_problem: true,
             editor: None,
+            mouse: true,
+            clipboard: None,
         }
     }
 
@@ -290,7 +301,7 @@ impl App {
         Some((&s.steps[self.step], s.view(self.step)))
     }
 
-    fn list_len(&self, pane: Pane) -> usize {
+    pub(super) fn list_len(&self, pane: Pane) -> usize {
         let Some((step, view)) = self.shown() else {
             return 0;
         };
@@ -312,7 +323,7 @@ impl App {
         }
     }
 
-    fn list_mut(&mut self, pane: Pane) -> Option<&mut ListState> {
+    pub(super) fn list_mut(&mut self, pane: Pane) -> Option<&mut ListState> {
         match pane {
             Pane::Layers => Some(&mut self.layers),
             Pane::Keys => Some(&mut self.keys),
@@ -366,7 +377,7 @@ impl App {
         Some((rows, area.height as usize))
     }
 
-    fn scroll_envelope_to(&mut self, offset: usize) {
+    pub(super) fn scroll_envelope_to(&mut self, offset: usize) {
         let Some((rows, height)) = self.envelope_geometry() else {
             return;
         };
@@ -390,7 +401,7 @@ impl App {
     }
 
     /// Brings the highlighted item (or else the first marked span) into view.
-    fn reveal_in_envelope(&mut self) {
+    pub(super) fn reveal_in_envelope(&mut self) {
         let target = self
             .highlighted_spans()
             .first()
@@ -402,7 +413,7 @@ impl App {
         self.clamp_envelope_scroll();
     }
 
-    fn clamp_envelope_scroll(&mut self) {
+    pub(super) fn clamp_envelope_scroll(&mut self) {
         let max = self
             .envelope_geometry()
             .map_or(0, |(rows, h)| rows.len().saturating_sub(h.max(1)));
@@ -419,7 +430,7 @@ impl App {
         }
     }
 
-    fn go_to_step(&mut self, step: usize) {
+    pub(super) fn go_to_step(&mut self, step: usize) {
         let n = self.step_count();
         if n == 0 {
             return;
@@ -434,7 +445,7 @@ impl App {
         self.reveal_in_envelope();
     }
 
-    fn set_focus(&mut self, pane: Pane) {
+    pub(super) fn set_focus(&mut self, pane: Pane) {
         self.focus = pane;
         if pane != Pane::Envelope {
             self.tab = pane;
@@ -445,7 +456,7 @@ impl App {
         }
     }
 
-    fn page(&self) -> usize {
+    pub(super) fn page(&self) -> usize {
         match self.focus {
             Pane::Envelope => self
                 .envelope_geometry()
@@ -455,7 +466,7 @@ impl App {
     }
 
     /// Moves the focused pane by `delta` rows (scroll or selection).
-    fn move_by(&mut self, delta: isize) {
+    pub(super) fn move_by(&mut self, delta: isize) {
         match self.focus {
             Pane::Envelope => {
                 self.envelope_scroll = self.envelope_scroll.saturating_add_signed(delta);
@@ -477,7 +488,7 @@ impl App {
         }
     }
 
-    fn open_selected(&mut self) {
+    pub(super) fn open_selected(&mut self) {
         match self.screen {
             Screen::Picker => {
                 if let Some(entry) = picker::entries().get(self.picker.selected) {
@@ -500,7 +511,7 @@ impl App {
         }
     }
 
-    fn open_entry(&mut self, entry: PickerEntry) {
+    pub(super) fn open_entry(&mut self, entry: PickerEntry) {
         let info = &CATALOG[entry.pattern];
         let variant = entry.variant.map(|v| info.variants[v]);
         let tamper = entry.tamper.map(|t| info.tampers[t].name());
@@ -518,7 +529,7 @@ impl App {
         }
     }
 
-    fn toggle_processed(&mut self) {
+    pub(super) fn toggle_processed(&mut self) {
         let has = self
             .shown()
             .is_some_and(|(s, _)| s.snapshot.processed.is_some());
@@ -549,7 +560,7 @@ impl App {
         self.status_is_problem = true;
     }
 
-    fn prompt_update(&mut self, action: Action) {
+    pub(super) fn prompt_update(&mut self, action: Action) {
         let Some(Overlay::Prompt(prompt)) = &mut self.overlay else {
             return;
         };
@@ -568,7 +579,7 @@ impl App {
         }
     }
 
-    fn submit(&mut self, kind: PromptKind, text: &str) {
+    pub(super) fn submit(&mut self, kind: PromptKind, text: &str) {
         let Some(session) = &self.session else { return };
         match kind {
             PromptKind::Export => match export::export(session, text, self.reveal) {
@@ -578,7 +589,7 @@ impl App {
         }
     }
 
-    fn scroll_overlay(&mut self, delta: i32) {
+    pub(super) fn scroll_overlay(&mut self, delta: i32) {
         let scroll = match &mut self.overlay {
             Some(Overlay::Help { scroll }) => scroll,
             Some(Overlay::Detail(d)) => &mut d.scroll,
@@ -596,7 +607,7 @@ impl App {
     }
 
     /// Replays the walk with the tamper row the menu has selected, at the receiver's step.
-    fn choose_tamper(&mut self) {
+    pub(super) fn choose_tamper(&mut self) {
         let (Some(Overlay::Tamper { selected }), Some(session)) = (&self.overlay, &self.session)
         else {
             return;
@@ -621,7 +632,7 @@ impl App {
         }
     }
 
-    fn back(&mut self) {
+    pub(super) fn back(&mut self) {
         if self.overlay.take().is_some() {
             return;
         }
@@ -632,7 +643,7 @@ impl App {
         }
     }
 
-    fn wheel(&mut self, column: u16, row: u16, down: bool) {
+    pub(super) fn wheel(&mut self, column: u16, row: u16, down: bool) {
         let delta = if down { 3 } else { -3 };
         if self.overlay.is_some() {
             self.scroll_overlay(delta as i32);
@@ -656,7 +667,7 @@ impl App {
         search::matches(text, &search.query)
     }
 
-    fn search_update(&mut self, action: Action) {
+    pub(super) fn search_update(&mut self, action: Action) {
         match action {
             Action::SearchStart => {
                 self.search = Some(Search {
@@ -691,122 +702,9 @@ impl App {
         }
     }
 
-    fn move_picker(&mut self, delta: isize) {
+    pub(super) fn move_picker(&mut self, delta: isize) {
         let len = picker::entries().len() as isize;
         self.picker.selected = (self.picker.selected as isize + delta).clamp(0, len - 1) as usize;
-    }
-}
-
-/// Applies `action` to `app`.
-pub fn update(app: &mut App, action: Action) {
-    // A status message stands until the next thing the user does.
-    if !matches!(action, Action::Tick(_) | Action::Resize(..)) {
-        app.status = None;
-    }
-    match action {
-        Action::Quit => app.quit = true,
-        Action::Resize(w, h) => {
-            app.size = (w, h);
-            app.reveal_in_envelope();
-        }
-        Action::ToggleHelp => {
-            app.overlay = match app.overlay {
-                Some(Overlay::Help { .. }) => None,
-                _ => Some(Overlay::Help { scroll: 0 }),
-            }
-        }
-        Action::Back => app.back(),
-        Action::TestPanic => panic!("test-only panic inside the TUI loop"),
-        Action::EditKey(..)
-        | Action::EditApply
-        | Action::EditLeave
-        | Action::EditKeep
-        | Action::EditDiscard
-        | Action::EditResume
-        | Action::Tick(_) => edit::update(app, action),
-        Action::EditStart if app.screen == Screen::Walk => edit::update(app, action),
-        Action::PromptInput(_)
-        | Action::PromptBackspace
-        | Action::PromptClear
-        | Action::PromptSubmit => app.prompt_update(action),
-        Action::Wheel { column, row, down } => app.wheel(column, row, down),
-        _ if app.overlay.is_some() => match action {
-            Action::Up => app.scroll_overlay(-1),
-            Action::Down => app.scroll_overlay(1),
-            Action::PageUp => app.scroll_overlay(-10),
-            Action::PageDown => app.scroll_overlay(10),
-            Action::Open => app.choose_tamper(),
-            _ => {}
-        },
-        _ if app.screen == Screen::Picker => match action {
-            Action::Up => app.move_picker(-1),
-            Action::Down => app.move_picker(1),
-            Action::PageUp => app.move_picker(-10),
-            Action::PageDown => app.move_picker(10),
-            Action::FirstStep => app.picker.selected = 0,
-            Action::LastStep => app.picker.selected = picker::entries().len() - 1,
-            Action::Open => app.open_selected(),
-            _ => {}
-        },
-        _ => update_walk(app, action),
-    }
-}
-
-fn update_walk(app: &mut App, action: Action) {
-    match action {
-        Action::SearchStart
-        | Action::SearchInput(_)
-        | Action::SearchBackspace
-        | Action::SearchNext
-        | Action::SearchCancel => app.search_update(action),
-        Action::NextStep => app.go_to_step(app.step + 1),
-        Action::PrevStep => app.go_to_step(app.step.saturating_sub(1)),
-        Action::FirstStep => app.go_to_step(0),
-        Action::LastStep => app.go_to_step(app.step_count().saturating_sub(1)),
-        Action::FocusNext => app.set_focus(app.focus.offset(1)),
-        Action::FocusPrev => app.set_focus(app.focus.offset(-1)),
-        Action::Focus(p) => app.set_focus(p),
-        Action::Up => app.move_by(-1),
-        Action::Down => app.move_by(1),
-        Action::PageUp => app.move_by(-(app.page() as isize)),
-        Action::PageDown => app.move_by(app.page() as isize),
-        Action::Open => app.open_selected(),
-        Action::ToggleMaximize => {
-            app.maximized = !app.maximized;
-            app.clamp_envelope_scroll();
-        }
-        Action::ToggleReveal => app.reveal = !app.reveal,
-        Action::ToggleProcessed => app.toggle_processed(),
-        Action::ExportStart => {
-            if let Some(session) = &app.session {
-                app.overlay = Some(Overlay::Prompt(Prompt {
-                    kind: PromptKind::Export,
-                    text: export::default_dir(session),
-                }));
-            }
-        }
-        Action::OpenTamperMenu
-            if app
-                .session
-                .as_ref()
-                .is_some_and(|s| s.walk_origin().is_some()) =>
-        {
-            // The open attack, or else the first one.
-            let selected = app.session.as_ref().map_or(0, |s| {
-                let rows = tamper_menu::rows(s);
-                s.walk_origin()
-                    .and_then(|o| o.tamper)
-                    .and_then(|open| rows.iter().position(|t| *t == Some(open)))
-                    .unwrap_or(0)
-            });
-            app.overlay = Some(Overlay::Tamper { selected });
-        }
-        Action::Click { column, row } => {
-            if let Some(p) = layout::pane_at(app, column, row) {
-                app.set_focus(p);
-            }
-        }
-        _ => {}
     }
 }
 

@@ -295,6 +295,13 @@ pub const KEYMAP: &[Binding] = &[
         help: "Envelope: the received bytes or the processed (decrypted) view",
     },
     Binding {
+        keys: &[ch('y')],
+        action: Action::Copy,
+        when: When::Walk,
+        bar: None,
+        help: "copy the selected item's bytes, or a revealed key, to the clipboard (OSC 52)",
+    },
+    Binding {
         keys: &[ch('x')],
         action: Action::ExportStart,
         when: When::Walk,
@@ -406,6 +413,13 @@ pub const KEYMAP: &[Binding] = &[
         when: When::Always,
         bar: Some("back"),
         help: "close the overlay, restore a maximized pane, or go back to the patterns",
+    },
+    Binding {
+        keys: &[ch('m')],
+        action: Action::ToggleMouse,
+        when: When::Always,
+        bar: None,
+        help: "mouse on or off (off: the terminal's own selection works)",
     },
     Binding {
         keys: &[ch('?'), key(KeyCode::F(1))],

@@ -6,6 +6,7 @@
 //! event loop. The TUI draws the engine's `Step`s and nothing else; the engine never imports it.
 
 pub mod app;
+pub mod clipboard;
 pub mod config;
 pub mod detail;
 pub mod edit;
@@ -26,6 +27,7 @@ pub mod terminal;
 pub mod text_map;
 pub mod theme;
 pub mod ui;
+pub mod update;
 pub mod widgets;
 
 pub use app::{Action, App, Pane, UiOptions, update};

@@ -93,11 +93,32 @@ pub fn run(mut app: App, palette: &Palette, mouse: bool) -> io::Result<()> {
     terminal.clear()?;
     let size = terminal.size()?;
     update(&mut app, Action::Resize(size.width, size.height));
+    app.mouse = mouse;
+    let mut mouse_on = mouse;
     while !app.quit {
         terminal.draw(|frame| ui::draw(frame, &app, palette))?;
         for action in next_actions(&app)? {
             update(&mut app, action);
         }
+        apply_side_effects(&mut app, &mut mouse_on)?;
+    }
+    Ok(())
+}
+
+/// What `update` asked of the terminal: mouse reporting switched, text for the clipboard.
+fn apply_side_effects(app: &mut App, mouse_on: &mut bool) -> io::Result<()> {
+    let mut out = io::stdout();
+    if app.mouse != *mouse_on {
+        if app.mouse {
+            execute!(out, EnableMouseCapture)?;
+        } else {
+            execute!(out, DisableMouseCapture)?;
+        }
+        *mouse_on = app.mouse;
+    }
+    if let Some(text) = app.clipboard.take() {
+        out.write_all(super::clipboard::osc52(&text).as_bytes())?;
+        out.flush()?;
     }
     Ok(())
 }
