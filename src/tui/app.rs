@@ -135,6 +135,8 @@ pub enum Action {
     Copy,
     /// `m`: mouse capture on or off.
     ToggleMouse,
+    /// Ctrl-Z: suspend to the shell (the terminal restored), redraw on resume.
+    Suspend,
     /// `x`: ask where to export the conversation as annotated XML.
     ExportStart,
     /// A character typed into the prompt.
@@ -225,6 +227,8 @@ pub struct App {
     pub mouse: bool,
     /// Text `y` copied, for the event loop to send to the terminal (OSC 52) and clear.
     pub clipboard: Option<String>,
+    /// Ctrl-Z was pressed: the event loop suspends the process and clears this on resume.
+    pub suspend: bool,
 }
 
 impl App {
@@ -256,6 +260,7 @@ impl App {
             editor: None,
             mouse: true,
             clipboard: None,
+            suspend: false,
         }
     }
 

@@ -422,6 +422,13 @@ pub const KEYMAP: &[Binding] = &[
         help: "mouse on or off (off: the terminal's own selection works)",
     },
     Binding {
+        keys: &[ctrl('z')],
+        action: Action::Suspend,
+        when: When::Always,
+        bar: None,
+        help: "suspend to the shell (the terminal is restored; fg comes back)",
+    },
+    Binding {
         keys: &[ch('?'), key(KeyCode::F(1))],
         action: Action::ToggleHelp,
         when: When::Always,

@@ -52,16 +52,22 @@ impl TerminalGuard {
     /// Enters raw mode and the alternate screen, with mouse capture when `mouse` is set.
     pub fn enter(mouse: bool) -> io::Result<TerminalGuard> {
         install_panic_hook();
-        ACTIVE.store(true, Ordering::SeqCst);
-        enable_raw_mode()?;
         let guard = TerminalGuard;
-        let mut out = io::stdout();
-        execute!(out, EnterAlternateScreen, EnableBracketedPaste)?;
-        if mouse {
-            execute!(out, EnableMouseCapture)?;
-        }
+        take_terminal(mouse)?;
         Ok(guard)
     }
+}
+
+/// Raw mode, the alternate screen, bracketed paste, and the mouse when `mouse` is set.
+fn take_terminal(mouse: bool) -> io::Result<()> {
+    ACTIVE.store(true, Ordering::SeqCst);
+    enable_raw_mode()?;
+    let mut out = io::stdout();
+    execute!(out, EnterAlternateScreen, EnableBracketedPaste)?;
+    if mouse {
+        execute!(out, EnableMouseCapture)?;
+    }
+    Ok(())
 }
 
 impl Drop for TerminalGuard {
@@ -101,8 +107,25 @@ pub fn run(mut app: App, palette: &Palette, mouse: bool) -> io::Result<()> {
             update(&mut app, action);
         }
         apply_side_effects(&mut app, &mut mouse_on)?;
+        if app.suspend {
+            app.suspend = false;
+            suspend(mouse_on)?;
+            terminal.clear()?;
+        }
     }
     Ok(())
+}
+
+/// Puts the terminal back, stops the process as Ctrl-Z would (SIGTSTP), and when the shell
+/// continues it (`fg`) takes the terminal again; the caller redraws.
+fn suspend(mouse: bool) -> io::Result<()> {
+    restore();
+    // SAFETY: raise only sends a signal to this process; SIGTSTP's default action stops it
+    // until SIGCONT, then raise returns.
+    unsafe {
+        libc::raise(libc::SIGTSTP);
+    }
+    take_terminal(mouse)
 }
 
 /// What `update` asked of the terminal: mouse reporting switched, text for the clipboard.

@@ -30,6 +30,7 @@ pub fn update(app: &mut App, action: Action) {
             }
         }
         Action::Back => app.back(),
+        Action::Suspend => app.suspend = true,
         Action::ToggleMouse => {
             app.mouse = !app.mouse;
             app.say(if app.mouse {
