@@ -104,7 +104,29 @@ pub fn app_for(args: &TuiArgs, options: UiOptions) -> Result<App, CliError> {
         paths => App::with_session(options, capture_session(paths, args)?),
     };
     app.reveal = args.processing.reveal_secrets;
+    app.opener = Some(open_line);
     Ok(app)
+}
+
+/// `o` in the TUI: captured messages and options as `wskex tui` takes them after its name
+/// (words split at whitespace), opened exactly as on the command line.
+pub fn open_line(line: &str) -> Result<Session, String> {
+    let mut argv = vec!["wskex".to_string(), "tui".to_string()];
+    argv.extend(line.split_whitespace().map(str::to_string));
+    let cli = <super::Cli as clap::Parser>::try_parse_from(&argv).map_err(|e| {
+        let text = e.to_string();
+        crate::safe_text::one_line(text.lines().next().unwrap_or("")).into_owned()
+    })?;
+    let Some(super::Command::Tui(args)) = cli.command else {
+        return Err("not a capture".to_string());
+    };
+    match args.targets.as_slice() {
+        [] => Err("Name the captured files or directories to open.".to_string()),
+        [one] if patterns::info(one).is_some() => Err(format!(
+            "{one} is a pattern: the picker (Esc) opens patterns; write ./{one} for a directory"
+        )),
+        paths => capture_session(paths, &args).map_err(|e| e.to_string()),
+    }
 }
 
 fn walk_app(pattern: &str, args: &TuiArgs, options: UiOptions) -> Result<App, CliError> {

@@ -21,6 +21,7 @@ use super::picker::{self, PickerEntry};
 use super::prompt::{Prompt, PromptKind};
 use super::search::{self, Search};
 use super::session::Session;
+use super::state;
 use super::tamper_menu;
 use super::text_map;
 pub use super::update::update;
@@ -137,6 +138,8 @@ pub enum Action {
     ToggleMouse,
     /// Ctrl-Z: suspend to the shell (the terminal restored), redraw on resume.
     Suspend,
+    /// `o`: ask for captured messages and keys to open.
+    OpenStart,
     /// `x`: ask where to export the conversation as annotated XML.
     ExportStart,
     /// A character typed into the prompt.
@@ -229,7 +232,13 @@ pub struct App {
     pub clipboard: Option<String>,
     /// Ctrl-Z was pressed: the event loop suspends the process and clears this on resume.
     pub suspend: bool,
+    /// Opens what the `o` prompt names (given by the command line, which knows its options;
+    /// `None`: `o` says it cannot open files here).
+    pub opener: Option<Opener>,
 }
+
+/// Turns the text of the `o` prompt into an open conversation, or says why not.
+pub type Opener = fn(&str) -> Result<Session, String>;
 
 impl App {
     /// The TUI at the pattern picker.
@@ -261,6 +270,7 @@ impl App {
             mouse: true,
             clipboard: None,
             suspend: false,
+            opener: None,
         }
     }
 
@@ -585,13 +595,46 @@ impl App {
     }
 
     pub(super) fn submit(&mut self, kind: PromptKind, text: &str) {
-        let Some(session) = &self.session else { return };
         match kind {
-            PromptKind::Export => match export::export(session, text, self.reveal) {
-                Ok(news) => self.say(news),
-                Err(problem) => self.complain(problem),
-            },
+            PromptKind::Open => self.open_line(text),
+            PromptKind::Export => {
+                let Some(session) = &self.session else { return };
+                match export::export(session, text, self.reveal) {
+                    Ok(news) => self.say(news),
+                    Err(problem) => self.complain(problem),
+                }
+            }
         }
+    }
+
+    /// Opens the captures `line` names (the `o` prompt) and remembers it in the state dir.
+    fn open_line(&mut self, line: &str) {
+        let Some(opener) = self.opener else {
+            self.complain("Opening files is not available here.".to_string());
+            return;
+        };
+        match opener(line) {
+            Ok(session) => {
+                let name = session.short_name();
+                self.open(session, 0);
+                match state::remember_capture(line) {
+                    Ok(()) => self.say(format!("Opened {name}.")),
+                    Err(e) => self.say(format!("Opened {name} (not remembered: {e}).")),
+                }
+            }
+            Err(why) => self.complain(why),
+        }
+    }
+
+    /// `o`: the prompt, offering the capture opened last.
+    pub(super) fn start_open(&mut self) {
+        self.overlay = Some(Overlay::Prompt(Prompt {
+            kind: PromptKind::Open,
+            text: state::recent_captures()
+                .into_iter()
+                .next()
+                .unwrap_or_default(),
+        }));
     }
 
     pub(super) fn scroll_overlay(&mut self, delta: i32) {

@@ -312,8 +312,8 @@ pub const KEYMAP: &[Binding] = &[
         keys: &[key(KeyCode::Enter)],
         action: Action::PromptSubmit,
         when: When::Prompt,
-        bar: Some("write"),
-        help: "write the export into the directory typed",
+        bar: Some("go"),
+        help: "do what the prompt asks (write the export, open the capture)",
     },
     Binding {
         keys: &[key(KeyCode::Backspace)],
@@ -413,6 +413,13 @@ pub const KEYMAP: &[Binding] = &[
         when: When::Always,
         bar: Some("back"),
         help: "close the overlay, restore a maximized pane, or go back to the patterns",
+    },
+    Binding {
+        keys: &[ch('o')],
+        action: Action::OpenStart,
+        when: When::Always,
+        bar: None,
+        help: "open captured messages and keys (the last capture opened is offered)",
     },
     Binding {
         keys: &[ch('m')],
@@ -615,7 +622,7 @@ pub fn help_lines(ascii: bool) -> Vec<(String, &'static str, &'static str)> {
                 When::SearchDone => "Envelope, after a search",
                 When::Editing => "editor",
                 When::EditPrompt => "leaving the editor",
-                When::Prompt => "export prompt",
+                When::Prompt => "a prompt (x, o)",
                 When::TestHook => "",
             };
             (keys_label(b, ascii), b.help, place)

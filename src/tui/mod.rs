@@ -21,6 +21,7 @@ pub mod prompt;
 pub mod recompute;
 pub mod search;
 pub mod session;
+pub mod state;
 pub mod syntax;
 pub mod tamper_menu;
 pub mod terminal;

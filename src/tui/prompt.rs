@@ -16,6 +16,8 @@ use super::widgets;
 pub enum PromptKind {
     /// The directory `x` writes the annotated messages into.
     Export,
+    /// `o`: captured messages and their options, as `wskex tui` takes them.
+    Open,
 }
 
 impl PromptKind {
@@ -24,6 +26,7 @@ impl PromptKind {
             PromptKind::Export => {
                 "Export annotated XML into the directory (Enter writes, Esc cancels)"
             }
+            PromptKind::Open => "Open captured messages and keys (Enter opens, Esc cancels)",
         }
     }
 
@@ -34,6 +37,9 @@ impl PromptKind {
             }
             (PromptKind::Export, true) => {
                 "One file per message, with <!--wskex: comments that change no digest. Key values are REVEALED: the files are created owner-only (0600)."
+            }
+            (PromptKind::Open, _) => {
+                "FILE|DIR... and options as after `wskex tui` (split at spaces; every inspect option: --key, --cert, --ca, --now...). The last capture opened is offered; C-u clears."
             }
         }
     }

@@ -31,6 +31,7 @@ pub fn update(app: &mut App, action: Action) {
         }
         Action::Back => app.back(),
         Action::Suspend => app.suspend = true,
+        Action::OpenStart if app.overlay.is_none() => app.start_open(),
         Action::ToggleMouse => {
             app.mouse = !app.mouse;
             app.say(if app.mouse {
