@@ -1,12 +1,13 @@
 //! `o`: open captured messages and keys from inside the TUI, with every option `wskex tui`
 //! takes; the line opened is remembered in the state dir (written owner-only through
-//! safe_write) and offered the next time. One test, because it sets WSKEX_STATE_DIR.
+//! safe_write) and offered the next time; the picker starts on the pattern opened last. One
+//! test, because it sets WSKEX_STATE_DIR.
 
 use std::os::unix::fs::PermissionsExt;
 
 use wskex::tui::app::{Overlay, Screen};
 use wskex::tui::prompt::PromptKind;
-use wskex::tui::{Action, App, UiOptions, state, update};
+use wskex::tui::{Action, App, UiOptions, picker, state, update};
 
 fn type_line(app: &mut App, line: &str) {
     update(app, Action::PromptClear);
@@ -24,6 +25,7 @@ fn o_opens_a_capture_and_remembers_it() {
 
     let args = wskex::cli::tui::TuiArgs::default();
     let mut app = wskex::cli::tui::app_for(&args, UiOptions::default()).unwrap();
+    app.remember_state = true;
     assert_eq!(app.screen, Screen::Picker);
     update(&mut app, Action::OpenStart);
     match &app.overlay {
@@ -84,4 +86,21 @@ fn o_opens_a_capture_and_remembers_it() {
         app.status
     );
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep");
+
+    // The picker entry opened last is where the next run's picker starts.
+    let target = picker::position_of("brokered computed-key").unwrap();
+    let mut app = App::new(UiOptions::default());
+    app.remember_state = true;
+    app.select_last_pattern();
+    assert_eq!(app.picker.selected, 0, "nothing remembered yet");
+    app.picker.selected = target;
+    update(&mut app, Action::Open);
+    assert_eq!(app.screen, Screen::Walk);
+    let mut next = App::new(UiOptions::default());
+    next.remember_state = true;
+    next.select_last_pattern();
+    let mut forgetful = App::new(UiOptions::default());
+    forgetful.select_last_pattern();
+    assert_eq!(forgetful.picker.selected, 0, "only when asked to remember");
+    assert_eq!(next.picker.selected, target);
 }

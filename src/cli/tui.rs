@@ -196,7 +196,9 @@ pub fn run(args: &TuiArgs) -> Result<Outcome, CliError> {
     let theme_choice = args.ui.theme.as_deref().or(config.theme.as_deref());
     let palette = theme::palette(theme_choice, color_mode(args.ui.color, &config))
         .map_err(|e| CliError::Usage(e.to_string()))?;
-    let app = app_for(args, options)?;
+    let mut app = app_for(args, options)?;
+    app.remember_state = true;
+    app.select_last_pattern();
     if !(std::io::stdout().is_terminal() && std::io::stdin().is_terminal()) {
         return Err(CliError::Usage(
             "wskex tui needs a terminal: standard input or output is not one (`wskex walk PATTERN` prints the steps as text)"

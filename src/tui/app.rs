@@ -235,6 +235,9 @@ pub struct App {
     /// Opens what the `o` prompt names (given by the command line, which knows its options;
     /// `None`: `o` says it cannot open files here).
     pub opener: Option<Opener>,
+    /// Remember the last pattern and recent captures in the state dir (on in the real TUI,
+    /// off by default so tests leave the user's state alone).
+    pub remember_state: bool,
 }
 
 /// Turns the text of the `o` prompt into an open conversation, or says why not.
@@ -271,6 +274,7 @@ impl App {
             clipboard: None,
             suspend: false,
             opener: None,
+            remember_state: false,
         }
     }
 
@@ -539,6 +543,10 @@ impl App {
                 };
                 self.status = None;
                 self.open(session, start);
+                // A convenience: a state dir that cannot be written is not worth a message.
+                if self.remember_state {
+                    let _ = state::remember_pattern(&entry.key());
+                }
             }
             Err(e) => self.status = Some(e.to_string()),
         }
@@ -617,12 +625,26 @@ impl App {
             Ok(session) => {
                 let name = session.short_name();
                 self.open(session, 0);
-                match state::remember_capture(line) {
+                let remembered = match self.remember_state {
+                    true => state::remember_capture(line),
+                    false => Ok(()),
+                };
+                match remembered {
                     Ok(()) => self.say(format!("Opened {name}.")),
                     Err(e) => self.say(format!("Opened {name} (not remembered: {e}).")),
                 }
             }
             Err(why) => self.complain(why),
+        }
+    }
+
+    /// Puts the picker on the entry opened last time (remembered in the state dir).
+    pub fn select_last_pattern(&mut self) {
+        if !self.remember_state {
+            return;
+        }
+        if let Some(i) = state::last_pattern().and_then(|k| picker::position_of(&k)) {
+            self.picker.selected = i;
         }
     }
 

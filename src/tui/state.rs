@@ -1,5 +1,5 @@
 //! What the TUI remembers between runs: the captures opened recently (the `o` prompt offers
-//! the last one). It lives in the `directories` state dir (`~/.local/state/wskex/`), falling
+//! the last one) and the pattern opened last (the picker starts on it). It lives in the `directories` state dir (`~/.local/state/wskex/`), falling
 //! back to the local data dir where there is none, or in `WSKEX_STATE_DIR`; it is written with
 //! `safe_write` (owner-only: the lines name key files).
 
@@ -11,6 +11,7 @@ use crate::safe_write::{Privacy, SafeWriteError, write_file};
 pub const RECENT: usize = 10;
 
 const RECENT_FILE: &str = "recent-captures";
+const LAST_PATTERN_FILE: &str = "last-pattern";
 
 /// The state directory, if one can be named.
 pub fn state_dir() -> Option<PathBuf> {
@@ -40,6 +41,29 @@ pub fn recent_captures() -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The picker entry opened last (see `PickerEntry::key`), if one was remembered.
+pub fn last_pattern() -> Option<String> {
+    let path = state_dir()?.join(LAST_PATTERN_FILE);
+    let text = std::fs::read_to_string(path).ok()?;
+    text.lines().next().map(str::to_string)
+}
+
+/// Remembers the picker entry just opened.
+pub fn remember_pattern(key: &str) -> Result<(), SafeWriteError> {
+    let Some(dir) = state_dir() else {
+        return Ok(());
+    };
+    std::fs::create_dir_all(&dir).map_err(|source| SafeWriteError::Io {
+        path: dir.clone(),
+        source,
+    })?;
+    write_file(
+        &dir.join(LAST_PATTERN_FILE),
+        format!("{key}\n").as_bytes(),
+        Privacy::Public,
+    )
 }
 
 /// Puts `line` (what was typed at the `o` prompt) first among the recent captures.
