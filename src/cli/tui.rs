@@ -194,8 +194,8 @@ pub fn run(args: &TuiArgs) -> Result<Outcome, CliError> {
     let mouse = !args.ui.no_mouse && config.mouse != Some(false);
     // Bad arguments and unreadable input are reported the same with or without a terminal.
     let theme_choice = args.ui.theme.as_deref().or(config.theme.as_deref());
-    let palette = theme::palette(theme_choice, color_mode(args.ui.color, &config))
-        .map_err(|e| CliError::Usage(e.to_string()))?;
+    let mode = color_mode(args.ui.color, &config);
+    let palette = theme::palette(theme_choice, mode).map_err(|e| CliError::Usage(e.to_string()))?;
     let mut app = app_for(args, options)?;
     app.remember_state = true;
     app.select_last_pattern();
@@ -205,7 +205,7 @@ pub fn run(args: &TuiArgs) -> Result<Outcome, CliError> {
                 .into(),
         ));
     }
-    terminal::run(app, &palette, mouse).map_err(|source| CliError::Io {
+    terminal::run(app, &palette, mode, mouse).map_err(|source| CliError::Io {
         path: "<terminal>".into(),
         source,
     })?;

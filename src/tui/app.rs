@@ -140,6 +140,8 @@ pub enum Action {
     Suspend,
     /// `o`: ask for captured messages and keys to open.
     OpenStart,
+    /// `T`: the theme picker.
+    ThemeMenu,
     /// `x`: ask where to export the conversation as annotated XML.
     ExportStart,
     /// A character typed into the prompt.
@@ -174,6 +176,11 @@ pub enum Overlay {
     },
     /// A line of text being typed (the export directory).
     Prompt(Prompt),
+    /// The theme picker (`T`): the themes there are, and the selected row.
+    Themes {
+        names: Vec<String>,
+        selected: usize,
+    },
 }
 
 /// A list pane's selection.
@@ -238,6 +245,8 @@ pub struct App {
     /// Remember the last pattern and recent captures in the state dir (on in the real TUI,
     /// off by default so tests leave the user's state alone).
     pub remember_state: bool,
+    /// A theme chosen in the picker, for the event loop to load and draw with.
+    pub theme_request: Option<String>,
 }
 
 /// Turns the text of the `o` prompt into an open conversation, or says why not.
@@ -275,6 +284,7 @@ impl App {
             suspend: false,
             opener: None,
             remember_state: false,
+            theme_request: None,
         }
     }
 
@@ -625,9 +635,10 @@ impl App {
             Ok(session) => {
                 let name = session.short_name();
                 self.open(session, 0);
-                let remembered = match self.remember_state {
-                    true => state::remember_capture(line),
-                    false => Ok(()),
+                let remembered = if self.remember_state {
+                    state::remember_capture(line)
+                } else {
+                    Ok(())
                 };
                 match remembered {
                     Ok(()) => self.say(format!("Opened {name}.")),
@@ -650,12 +661,14 @@ impl App {
 
     /// `o`: the prompt, offering the capture opened last.
     pub(super) fn start_open(&mut self) {
+        let last = if self.remember_state {
+            state::recent_captures().into_iter().next()
+        } else {
+            None
+        };
         self.overlay = Some(Overlay::Prompt(Prompt {
             kind: PromptKind::Open,
-            text: state::recent_captures()
-                .into_iter()
-                .next()
-                .unwrap_or_default(),
+            text: last.unwrap_or_default(),
         }));
     }
 
@@ -671,9 +684,30 @@ impl App {
                 *selected = (*selected as i32 + delta).clamp(0, last as i32) as usize;
                 return;
             }
+            Some(Overlay::Themes { names, selected }) => {
+                let last = names.len().saturating_sub(1) as i32;
+                *selected = (*selected as i32 + delta).clamp(0, last) as usize;
+                return;
+            }
             Some(Overlay::Prompt(_)) | None => return,
         };
         *scroll = (i32::from(*scroll) + delta).clamp(0, i32::from(u16::MAX)) as u16;
+    }
+
+    /// Enter in a menu: the tamper menu replays, the theme picker asks for the theme.
+    pub(super) fn choose_in_menu(&mut self) {
+        if let Some(Overlay::Themes { names, selected }) = &self.overlay {
+            if let Some(name) = names.get(*selected) {
+                self.theme_request = Some(name.clone());
+                self.say(format!(
+                    "Theme {} (--theme or config.toml keeps it).",
+                    crate::safe_text::one_line(name)
+                ));
+            }
+            self.overlay = None;
+            return;
+        }
+        self.choose_tamper();
     }
 
     /// Replays the walk with the tamper row the menu has selected, at the receiver's step.

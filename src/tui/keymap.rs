@@ -29,6 +29,8 @@ pub enum When {
     SearchDone,
     /// While the tamper menu is open.
     Menu,
+    /// While the theme picker is open.
+    Themes,
     /// While the envelope editor is open (other keys go into the text).
     Editing,
     /// At the editor's keep/discard question.
@@ -422,6 +424,20 @@ pub const KEYMAP: &[Binding] = &[
         help: "open captured messages and keys (the last capture opened is offered)",
     },
     Binding {
+        keys: &[ch('T')],
+        action: Action::ThemeMenu,
+        when: When::Always,
+        bar: None,
+        help: "theme picker: the built-in themes and those in <config dir>/themes/",
+    },
+    Binding {
+        keys: &[key(KeyCode::Enter)],
+        action: Action::Open,
+        when: When::Themes,
+        bar: Some("use"),
+        help: "draw with the chosen theme",
+    },
+    Binding {
         keys: &[ch('m')],
         action: Action::ToggleMouse,
         when: When::Always,
@@ -487,6 +503,7 @@ pub fn applies(binding: &Binding, app: &App) -> bool {
         When::Focus(panes) => walk && panes.contains(&app.focus),
         When::Overlay => overlay,
         When::Menu => matches!(app.overlay, Some(Overlay::Tamper { .. })),
+        When::Themes => matches!(app.overlay, Some(Overlay::Themes { .. })),
         When::SearchTyping => false,
         When::SearchDone => {
             walk && app.focus == Pane::Envelope && app.search.as_ref().is_some_and(|s| !s.editing)
@@ -618,6 +635,7 @@ pub fn help_lines(ascii: bool) -> Vec<(String, &'static str, &'static str)> {
                 When::Focus(_) => "Keys",
                 When::Overlay => "overlays",
                 When::Menu => "tamper menu",
+                When::Themes => "theme picker",
                 When::SearchTyping => "typing a search",
                 When::SearchDone => "Envelope, after a search",
                 When::Editing => "editor",

@@ -27,6 +27,7 @@ pub mod tamper_menu;
 pub mod terminal;
 pub mod text_map;
 pub mod theme;
+pub mod theme_menu;
 pub mod ui;
 pub mod update;
 pub mod widgets;

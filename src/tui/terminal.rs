@@ -22,6 +22,7 @@ use ratatui::crossterm::terminal::{
 use super::app::{Action, App, update};
 use super::keymap;
 use super::palette::Palette;
+use super::theme::{self, ColorMode};
 use super::ui;
 
 /// Whether the terminal is in the TUI's modes (so restoring twice does nothing the second
@@ -89,7 +90,9 @@ fn install_panic_hook() {
 }
 
 /// Runs the TUI until the user quits.
-pub fn run(mut app: App, palette: &Palette, mouse: bool) -> io::Result<()> {
+/// `mode` is the colour mode a theme chosen inside (`T`) is drawn at.
+pub fn run(mut app: App, palette: &Palette, mode: ColorMode, mouse: bool) -> io::Result<()> {
+    let mut palette = palette.clone();
     // Under NO_COLOR crossterm would reset attributes (reverse, bold) along with colours; the
     // monochrome palette already holds no colour, so keep crossterm from interfering.
     ratatui::crossterm::style::force_color_output(true);
@@ -102,11 +105,17 @@ pub fn run(mut app: App, palette: &Palette, mouse: bool) -> io::Result<()> {
     app.mouse = mouse;
     let mut mouse_on = mouse;
     while !app.quit {
-        terminal.draw(|frame| ui::draw(frame, &app, palette))?;
+        terminal.draw(|frame| ui::draw(frame, &app, &palette))?;
         for action in next_actions(&app)? {
             update(&mut app, action);
         }
         apply_side_effects(&mut app, &mut mouse_on)?;
+        if let Some(name) = app.theme_request.take() {
+            match theme::palette(Some(&name), mode) {
+                Ok(p) => palette = p,
+                Err(e) => app.complain(e.to_string()),
+            }
+        }
         if app.suspend {
             app.suspend = false;
             suspend(mouse_on)?;

@@ -68,6 +68,9 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, palette: &Palette) {
         Some(Overlay::Prompt(prompt)) => {
             super::prompt::draw(frame, area, prompt, app.reveal, app.options.ascii, palette)
         }
+        Some(Overlay::Themes { names, selected }) => {
+            super::theme_menu::draw(frame, area, names, *selected, app.options.ascii, palette)
+        }
         None => {}
     }
 }

@@ -9,7 +9,7 @@ use super::clipboard;
 use super::edit;
 use super::picker;
 use super::prompt::{Prompt, PromptKind};
-use super::{export, layout, tamper_menu};
+use super::{export, layout, tamper_menu, theme};
 
 /// Applies `action` to `app`.
 pub fn update(app: &mut App, action: Action) {
@@ -32,6 +32,12 @@ pub fn update(app: &mut App, action: Action) {
         Action::Back => app.back(),
         Action::Suspend => app.suspend = true,
         Action::OpenStart if app.overlay.is_none() => app.start_open(),
+        Action::ThemeMenu if app.overlay.is_none() => {
+            app.overlay = Some(Overlay::Themes {
+                names: theme::names(),
+                selected: 0,
+            });
+        }
         Action::ToggleMouse => {
             app.mouse = !app.mouse;
             app.say(if app.mouse {
@@ -59,7 +65,7 @@ pub fn update(app: &mut App, action: Action) {
             Action::Down => app.scroll_overlay(1),
             Action::PageUp => app.scroll_overlay(-10),
             Action::PageDown => app.scroll_overlay(10),
-            Action::Open => app.choose_tamper(),
+            Action::Open => app.choose_in_menu(),
             _ => {}
         },
         _ if app.screen == Screen::Picker => match action {
