@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod clipboard;
+pub mod commands;
 pub mod config;
 pub mod detail;
 pub mod edit;
