@@ -106,3 +106,70 @@ fn a_malformed_config_is_one_line_naming_file_and_line() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("needs a terminal"), "{stderr}");
 }
+
+/// `tui FILE...` takes every option `inspect` takes to process messages (they flatten one
+/// struct): only inspect's batch and report-format options are its own.
+#[test]
+fn tui_takes_every_processing_option_of_inspect() {
+    use clap::CommandFactory;
+    let cli = wskex::cli::Cli::command();
+    let longs = |name: &str| -> Vec<String> {
+        cli.find_subcommand(name)
+            .unwrap()
+            .get_arguments()
+            .filter_map(|a| a.get_long().map(str::to_string))
+            .collect()
+    };
+    let tui = longs("tui");
+    let missing: Vec<String> = longs("inspect")
+        .into_iter()
+        .filter(|l| !["each", "each-file", "format"].contains(&l.as_str()))
+        .filter(|l| !tui.contains(l))
+        .collect();
+    assert!(missing.is_empty(), "tui lacks {missing:?}");
+    for named in [
+        "ca",
+        "clock-skew",
+        "transport-secured",
+        "now",
+        "id-attr",
+        "dk-label",
+    ] {
+        assert!(tui.iter().any(|l| l == named), "tui lacks --{named}");
+    }
+}
+
+/// The shared options reach the capture's processing: a trust anchor that cannot be read is
+/// an input error naming --ca, as in inspect; --transport-secured and --clock-skew parse.
+#[test]
+fn tui_capture_options_are_read_as_inspect_reads_them() {
+    use clap::Parser;
+    let parse = |extra: &[&str]| {
+        let mut argv = vec!["wskex", "tui", "samples/direct/default"];
+        argv.extend_from_slice(extra);
+        let cli = wskex::cli::Cli::try_parse_from(argv).unwrap();
+        let Some(wskex::cli::Command::Tui(args)) = cli.command else {
+            panic!("not the tui command")
+        };
+        args
+    };
+    let args = parse(&["--ca", "no/such/ca.pem"]);
+    let err = wskex::cli::tui::app_for(&args, wskex::tui::UiOptions::default()).unwrap_err();
+    assert!(err.to_string().contains("--ca no/such/ca.pem"), "{err}");
+    let args = parse(&[
+        "--transport-secured",
+        "--clock-skew",
+        "5",
+        "--ca",
+        "samples/keys/alice.cert.pem",
+    ]);
+    assert!(args.processing.transport_secured);
+    assert_eq!(args.processing.clock_skew, 5);
+    let app = wskex::cli::tui::app_for(&args, wskex::tui::UiOptions::default()).unwrap();
+    assert!(app.session.is_some());
+    let out = Command::new(env!("CARGO_BIN_EXE_wskex"))
+        .args(["tui", "samples/direct/default", "--clock-skew", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -1,5 +1,5 @@
 //! End to end in a real terminal: tmux runs the built `wskex`, keys are sent, the screen is
-//! read back (open a pattern, step, help, a tamper), and after quitting (or a panic inside the loop) the terminal must be restored:
+//! read back (open a pattern, step, help, a one-byte edit, a tamper, Ctrl-Z and fg), and after quitting (or a panic inside the loop) the terminal must be restored:
 //! no alternate screen, no mouse reporting, the shell prompt back.
 //!
 //! Without tmux the tests print `skipped:` and pass, unless `WSKEX_REQUIRE_INTEROP` is set.
@@ -148,6 +148,19 @@ fn open_step_help_quit_restores_the_terminal() {
     tmux.wait_for("Keys (Esc or ? closes)");
     tmux.keys(&["Escape"]);
     tmux.wait_until_gone("Keys (Esc or ? closes)");
+    // Bob's step: edit one byte of a DigestValue and watch his signature check fail.
+    tmux.keys(&["n", "n"]);
+    tmux.wait_for("step 4/10");
+    tmux.keys(&["/", "DigestValue>", "Enter", "e"]);
+    tmux.wait_for("editing step 4");
+    tmux.keys(&["Right"; 12]);
+    tmux.keys(&["A"]);
+    let screen = tmux.wait_for("[ok->FAILED] signature");
+    assert!(screen.contains("1 flipped"), "{screen}");
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("Leave the editor");
+    tmux.keys(&["d"]);
+    tmux.wait_until_gone("editing step 4");
     tmux.keys(&["t"]);
     tmux.wait_for("Tamper: replay the walk");
     tmux.keys(&["Enter"]);
@@ -178,4 +191,32 @@ fn a_panic_inside_the_loop_restores_the_terminal() {
     assert!(screen.contains("test-only panic"), "{screen}");
     assert_eq!(tmux.modes(), "0 0", "terminal restored:\n{screen}");
     assert!(screen.trim_end().ends_with(PROMPT.trim_end()), "{screen}");
+}
+
+#[test]
+fn ctrl_z_suspends_with_the_terminal_restored_and_fg_redraws() {
+    let Some(tmux) = Tmux::start("suspend") else {
+        return;
+    };
+    // Alone on the line: a stopped command would end a `;` list early.
+    let command = env!("CARGO_BIN_EXE_wskex").to_string();
+    tmux.run(&["send-keys", "-t", "t", &command, "Enter"]);
+    tmux.wait_for("choose a key exchange pattern");
+    assert_eq!(tmux.modes(), "1 1");
+    tmux.keys(&["C-z"]);
+    let screen = tmux.wait_until_gone("choose a key exchange pattern");
+    assert_eq!(
+        tmux.modes(),
+        "0 0",
+        "terminal restored while stopped:\n{screen}"
+    );
+    tmux.wait_for(PROMPT.trim_end());
+    tmux.run(&["send-keys", "-t", "t", "fg", "Enter"]);
+    tmux.wait_for("choose a key exchange pattern");
+    assert_eq!(tmux.modes(), "1 1", "the TUI took the terminal again");
+    tmux.keys(&["q"]);
+    tmux.wait_until_gone("choose a key exchange pattern");
+    tmux.run(&["send-keys", "-t", "t", "echo EXIT=$?", "Enter"]);
+    let screen = tmux.wait_for("EXIT=0");
+    assert_eq!(tmux.modes(), "0 0", "terminal restored:\n{screen}");
 }

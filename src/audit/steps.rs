@@ -5,11 +5,11 @@
 
 use crate::dsig::SignatureReport;
 use crate::exchange::{
-    Check, EncryptionLayer, Envelope, KeyLedger, Layer, LayerStatus, ReferenceStatus,
-    SignatureLayer, Snapshot, SpecRef, Step,
+    Check, DecryptedPart, EncryptionLayer, Envelope, KeyLedger, Layer, LayerStatus, ProcessedView,
+    ReferenceStatus, SignatureLayer, Snapshot, SpecRef, Step,
 };
 use crate::wss::finding_code::FindingCode;
-use crate::wss::processor::{EncryptionReport, Finding, Severity};
+use crate::wss::processor::{EncryptionReport, Finding, ProcessedMessage, Severity};
 use crate::xml::whitespace::WhitespaceMode;
 
 use super::conversation::{ConversationResult, SignatureVerdict};
@@ -82,6 +82,39 @@ pub fn finding_checks(findings: &[Finding]) -> Vec<Check> {
         })
         .map(|f| Check::fail(f.code.code(), f.message.clone()))
         .collect()
+}
+
+/// The receiver's processed view of `p`, when it decrypted anything. Each plaintext span is
+/// matched to the report of the part it came from (the opened parts spliced in as XML, in
+/// order, whose plaintext is exactly that long); when they cannot all be matched that way the
+/// parts carry no id rather than a guessed one.
+pub fn processed_view(p: &ProcessedMessage) -> Option<ProcessedView> {
+    if p.decrypted.is_empty() {
+        return None;
+    }
+    let spliced: Vec<&EncryptionReport> = p
+        .encryptions
+        .iter()
+        .filter(|e| e.ok && e.target != "octets")
+        .collect();
+    let matched = spliced.len() == p.decrypted.len()
+        && spliced
+            .iter()
+            .zip(&p.decrypted)
+            .all(|(e, s)| e.plaintext_length == Some(s.len()));
+    let parts = p
+        .decrypted
+        .iter()
+        .enumerate()
+        .map(|(i, span)| DecryptedPart {
+            id: if matched { spliced[i].id.clone() } else { None },
+            span: *span,
+        })
+        .collect();
+    Some(ProcessedView {
+        text: p.document.text().to_string(),
+        parts,
+    })
 }
 
 /// A signature that verified only after undoing re-indentation is a failed check: the captured
@@ -198,6 +231,7 @@ pub fn conversation_steps(messages: &[CapturedMessage], result: &ConversationRes
                     text,
                     changed: Vec::new(),
                 }),
+                processed: m.processed.as_ref().and_then(processed_view),
                 ledger: ledger.clone(),
                 layers,
                 checks,

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::Args;
 use serde::Serialize;
 
-use super::keys::{KeyArgs, TrustArgs};
+use super::processing_args::ProcessingArgs;
 use super::report_format::InspectFormat;
 use super::sarif::{located_findings, sarif_log};
 use super::{CliError, Outcome, stdout_error};
@@ -16,16 +16,12 @@ use crate::audit::conversation::{
 };
 use crate::audit::pattern::{PatternMatch, identify};
 use crate::audit::{CapturedMessage, load_paths};
-use crate::crypto::keys::load_certificate_file;
-use crate::crypto::{Certificate, KeyStore};
+use crate::crypto::KeyStore;
 use crate::safe_text::{self, one_line, write_escaped};
 use crate::wss::actors::SecurityHeaderReport;
-use crate::wss::clock::ClockSkew;
-use crate::wss::datetime::UtcDateTime;
 use crate::wss::keys::KeyRecord;
 use crate::wss::processor::{EncryptionReport, Finding, ProcessOptions, Severity, TokenReport};
 use crate::wss::store::Binding;
-use crate::xml::IdAttributes;
 use crate::xml::whitespace::WhitespaceMode;
 
 #[derive(Debug, Args)]
@@ -63,40 +59,9 @@ pub struct InspectArgs {
     /// With --each: each file of DIR is its own conversation, instead of each subdirectory.
     #[arg(long, requires = "each")]
     pub each_file: bool,
+    /// Keys, trust anchors, clock, ids and labels: the options `tui FILE...` shares.
     #[command(flatten)]
-    pub keys: KeyArgs,
-    #[command(flatten)]
-    pub trust: TrustArgs,
-    /// Label for DerivedKeyTokens that carry none, when the stack derived with a custom label.
-    #[arg(long, value_name = "TEXT")]
-    pub dk_label: Option<String>,
-    /// The receiver's clock for Timestamp checks (xs:dateTime, e.g. 2026-11-28T12:00:00Z);
-    /// without it the times are shown, not judged.
-    #[arg(long, value_name = "TIME")]
-    pub now: Option<String>,
-    /// How many seconds the sender's clock may differ from --now: Timestamp, wst:Lifetime and
-    /// SAML Conditions are judged with that tolerance on both sides.
-    #[arg(long = "clock-skew", value_name = "SECONDS", default_value_t = ClockSkew::DEFAULT_SECONDS)]
-    pub clock_skew: u32,
-    /// Also treat attributes with this name as ids ('Name' in any namespace, or '{ns}Name').
-    #[arg(long = "id-attr", value_name = "NAME")]
-    pub id_attrs: Vec<String>,
-    /// Play this SOAP role: process only the wsse:Security header addressed to URI (the other
-    /// headers are reported unprocessed). By default every header but role none is processed.
-    #[arg(long, value_name = "URI")]
-    pub actor: Option<String>,
-    /// Show key values (hex).
-    #[arg(long)]
-    pub reveal_secrets: bool,
-    /// The messages travelled over authenticated TLS (WCF's TransportWithMessageCredential):
-    /// an RSTR no signature covers is then a note instead of an error.
-    #[arg(long)]
-    pub transport_secured: bool,
-    /// The receiver's certificate (PEM or DER): an EncryptedKey in a Security header that
-    /// names another certificate is an error (key-for-other-certificate). Every message given
-    /// is judged as received by its holder.
-    #[arg(long = "receiver-cert", value_name = "PATH")]
-    pub receiver_cert: Option<PathBuf>,
+    pub processing: ProcessingArgs,
     /// `sarif` writes SARIF 2.1.0 (rules from the findings catalogue), also with --each.
     #[arg(long, value_enum, default_value_t)]
     pub format: InspectFormat,
@@ -175,7 +140,7 @@ pub fn run(args: &InspectArgs, stdout: &mut dyn Write) -> Result<Outcome, CliErr
     let patterns = identify(&result.messages);
     match args.format {
         InspectFormat::Json => {
-            let json = report_json(&result, &patterns, args.reveal_secrets);
+            let json = report_json(&result, &patterns, args.processing.reveal_secrets);
             safe_text::write_json_pretty(stdout, &json).map_err(stdout_error)?;
         }
         InspectFormat::Sarif => {
@@ -183,7 +148,7 @@ pub fn run(args: &InspectArgs, stdout: &mut dyn Write) -> Result<Outcome, CliErr
             safe_text::write_json_pretty(stdout, &log).map_err(stdout_error)?;
         }
         InspectFormat::Text => write_escaped(stdout, |out| {
-            write_text(out, &result, args.reveal_secrets)?;
+            write_text(out, &result, args.processing.reveal_secrets)?;
             write_patterns(out, &patterns)
         })
         .map_err(stdout_error)?,
@@ -206,63 +171,13 @@ pub(super) struct Prepared {
 
 pub(super) fn prepare(args: &InspectArgs) -> Result<Prepared, CliError> {
     let messages = load_paths(&args.paths).map_err(|e| CliError::Input(e.to_string()))?;
-    let (store, bindings, options) = processing_inputs(args)?;
+    let (store, bindings, options) = args.processing.inputs()?;
     Ok(Prepared {
         messages,
         store,
         bindings,
         options,
     })
-}
-
-/// The receiver's clock from `--now` (xs:dateTime), when given.
-pub(super) fn receiver_clock(now: Option<&str>) -> Result<Option<UtcDateTime>, CliError> {
-    now.map(|text| {
-        UtcDateTime::parse(text)
-            .map(|t| t.utc)
-            .map_err(|e| CliError::Usage(format!("--now {text:?}: {}", e.0)))
-    })
-    .transpose()
-}
-
-/// The keys, the secrets bound to token names and the receiver's settings of the command line.
-pub(super) fn processing_inputs(
-    args: &InspectArgs,
-) -> Result<(KeyStore, Vec<Binding>, ProcessOptions), CliError> {
-    let mut store = args.keys.load()?;
-    args.trust.add_to(&mut store)?;
-    let bindings = Binding::all_named(&store);
-    let now = receiver_clock(args.now.as_deref())?;
-    if let Some(now) = now {
-        // Certificate chains are judged valid or expired at the receiver's clock too.
-        store.trust_mut().set_time(now.unix_seconds);
-    }
-    let options = ProcessOptions {
-        now,
-        clock_skew: ClockSkew(args.clock_skew),
-        dk_label: args.dk_label.clone(),
-        id_attributes: IdAttributes::with_extra(&args.id_attrs),
-        transport_secured: args.transport_secured,
-        actor: args.actor.clone(),
-        receiver_certificate: receiver_certificate(args.receiver_cert.as_deref())?,
-    };
-    Ok((store, bindings, options))
-}
-
-/// The one certificate of `--receiver-cert`, when given.
-fn receiver_certificate(path: Option<&std::path::Path>) -> Result<Option<Certificate>, CliError> {
-    let Some(path) = path else {
-        return Ok(None);
-    };
-    let shown = crate::safe_text::one_line(&path.display().to_string()).into_owned();
-    let mut certificates = load_certificate_file(path)
-        .map_err(|e| CliError::Input(format!("--receiver-cert {shown}: {e}")))?;
-    match certificates.len() {
-        1 => Ok(certificates.pop()),
-        n => Err(CliError::Usage(format!(
-            "--receiver-cert {shown}: one certificate expected, the file holds {n}"
-        ))),
-    }
 }
 
 /// The JSON report of one processed conversation (also one entry of `inspect --each`).

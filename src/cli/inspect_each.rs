@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::inspect::{InspectArgs, processing_inputs, report_json};
+use super::inspect::{InspectArgs, report_json};
 use super::report_format::InspectFormat;
 use super::sarif::{LocatedFinding, located_findings, sarif_log};
 use super::{CliError, Outcome, stdout_error};
@@ -50,12 +50,18 @@ struct Summary {
 
 pub fn run(args: &InspectArgs, dir: &Path, stdout: &mut dyn Write) -> Result<Outcome, CliError> {
     let conversations = conversations(dir, args.each_file)?;
-    let (store, bindings, options) = processing_inputs(args)?;
+    let (store, bindings, options) = args.processing.inputs()?;
     let progress = progress_bar(conversations.len() as u64);
     let audited: Vec<Audited> = conversations
         .par_iter()
         .map(|path| {
-            let one = audit_one(path, &store, &bindings, &options, args.reveal_secrets);
+            let one = audit_one(
+                path,
+                &store,
+                &bindings,
+                &options,
+                args.processing.reveal_secrets,
+            );
             progress.inc(1);
             one
         })

@@ -13,6 +13,7 @@ mod input;
 mod inspect;
 mod inspect_each;
 mod keys;
+mod processing_args;
 mod report_format;
 mod sarif;
 mod security_headers;

@@ -10,13 +10,11 @@ use crate::audit::load_paths;
 use crate::audit::steps::{AUDITOR, conversation_steps};
 use crate::patterns;
 use crate::tui::config::{self, Config};
+use crate::tui::session::CaptureInput;
 use crate::tui::theme::{self, ColorMode};
 use crate::tui::{App, Session, UiOptions, terminal};
-use crate::wss::processor::ProcessOptions;
-use crate::wss::store::Binding;
-use crate::xml::IdAttributes;
 
-use super::keys::KeyArgs;
+use super::processing_args::ProcessingArgs;
 use super::{CliError, Outcome};
 
 #[derive(Debug, Args)]
@@ -49,20 +47,9 @@ pub struct TuiArgs {
     pub tamper: Option<String>,
     #[command(flatten)]
     pub ui: UiArgs,
+    /// Captures: every option `wskex inspect` takes to process them (one shared struct).
     #[command(flatten)]
-    pub keys: KeyArgs,
-    /// Captures: label for DerivedKeyTokens that carry none (as `wskex inspect --dk-label`)
-    #[arg(long, value_name = "TEXT")]
-    pub dk_label: Option<String>,
-    /// Captures: the receiver's clock for Timestamp checks (as `wskex inspect --now`)
-    #[arg(long, value_name = "TIME")]
-    pub now: Option<String>,
-    /// Captures: also treat attributes with this name as ids (as `wskex inspect --id-attr`)
-    #[arg(long = "id-attr", value_name = "NAME")]
-    pub id_attrs: Vec<String>,
-    /// Show key values from the start (`r` toggles them inside)
-    #[arg(long)]
-    pub reveal_secrets: bool,
+    pub processing: ProcessingArgs,
 }
 
 /// How the TUI looks, for `wskex` and `wskex tui` alike.
@@ -92,11 +79,7 @@ impl Default for TuiArgs {
             seed: 1,
             tamper: None,
             ui: UiArgs::default(),
-            keys: KeyArgs::default(),
-            dk_label: None,
-            now: None,
-            id_attrs: Vec::new(),
-            reveal_secrets: false,
+            processing: ProcessingArgs::default(),
         }
     }
 }
@@ -120,8 +103,30 @@ pub fn app_for(args: &TuiArgs, options: UiOptions) -> Result<App, CliError> {
         }
         paths => App::with_session(options, capture_session(paths, args)?),
     };
-    app.reveal = args.reveal_secrets;
+    app.reveal = args.processing.reveal_secrets;
+    app.opener = Some(open_line);
     Ok(app)
+}
+
+/// `o` in the TUI: captured messages and options as `wskex tui` takes them after its name
+/// (words split at whitespace), opened exactly as on the command line.
+pub fn open_line(line: &str) -> Result<Session, String> {
+    let mut argv = vec!["wskex".to_string(), "tui".to_string()];
+    argv.extend(line.split_whitespace().map(str::to_string));
+    let cli = <super::Cli as clap::Parser>::try_parse_from(&argv).map_err(|e| {
+        let text = e.to_string();
+        crate::safe_text::one_line(text.lines().next().unwrap_or("")).into_owned()
+    })?;
+    let Some(super::Command::Tui(args)) = cli.command else {
+        return Err("not a capture".to_string());
+    };
+    match args.targets.as_slice() {
+        [] => Err("Name the captured files or directories to open.".to_string()),
+        [one] if patterns::info(one).is_some() => Err(format!(
+            "{one} is a pattern: the picker (Esc) opens patterns; write ./{one} for a directory"
+        )),
+        paths => capture_session(paths, &args).map_err(|e| e.to_string()),
+    }
 }
 
 fn walk_app(pattern: &str, args: &TuiArgs, options: UiOptions) -> Result<App, CliError> {
@@ -142,21 +147,13 @@ fn walk_app(pattern: &str, args: &TuiArgs, options: UiOptions) -> Result<App, Cl
     Ok(app)
 }
 
-/// Loads and processes captured messages as `wskex inspect` does, as Steps (the TUI takes a
-/// subset of inspect's options; the clock and the bound secrets are read the same way).
+/// Loads and processes captured messages as `wskex inspect` does (the same options, read by
+/// the same code), as Steps.
 fn capture_session(paths: &[String], args: &TuiArgs) -> Result<Session, CliError> {
     let path_bufs: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
     let messages = load_paths(&path_bufs).map_err(|e| CliError::Input(e.to_string()))?;
-    let store = args.keys.load()?;
-    let bindings = Binding::all_named(&store);
-    let now = super::inspect::receiver_clock(args.now.as_deref())?;
-    let options = ProcessOptions {
-        now,
-        dk_label: args.dk_label.clone(),
-        id_attributes: IdAttributes::with_extra(&args.id_attrs),
-        ..ProcessOptions::default()
-    };
-    let result = inspect_conversation(&messages, &store, bindings, &options);
+    let (store, bindings, options) = args.processing.inputs()?;
+    let result = inspect_conversation(&messages, &store, bindings.clone(), &options);
     let steps = conversation_steps(&messages, &result);
     if steps.is_empty() {
         return Err(CliError::Input(format!(
@@ -164,8 +161,15 @@ fn capture_session(paths: &[String], args: &TuiArgs) -> Result<Session, CliError
             crate::safe_text::one_line(&paths.join(" "))
         )));
     }
+    let input = CaptureInput {
+        messages,
+        keys: store,
+        bindings,
+        options,
+    };
     Ok(Session::capture(
         paths.to_vec(),
+        input,
         steps,
         vec![AUDITOR.to_string()],
     ))
@@ -190,16 +194,18 @@ pub fn run(args: &TuiArgs) -> Result<Outcome, CliError> {
     let mouse = !args.ui.no_mouse && config.mouse != Some(false);
     // Bad arguments and unreadable input are reported the same with or without a terminal.
     let theme_choice = args.ui.theme.as_deref().or(config.theme.as_deref());
-    let palette = theme::palette(theme_choice, color_mode(args.ui.color, &config))
-        .map_err(|e| CliError::Usage(e.to_string()))?;
-    let app = app_for(args, options)?;
+    let mode = color_mode(args.ui.color, &config);
+    let palette = theme::palette(theme_choice, mode).map_err(|e| CliError::Usage(e.to_string()))?;
+    let mut app = app_for(args, options)?;
+    app.remember_state = true;
+    app.select_last_pattern();
     if !(std::io::stdout().is_terminal() && std::io::stdin().is_terminal()) {
         return Err(CliError::Usage(
             "wskex tui needs a terminal: standard input or output is not one (`wskex walk PATTERN` prints the steps as text)"
                 .into(),
         ));
     }
-    terminal::run(app, &palette, mouse).map_err(|source| CliError::Io {
+    terminal::run(app, &palette, mode, mouse).map_err(|source| CliError::Io {
         path: "<terminal>".into(),
         source,
     })?;

@@ -10,8 +10,8 @@ pub mod snapshot;
 
 pub use ledger::{Key, KeyLedger};
 pub use snapshot::{
-    Check, EncryptionLayer, Envelope, Layer, LayerStatus, ReferenceStatus, SignatureLayer,
-    Snapshot, SpecRef, Step,
+    Check, DecryptedPart, EncryptionLayer, Envelope, Layer, LayerStatus, ProcessedView,
+    ReferenceStatus, SignatureLayer, Snapshot, SpecRef, Step,
 };
 
 use crate::crypto::{Certificate, PrivateKey};

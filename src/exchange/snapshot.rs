@@ -133,10 +133,29 @@ impl Check {
     }
 }
 
+/// One decrypted part in the processed view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DecryptedPart {
+    /// The EncryptedData's Id, when the part could be matched to its report.
+    pub id: Option<String>,
+    /// The plaintext's bytes in the processed text.
+    pub span: Span,
+}
+
+/// The receiver's processed view of a received message: each EncryptedData it opened
+/// replaced by the plaintext. Its spans point into `text`, not into the envelope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProcessedView {
+    pub text: String,
+    pub parts: Vec<DecryptedPart>,
+}
+
 /// Everything the panes draw at one moment.
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
     pub envelope: Option<Envelope>,
+    /// The receiver's processed view, at a step where a receiver decrypted something.
+    pub processed: Option<ProcessedView>,
     pub ledger: KeyLedger,
     pub layers: Vec<Layer>,
     pub checks: Vec<Check>,

@@ -9,6 +9,7 @@
 //! the exported files with the same keys ([`Verdict`]) and refuses to write when anything differs.
 
 mod annotate;
+pub mod checked;
 pub mod comment;
 
 use std::collections::BTreeMap;

@@ -19,7 +19,7 @@ pub mod tamper;
 
 use crate::exchange::{KeyLedger, Party, Step};
 
-pub use scene::SentMessage;
+pub use scene::{Receipt, SentMessage};
 pub use tamper::Tamper;
 
 /// What a pattern offers.
@@ -113,6 +113,8 @@ pub struct Walkthrough {
     pub tamper: Option<Tamper>,
     pub steps: Vec<Step>,
     pub messages: Vec<SentMessage>,
+    /// What each receiver held when it processed a message (for re-verifying an edit).
+    pub receipts: Vec<Receipt>,
     pub parties: Vec<Party>,
     pub ledger: KeyLedger,
 }
@@ -183,6 +185,7 @@ pub fn walk(
         ledger: scene.ledger.clone(),
         parties: scene.parties.clone(),
         messages: scene.messages.clone(),
+        receipts: scene.receipts,
         steps: scene.steps,
     })
 }

@@ -5,10 +5,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::audit::steps::{encryption_check, finding_checks, signature_check};
+use crate::audit::steps::{encryption_check, finding_checks, processed_view, signature_check};
 use crate::crypto::{KeyStore, RandomSource, SecretBytes, SeededRandom};
 use crate::exchange::{
-    Check, Envelope, KeyLedger, Layer, LayerStatus, Party, Snapshot, SpecRef, Step,
+    Check, Envelope, KeyLedger, Layer, LayerStatus, Party, ProcessedView, Snapshot, SpecRef, Step,
 };
 use crate::wss::datetime::UtcDateTime;
 use crate::wss::keys::Provenance;
@@ -36,6 +36,43 @@ pub struct SentMessage {
     pub text: String,
 }
 
+/// What a receiver held when a message arrived: enough to process that message again (an
+/// edited copy, in the TUI) exactly as the walkthrough's receiver did.
+#[derive(Debug, Clone)]
+pub struct Receipt {
+    /// The step the receiver's checks were recorded in.
+    pub step: usize,
+    pub party: String,
+    /// The message's index among those sent.
+    pub message: usize,
+    pub keys: KeyStore,
+    /// The receiver's memory just before this message.
+    pub store: TokenStore,
+    pub now: UtcDateTime,
+}
+
+impl Receipt {
+    /// Processes `doc` as this receiver did the original message, on a copy of its memory.
+    pub fn process(&self, doc: Document) -> ProcessedMessage {
+        let mut store = self.store.clone();
+        process_message(
+            doc,
+            self.message,
+            &self.keys,
+            &mut store,
+            &receiver_options(self.now),
+            &NoAttachments,
+        )
+    }
+}
+
+fn receiver_options(now: UtcDateTime) -> ProcessOptions {
+    ProcessOptions {
+        now: Some(now),
+        ..ProcessOptions::default()
+    }
+}
+
 /// What a party holds to receive messages.
 struct ReceiverState {
     keys: KeyStore,
@@ -49,8 +86,12 @@ pub struct Scene {
     pub ledger: KeyLedger,
     pub layers: Vec<Layer>,
     pending_checks: Vec<Check>,
+    /// The last receiver's processed view, for the next step (when it decrypted anything).
+    pending_processed: Option<ProcessedView>,
     pub steps: Vec<Step>,
     pub messages: Vec<SentMessage>,
+    /// Every message a receiver processed, with what it held then.
+    pub receipts: Vec<Receipt>,
     counters: BTreeMap<String, u32>,
     receivers: BTreeMap<String, ReceiverState>,
     /// The receiver's clock when the last message was received (later than `clock` for a
@@ -81,8 +122,10 @@ impl Scene {
             ledger: KeyLedger::default(),
             layers: Vec::new(),
             pending_checks: Vec::new(),
+            pending_processed: None,
             steps: Vec::new(),
             messages: Vec::new(),
+            receipts: Vec::new(),
             counters: BTreeMap::new(),
             receivers,
             received_at: UtcDateTime {
@@ -221,6 +264,7 @@ impl Scene {
     ) {
         let snapshot = Snapshot {
             envelope,
+            processed: self.pending_processed.take(),
             ledger: self.ledger.clone(),
             layers: self.layers.clone(),
             checks: std::mem::take(&mut self.pending_checks),
@@ -263,10 +307,15 @@ impl Scene {
             .receivers
             .get_mut(party)
             .ok_or_else(|| PatternError::Internal(format!("no party {party}")))?;
-        let options = ProcessOptions {
-            now: Some(now),
-            ..ProcessOptions::default()
-        };
+        self.receipts.push(Receipt {
+            step: self.steps.len(),
+            party: party.to_string(),
+            message: index,
+            keys: state.keys.clone(),
+            store: state.store.clone(),
+            now,
+        });
+        let options = receiver_options(now);
         let processed = process_message(
             doc,
             index,
@@ -312,51 +361,13 @@ impl Scene {
             self.ledger.learns(party, &name);
         }
         self.record_checks(&processed);
+        self.pending_processed = processed_view(&processed);
         Ok(processed)
     }
 
     fn record_checks(&mut self, processed: &ProcessedMessage) {
-        for s in &processed.signatures {
-            let check = signature_check(s);
-            self.set_layer_status(s.id.as_deref(), &check);
-            self.pending_checks.push(check);
-        }
-        for e in &processed.encryptions {
-            let check = encryption_check(e);
-            self.set_layer_status(e.id.as_deref(), &check);
-            self.pending_checks.push(check);
-        }
-        self.pending_checks
-            .extend(finding_checks(&processed.findings));
-        if !processed
-            .findings
-            .iter()
-            .any(|f| f.code.concerns_timestamp())
-        {
-            self.pending_checks.push(Check::pass(
-                "timestamp",
-                "the Timestamp is fresh and signed",
-            ));
-        }
-    }
-
-    /// Marks the signature or encryption layer with this id as verified or failed.
-    fn set_layer_status(&mut self, id: Option<&str>, check: &Check) {
-        let Some(id) = id else { return };
-        let status = if check.ok {
-            LayerStatus::Verified
-        } else {
-            LayerStatus::Failed(check.reason.clone())
-        };
-        for layer in &mut self.layers {
-            match layer {
-                Layer::Signature(s) if s.id == id => s.status = status.clone(),
-                Layer::Encryption(e) if e.encrypted_data.iter().any(|d| d == id) => {
-                    e.status = status.clone()
-                }
-                _ => {}
-            }
-        }
+        mark_layers(&mut self.layers, processed);
+        self.pending_checks.extend(receiver_checks(processed));
     }
 
     /// True when every check recorded for the next step passed.
@@ -421,6 +432,54 @@ impl Scene {
             text: m.text.clone(),
             changed: Vec::new(),
         })
+    }
+}
+
+/// The checks a walkthrough's receiver records for a processed message: one per signature and
+/// encrypted part, the findings that fail, and the Timestamp's freshness.
+pub fn receiver_checks(processed: &ProcessedMessage) -> Vec<Check> {
+    let mut checks: Vec<Check> = processed.signatures.iter().map(signature_check).collect();
+    checks.extend(processed.encryptions.iter().map(encryption_check));
+    checks.extend(finding_checks(&processed.findings));
+    if !processed
+        .findings
+        .iter()
+        .any(|f| f.code.concerns_timestamp())
+    {
+        checks.push(Check::pass(
+            "timestamp",
+            "the Timestamp is fresh and signed",
+        ));
+    }
+    checks
+}
+
+/// Gives each signature and encryption layer the receiver checked its verdict.
+pub fn mark_layers(layers: &mut [Layer], processed: &ProcessedMessage) {
+    for s in &processed.signatures {
+        set_layer_status(layers, s.id.as_deref(), &signature_check(s));
+    }
+    for e in &processed.encryptions {
+        set_layer_status(layers, e.id.as_deref(), &encryption_check(e));
+    }
+}
+
+/// Marks the signature or encryption layer with this id as verified or failed.
+pub fn set_layer_status(layers: &mut [Layer], id: Option<&str>, check: &Check) {
+    let Some(id) = id else { return };
+    let status = if check.ok {
+        LayerStatus::Verified
+    } else {
+        LayerStatus::Failed(check.reason.clone())
+    };
+    for layer in layers {
+        match layer {
+            Layer::Signature(s) if s.id == id => s.status = status.clone(),
+            Layer::Encryption(e) if e.encrypted_data.iter().any(|d| d == id) => {
+                e.status = status.clone()
+            }
+            _ => {}
+        }
     }
 }
 

@@ -1,18 +1,28 @@
-//! The TUI's whole state and the one function that changes it.
+//! The TUI's whole state, and the moves [`update`](super::update::update) makes on it.
 //!
-//! `update` is pure: it takes an [`Action`] (from the keymap, a resize, the mouse) and
-//! changes the [`App`]; drawing reads the App and nothing else. So every behaviour can be
-//! tested without a terminal.
+//! `update` (in its own module) is the only thing that changes an App; drawing reads the App
+//! and nothing else. So every behaviour can be tested without a terminal.
 
 use crate::patterns::CATALOG;
 
+use std::time::Instant;
+
+use ratatui::crossterm::event::KeyEvent;
+
+use crate::exchange::Step;
+
 use super::detail::{self, Detail};
+use super::edit::Editor;
 use super::layout::{self, Mode};
+use super::locate::StepView;
 use super::picker::{self, PickerEntry};
+use super::prompt::Prompt;
 use super::search::{self, Search};
 use super::session::Session;
+use super::state;
 use super::tamper_menu;
 use super::text_map;
+pub use super::update::update;
 
 /// The panes that take focus, in Tab order (and numbered 1-5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -47,7 +57,7 @@ impl Pane {
         Pane::ALL.iter().position(|p| *p == self).unwrap_or(0) + 1
     }
 
-    fn offset(self, by: isize) -> Pane {
+    pub(super) fn offset(self, by: isize) -> Pane {
         let n = Pane::ALL.len() as isize;
         let i = (self.number() as isize - 1 + by).rem_euclid(n);
         Pane::ALL[i as usize]
@@ -104,6 +114,41 @@ pub enum Action {
     SearchNext,
     /// Esc while typing: drop the search.
     SearchCancel,
+    /// `e`: edit the current step's envelope.
+    EditStart,
+    /// A key typed into the editor, and when.
+    EditKey(KeyEvent, Instant),
+    /// Ctrl-S in the editor: re-verify now.
+    EditApply,
+    /// Esc in the editor: leave (asks keep/discard when the text changed).
+    EditLeave,
+    EditKeep,
+    EditDiscard,
+    /// Esc at the keep/discard question: back to editing.
+    EditResume,
+    /// The time now, so waiting for a pause in typing needs no clock inside `update`.
+    Tick(Instant),
+    /// `v`: the Envelope pane shows the received bytes or the receiver's processed view.
+    ToggleProcessed,
+    /// `y`: copy the selected item to the clipboard (OSC 52).
+    Copy,
+    /// `m`: mouse capture on or off.
+    ToggleMouse,
+    /// Ctrl-Z: suspend to the shell (the terminal restored), redraw on resume.
+    Suspend,
+    /// `o`: ask for captured messages and keys to open.
+    OpenStart,
+    /// `T`: the theme picker.
+    ThemeMenu,
+    /// `x`: ask where to export the conversation as annotated XML.
+    ExportStart,
+    /// A character typed into the prompt.
+    PromptInput(char),
+    PromptBackspace,
+    /// Ctrl-U: empty the prompt.
+    PromptClear,
+    /// Enter: do what the prompt asks with its text.
+    PromptSubmit,
     /// Test hook (bound only when `WSKEX_TUI_TEST_PANIC` is set): panics inside the loop, to
     /// prove the terminal is restored on a panic.
     TestPanic,
@@ -125,6 +170,13 @@ pub enum Overlay {
     Detail(Detail),
     /// The tamper menu with its selected row.
     Tamper {
+        selected: usize,
+    },
+    /// A line of text being typed (the export directory).
+    Prompt(Prompt),
+    /// The theme picker (`T`): the themes there are, and the selected row.
+    Themes {
+        names: Vec<String>,
         selected: usize,
     },
 }
@@ -166,13 +218,37 @@ pub struct App {
     pub search: Option<Search>,
     pub maximized: bool,
     pub reveal: bool,
+    /// `v`: show the receiver's processed view where the step has one.
+    pub processed_view: bool,
     pub quit: bool,
     /// Terminal size in cells.
     pub size: (u16, u16),
     pub options: UiOptions,
-    /// A one-line message for the key bar (a walkthrough that could not be played).
+    /// A one-line message for the key bar, until the next key (a walkthrough that could not
+    /// be played, a file written).
     pub status: Option<String>,
+    /// Whether the status reports a problem (drawn as a failure) or news.
+    pub status_is_problem: bool,
+    /// The envelope editor (`e`), when open.
+    pub editor: Option<Box<Editor>>,
+    /// Whether the terminal should report the mouse (the event loop applies changes).
+    pub mouse: bool,
+    /// Text `y` copied, for the event loop to send to the terminal (OSC 52) and clear.
+    pub clipboard: Option<String>,
+    /// Ctrl-Z was pressed: the event loop suspends the process and clears this on resume.
+    pub suspend: bool,
+    /// Opens what the `o` prompt names (given by the command line, which knows its options;
+    /// `None`: `o` says it cannot open files here).
+    pub opener: Option<Opener>,
+    /// Remember the last pattern and recent captures in the state dir (on in the real TUI,
+    /// off by default so tests leave the user's state alone).
+    pub remember_state: bool,
+    /// A theme chosen in the picker, for the event loop to load and draw with.
+    pub theme_request: Option<String>,
 }
+
+/// Turns the text of the `o` prompt into an open conversation, or says why not.
+pub type Opener = fn(&str) -> Result<Session, String>;
 
 impl App {
     /// The TUI at the pattern picker.
@@ -194,10 +270,19 @@ impl App {
             search: None,
             maximized: false,
             reveal: false,
+            processed_view: false,
             quit: false,
             size: (120, 40),
             options,
             status: None,
+            status_is_problem: true,
+            editor: None,
+            mouse: true,
+            clipboard: None,
+            suspend: false,
+            opener: None,
+            remember_state: false,
+            theme_request: None,
         }
     }
 
@@ -211,6 +296,7 @@ impl App {
     /// Shows `session` at step `step`.
     pub fn open(&mut self, session: Session, step: usize) {
         self.session = Some(session);
+        self.editor = None;
         self.screen = Screen::Walk;
         self.overlay = None;
         self.step = 0;
@@ -229,11 +315,26 @@ impl App {
         self.session.as_ref().map_or(0, Session::len)
     }
 
-    fn list_len(&self, pane: Pane) -> usize {
-        let Some(s) = &self.session else { return 0 };
-        let snapshot = &s.steps[self.step].snapshot;
+    /// The step the panes draw and its view: the editor's re-verified step while an edit of
+    /// this step is open, else the session's.
+    pub fn shown(&self) -> Option<(&Step, &StepView)> {
+        let s = self.session.as_ref()?;
+        if let Some(editor) = &self.editor
+            && editor.step == self.step
+            && let Some(r) = &editor.result
+        {
+            return Some((&r.step, &r.view));
+        }
+        Some((&s.steps[self.step], s.view(self.step)))
+    }
+
+    pub(super) fn list_len(&self, pane: Pane) -> usize {
+        let Some((step, view)) = self.shown() else {
+            return 0;
+        };
+        let snapshot = &step.snapshot;
         match pane {
-            Pane::Layers => s.view(self.step).layer_rows.len(),
+            Pane::Layers => view.layer_rows.len(),
             Pane::Keys => snapshot.ledger.keys().len(),
             Pane::Checks => snapshot.checks.len(),
             Pane::Envelope | Pane::Narrative => 0,
@@ -249,7 +350,7 @@ impl App {
         }
     }
 
-    fn list_mut(&mut self, pane: Pane) -> Option<&mut ListState> {
+    pub(super) fn list_mut(&mut self, pane: Pane) -> Option<&mut ListState> {
         match pane {
             Pane::Layers => Some(&mut self.layers),
             Pane::Keys => Some(&mut self.keys),
@@ -258,12 +359,32 @@ impl App {
         }
     }
 
-    /// The envelope bytes the linked pane's selected item covers in this step.
+    /// Whether the Envelope pane shows the processed view (asked for, and the step has one).
+    pub fn showing_processed(&self) -> bool {
+        self.processed_view
+            && self
+                .shown()
+                .is_some_and(|(s, _)| s.snapshot.processed.is_some())
+    }
+
+    /// The text the Envelope pane shows: the received bytes, or the processed view.
+    pub fn envelope_text(&self) -> Option<&str> {
+        let (step, _) = self.shown()?;
+        if self.showing_processed() {
+            return step.snapshot.processed.as_ref().map(|p| p.text.as_str());
+        }
+        step.snapshot.envelope.as_ref().map(|e| e.text.as_str())
+    }
+
+    /// The envelope bytes the linked pane's selected item covers in this step (none in the
+    /// processed view: the items' spans are in the received bytes).
     pub fn highlighted_spans(&self) -> Vec<crate::xml::Span> {
-        let (Some(s), Some(pane)) = (&self.session, self.linked) else {
+        let (Some((_, view)), Some(pane)) = (self.shown(), self.linked) else {
             return Vec::new();
         };
-        let view = s.view(self.step);
+        if self.showing_processed() {
+            return Vec::new();
+        }
         let i = self.list(pane).selected;
         let spans = match pane {
             Pane::Layers => view.layer_rows.get(i).map(|r| &r.spans),
@@ -276,15 +397,14 @@ impl App {
 
     /// Rows of the current envelope at the width the layout gives it, and the visible height.
     pub fn envelope_geometry(&self) -> Option<(Vec<text_map::Row>, usize)> {
-        let s = self.session.as_ref()?;
-        let text = &s.steps[self.step].snapshot.envelope.as_ref()?.text;
+        let text = self.envelope_text()?;
         let area = layout::envelope_inner(self)?;
         let gutter = layout::gutter_width(text);
         let rows = text_map::wrap(text, (area.width as usize).saturating_sub(gutter));
         Some((rows, area.height as usize))
     }
 
-    fn scroll_envelope_to(&mut self, offset: usize) {
+    pub(super) fn scroll_envelope_to(&mut self, offset: usize) {
         let Some((rows, height)) = self.envelope_geometry() else {
             return;
         };
@@ -294,31 +414,50 @@ impl App {
         }
     }
 
-    /// Brings the highlighted item (or else the first change of this step) into view.
-    fn reveal_in_envelope(&mut self) {
+    /// The spans the Envelope pane marks: this step's changes in the received bytes, the
+    /// decrypted parts in the processed view.
+    pub fn marked_spans(&self) -> Vec<crate::xml::Span> {
+        let Some((step, _)) = self.shown() else {
+            return Vec::new();
+        };
+        match (&step.snapshot.processed, &step.snapshot.envelope) {
+            (Some(p), _) if self.showing_processed() => p.parts.iter().map(|d| d.span).collect(),
+            (_, Some(env)) => env.changed.clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Brings the highlighted item (or else the first marked span) into view.
+    pub(super) fn reveal_in_envelope(&mut self) {
         let target = self
             .highlighted_spans()
             .first()
-            .map(|s| s.start as usize)
-            .or_else(|| {
-                let s = self.session.as_ref()?;
-                let env = s.steps[self.step].snapshot.envelope.as_ref()?;
-                env.changed.first().map(|c| c.start as usize)
-            });
+            .or(self.marked_spans().first())
+            .map(|s| s.start as usize);
         if let Some(offset) = target {
             self.scroll_envelope_to(offset);
         }
         self.clamp_envelope_scroll();
     }
 
-    fn clamp_envelope_scroll(&mut self) {
+    pub(super) fn clamp_envelope_scroll(&mut self) {
         let max = self
             .envelope_geometry()
             .map_or(0, |(rows, h)| rows.len().saturating_sub(h.max(1)));
         self.envelope_scroll = self.envelope_scroll.min(max);
     }
 
-    fn go_to_step(&mut self, step: usize) {
+    /// Keeps each list's selection within its items (after the step or its checks changed).
+    pub fn clamp_lists(&mut self) {
+        for pane in [Pane::Layers, Pane::Keys, Pane::Checks] {
+            let len = self.list_len(pane);
+            if let Some(l) = self.list_mut(pane) {
+                l.selected = l.selected.min(len.saturating_sub(1));
+            }
+        }
+    }
+
+    pub(super) fn go_to_step(&mut self, step: usize) {
         let n = self.step_count();
         if n == 0 {
             return;
@@ -329,16 +468,11 @@ impl App {
             s.current = None;
         }
         self.envelope_scroll = 0;
-        for pane in [Pane::Layers, Pane::Keys, Pane::Checks] {
-            let len = self.list_len(pane);
-            if let Some(l) = self.list_mut(pane) {
-                l.selected = l.selected.min(len.saturating_sub(1));
-            }
-        }
+        self.clamp_lists();
         self.reveal_in_envelope();
     }
 
-    fn set_focus(&mut self, pane: Pane) {
+    pub(super) fn set_focus(&mut self, pane: Pane) {
         self.focus = pane;
         if pane != Pane::Envelope {
             self.tab = pane;
@@ -349,7 +483,7 @@ impl App {
         }
     }
 
-    fn page(&self) -> usize {
+    pub(super) fn page(&self) -> usize {
         match self.focus {
             Pane::Envelope => self
                 .envelope_geometry()
@@ -359,7 +493,7 @@ impl App {
     }
 
     /// Moves the focused pane by `delta` rows (scroll or selection).
-    fn move_by(&mut self, delta: isize) {
+    pub(super) fn move_by(&mut self, delta: isize) {
         match self.focus {
             Pane::Envelope => {
                 self.envelope_scroll = self.envelope_scroll.saturating_add_signed(delta);
@@ -381,7 +515,7 @@ impl App {
         }
     }
 
-    fn open_selected(&mut self) {
+    pub(super) fn open_selected(&mut self) {
         match self.screen {
             Screen::Picker => {
                 if let Some(entry) = picker::entries().get(self.picker.selected) {
@@ -404,7 +538,7 @@ impl App {
         }
     }
 
-    fn open_entry(&mut self, entry: PickerEntry) {
+    pub(super) fn open_entry(&mut self, entry: PickerEntry) {
         let info = &CATALOG[entry.pattern];
         let variant = entry.variant.map(|v| info.variants[v]);
         let tamper = entry.tamper.map(|t| info.tampers[t].name());
@@ -417,12 +551,35 @@ impl App {
                 };
                 self.status = None;
                 self.open(session, start);
+                // A convenience: a state dir that cannot be written is not worth a message.
+                if self.remember_state {
+                    let _ = state::remember_pattern(&entry.key());
+                }
             }
             Err(e) => self.status = Some(e.to_string()),
         }
     }
 
-    fn scroll_overlay(&mut self, delta: i32) {
+    pub(super) fn toggle_processed(&mut self) {
+        let has = self
+            .shown()
+            .is_some_and(|(s, _)| s.snapshot.processed.is_some());
+        if !has {
+            self.complain(
+                "This step has no processed view: no receiver decrypted anything in its message."
+                    .to_string(),
+            );
+            return;
+        }
+        self.processed_view = !self.processed_view;
+        self.envelope_scroll = 0;
+        if let Some(s) = &mut self.search {
+            s.current = None;
+        }
+        self.reveal_in_envelope();
+    }
+
+    pub(super) fn scroll_overlay(&mut self, delta: i32) {
         let scroll = match &mut self.overlay {
             Some(Overlay::Help { scroll }) => scroll,
             Some(Overlay::Detail(d)) => &mut d.scroll,
@@ -434,13 +591,18 @@ impl App {
                 *selected = (*selected as i32 + delta).clamp(0, last as i32) as usize;
                 return;
             }
-            None => return,
+            Some(Overlay::Themes { names, selected }) => {
+                let last = names.len().saturating_sub(1) as i32;
+                *selected = (*selected as i32 + delta).clamp(0, last) as usize;
+                return;
+            }
+            Some(Overlay::Prompt(_)) | None => return,
         };
         *scroll = (i32::from(*scroll) + delta).clamp(0, i32::from(u16::MAX)) as u16;
     }
 
     /// Replays the walk with the tamper row the menu has selected, at the receiver's step.
-    fn choose_tamper(&mut self) {
+    pub(super) fn choose_tamper(&mut self) {
         let (Some(Overlay::Tamper { selected }), Some(session)) = (&self.overlay, &self.session)
         else {
             return;
@@ -465,7 +627,7 @@ impl App {
         }
     }
 
-    fn back(&mut self) {
+    pub(super) fn back(&mut self) {
         if self.overlay.take().is_some() {
             return;
         }
@@ -476,7 +638,7 @@ impl App {
         }
     }
 
-    fn wheel(&mut self, column: u16, row: u16, down: bool) {
+    pub(super) fn wheel(&mut self, column: u16, row: u16, down: bool) {
         let delta = if down { 3 } else { -3 };
         if self.overlay.is_some() {
             self.scroll_overlay(delta as i32);
@@ -494,16 +656,13 @@ impl App {
 
     /// The current envelope's matches of the search query.
     pub fn search_matches(&self) -> Vec<crate::xml::Span> {
-        let (Some(session), Some(search)) = (&self.session, &self.search) else {
+        let (Some(text), Some(search)) = (self.envelope_text(), &self.search) else {
             return Vec::new();
         };
-        match &session.steps[self.step].snapshot.envelope {
-            Some(e) => search::matches(&e.text, &search.query),
-            None => Vec::new(),
-        }
+        search::matches(text, &search.query)
     }
 
-    fn search_update(&mut self, action: Action) {
+    pub(super) fn search_update(&mut self, action: Action) {
         match action {
             Action::SearchStart => {
                 self.search = Some(Search {
@@ -538,97 +697,9 @@ impl App {
         }
     }
 
-    fn move_picker(&mut self, delta: isize) {
+    pub(super) fn move_picker(&mut self, delta: isize) {
         let len = picker::entries().len() as isize;
         self.picker.selected = (self.picker.selected as isize + delta).clamp(0, len - 1) as usize;
-    }
-}
-
-/// Applies `action` to `app`.
-pub fn update(app: &mut App, action: Action) {
-    match action {
-        Action::Quit => app.quit = true,
-        Action::Resize(w, h) => {
-            app.size = (w, h);
-            app.reveal_in_envelope();
-        }
-        Action::ToggleHelp => {
-            app.overlay = match app.overlay {
-                Some(Overlay::Help { .. }) => None,
-                _ => Some(Overlay::Help { scroll: 0 }),
-            }
-        }
-        Action::Back => app.back(),
-        Action::TestPanic => panic!("test-only panic inside the TUI loop"),
-        Action::Wheel { column, row, down } => app.wheel(column, row, down),
-        _ if app.overlay.is_some() => match action {
-            Action::Up => app.scroll_overlay(-1),
-            Action::Down => app.scroll_overlay(1),
-            Action::PageUp => app.scroll_overlay(-10),
-            Action::PageDown => app.scroll_overlay(10),
-            Action::Open => app.choose_tamper(),
-            _ => {}
-        },
-        _ if app.screen == Screen::Picker => match action {
-            Action::Up => app.move_picker(-1),
-            Action::Down => app.move_picker(1),
-            Action::PageUp => app.move_picker(-10),
-            Action::PageDown => app.move_picker(10),
-            Action::FirstStep => app.picker.selected = 0,
-            Action::LastStep => app.picker.selected = picker::entries().len() - 1,
-            Action::Open => app.open_selected(),
-            _ => {}
-        },
-        _ => update_walk(app, action),
-    }
-}
-
-fn update_walk(app: &mut App, action: Action) {
-    match action {
-        Action::SearchStart
-        | Action::SearchInput(_)
-        | Action::SearchBackspace
-        | Action::SearchNext
-        | Action::SearchCancel => app.search_update(action),
-        Action::NextStep => app.go_to_step(app.step + 1),
-        Action::PrevStep => app.go_to_step(app.step.saturating_sub(1)),
-        Action::FirstStep => app.go_to_step(0),
-        Action::LastStep => app.go_to_step(app.step_count().saturating_sub(1)),
-        Action::FocusNext => app.set_focus(app.focus.offset(1)),
-        Action::FocusPrev => app.set_focus(app.focus.offset(-1)),
-        Action::Focus(p) => app.set_focus(p),
-        Action::Up => app.move_by(-1),
-        Action::Down => app.move_by(1),
-        Action::PageUp => app.move_by(-(app.page() as isize)),
-        Action::PageDown => app.move_by(app.page() as isize),
-        Action::Open => app.open_selected(),
-        Action::ToggleMaximize => {
-            app.maximized = !app.maximized;
-            app.clamp_envelope_scroll();
-        }
-        Action::ToggleReveal => app.reveal = !app.reveal,
-        Action::OpenTamperMenu
-            if app
-                .session
-                .as_ref()
-                .is_some_and(|s| s.walk_origin().is_some()) =>
-        {
-            // The open attack, or else the first one.
-            let selected = app.session.as_ref().map_or(0, |s| {
-                let rows = tamper_menu::rows(s);
-                s.walk_origin()
-                    .and_then(|o| o.tamper)
-                    .and_then(|open| rows.iter().position(|t| *t == Some(open)))
-                    .unwrap_or(0)
-            });
-            app.overlay = Some(Overlay::Tamper { selected });
-        }
-        Action::Click { column, row } => {
-            if let Some(p) = layout::pane_at(app, column, row) {
-                app.set_focus(p);
-            }
-        }
-        _ => {}
     }
 }
 

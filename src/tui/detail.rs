@@ -2,7 +2,7 @@
 //! key or check, as lines of text. What the Step does not carry yet (the canonical bytes and
 //! the digest the receiver computed, issue 9) is said, not invented.
 
-use crate::exchange::{Layer, LayerStatus};
+use crate::exchange::{Layer, LayerStatus, ProcessedView};
 use crate::ns;
 use crate::safe_text::one_line;
 use crate::wss::keys::Provenance;
@@ -153,12 +153,46 @@ pub fn layer_row(s: &Session, step: usize, row: usize) -> Option<Detail> {
             }
             d.field("EncryptedData", &e.encrypted_data.join(", "));
             d.status(&e.status);
-            d.push(
-                LineKind::Missing,
-                "the plaintext (the receiver's processed view): not in the Step yet (issue 9)",
-            );
+            plaintext(&mut d, snapshot.processed.as_ref(), &e.encrypted_data);
             Some(d)
         }
+    }
+}
+
+/// Where the part's plaintext stands in the receiver's processed view (`v` shows it).
+fn plaintext(d: &mut Detail, processed: Option<&ProcessedView>, data_ids: &[String]) {
+    let Some(p) = processed else {
+        d.push(
+            LineKind::Missing,
+            "plaintext         none at this step: no receiver decrypted anything here",
+        );
+        return;
+    };
+    let parts: Vec<_> = p
+        .parts
+        .iter()
+        .filter(|part| part.id.as_ref().is_some_and(|id| data_ids.contains(id)))
+        .collect();
+    if parts.is_empty() {
+        d.push(
+            LineKind::Missing,
+            "plaintext         not in this step's processed view (not opened here)",
+        );
+        return;
+    }
+    for part in parts {
+        d.field(
+            "plaintext",
+            &format!(
+                "processed view bytes {}..{} ({} bytes; v shows it)",
+                part.span.start,
+                part.span.end,
+                part.span.len()
+            ),
+        );
+        let text = &p.text[part.span.range()];
+        let shown: String = text.chars().take(600).collect();
+        d.push(LineKind::Code, one_line(&shown).into_owned());
     }
 }
 

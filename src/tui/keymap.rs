@@ -2,6 +2,8 @@
 //! overlay and the key bar. Both are generated from this table, so they cannot drift from
 //! what the keys do.
 
+use std::time::Instant;
+
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::app::{Action, App, Overlay, Pane, Screen};
@@ -27,6 +29,14 @@ pub enum When {
     SearchDone,
     /// While the tamper menu is open.
     Menu,
+    /// While the theme picker is open.
+    Themes,
+    /// While the envelope editor is open (other keys go into the text).
+    Editing,
+    /// At the editor's keep/discard question.
+    EditPrompt,
+    /// While a prompt (the export directory) is open: other characters go into it.
+    Prompt,
     /// Only with the test hooks on; never listed.
     TestHook,
 }
@@ -238,10 +248,102 @@ pub const KEYMAP: &[Binding] = &[
         help: "replay the walk with the chosen attack",
     },
     Binding {
+        keys: &[ch('e')],
+        action: Action::EditStart,
+        when: When::Walk,
+        bar: Some("edit"),
+        help: "edit the envelope (the receiver re-verifies it as you pause)",
+    },
+    Binding {
+        keys: &[ctrl('s')],
+        action: Action::EditApply,
+        when: When::Editing,
+        bar: Some("re-verify"),
+        help: "re-verify the edited envelope now",
+    },
+    Binding {
+        keys: &[key(KeyCode::Esc)],
+        action: Action::EditLeave,
+        when: When::Editing,
+        bar: Some("leave"),
+        help: "leave the editor (asks to keep or discard a change)",
+    },
+    Binding {
+        keys: &[ch('k')],
+        action: Action::EditKeep,
+        when: When::EditPrompt,
+        bar: Some("keep"),
+        help: "keep the edit as the step's message",
+    },
+    Binding {
+        keys: &[ch('d')],
+        action: Action::EditDiscard,
+        when: When::EditPrompt,
+        bar: Some("discard"),
+        help: "discard the edit",
+    },
+    Binding {
+        keys: &[key(KeyCode::Esc)],
+        action: Action::EditResume,
+        when: When::EditPrompt,
+        bar: Some("back to the edit"),
+        help: "go back to editing",
+    },
+    Binding {
+        keys: &[ch('v')],
+        action: Action::ToggleProcessed,
+        when: When::Walk,
+        bar: Some("view"),
+        help: "Envelope: the received bytes or the processed (decrypted) view",
+    },
+    Binding {
+        keys: &[ch('y')],
+        action: Action::Copy,
+        when: When::Walk,
+        bar: None,
+        help: "copy the selected item's bytes, or a revealed key, to the clipboard (OSC 52)",
+    },
+    Binding {
+        keys: &[ch('x')],
+        action: Action::ExportStart,
+        when: When::Walk,
+        bar: Some("export"),
+        help: "export the messages as annotated XML (asks for a directory)",
+    },
+    Binding {
+        keys: &[key(KeyCode::Enter)],
+        action: Action::PromptSubmit,
+        when: When::Prompt,
+        bar: Some("go"),
+        help: "do what the prompt asks (write the export, open the capture)",
+    },
+    Binding {
+        keys: &[key(KeyCode::Backspace)],
+        action: Action::PromptBackspace,
+        when: When::Prompt,
+        bar: None,
+        help: "delete the last character",
+    },
+    Binding {
+        keys: &[ctrl('u')],
+        action: Action::PromptClear,
+        when: When::Prompt,
+        bar: Some("clear"),
+        help: "clear the line",
+    },
+    Binding {
+        keys: &[key(KeyCode::Esc)],
+        action: Action::Back,
+        when: When::Prompt,
+        bar: Some("cancel"),
+        help: "cancel",
+    },
+    Binding {
         keys: &[ch('z')],
         action: Action::ToggleMaximize,
         when: When::Walk,
-        bar: Some("zoom"),
+        // Listed in the help only: the bar is full at 120 columns.
+        bar: None,
         help: "maximize the focused pane (again to restore)",
     },
     Binding {
@@ -315,6 +417,41 @@ pub const KEYMAP: &[Binding] = &[
         help: "close the overlay, restore a maximized pane, or go back to the patterns",
     },
     Binding {
+        keys: &[ch('o')],
+        action: Action::OpenStart,
+        when: When::Always,
+        bar: None,
+        help: "open captured messages and keys (the last capture opened is offered)",
+    },
+    Binding {
+        keys: &[ch('T')],
+        action: Action::ThemeMenu,
+        when: When::Always,
+        bar: None,
+        help: "theme picker: the built-in themes and those in <config dir>/themes/",
+    },
+    Binding {
+        keys: &[key(KeyCode::Enter)],
+        action: Action::Open,
+        when: When::Themes,
+        bar: Some("use"),
+        help: "draw with the chosen theme",
+    },
+    Binding {
+        keys: &[ch('m')],
+        action: Action::ToggleMouse,
+        when: When::Always,
+        bar: None,
+        help: "mouse on or off (off: the terminal's own selection works)",
+    },
+    Binding {
+        keys: &[ctrl('z')],
+        action: Action::Suspend,
+        when: When::Always,
+        bar: None,
+        help: "suspend to the shell (the terminal is restored; fg comes back)",
+    },
+    Binding {
         keys: &[ch('?'), key(KeyCode::F(1))],
         action: Action::ToggleHelp,
         when: When::Always,
@@ -344,6 +481,9 @@ fn typing(app: &App) -> bool {
 /// Whether `binding` works in the app's current state. While a query is typed only the
 /// search's own keys (and Ctrl-C) work.
 pub fn applies(binding: &Binding, app: &App) -> bool {
+    if let Some(when) = exclusive_keys(app) {
+        return binding.when == when;
+    }
     let overlay = app.overlay.is_some();
     let walk = !overlay && app.screen == Screen::Walk;
     if typing(app) && !overlay {
@@ -363,12 +503,27 @@ pub fn applies(binding: &Binding, app: &App) -> bool {
         When::Focus(panes) => walk && panes.contains(&app.focus),
         When::Overlay => overlay,
         When::Menu => matches!(app.overlay, Some(Overlay::Tamper { .. })),
+        When::Themes => matches!(app.overlay, Some(Overlay::Themes { .. })),
         When::SearchTyping => false,
         When::SearchDone => {
             walk && app.focus == Pane::Envelope && app.search.as_ref().is_some_and(|s| !s.editing)
         }
+        When::Editing | When::EditPrompt | When::Prompt => false,
         When::TestHook => app.options.test_hooks,
     }
+}
+
+/// While the editor or a prompt is open, the only bindings that apply (its own).
+fn exclusive_keys(app: &App) -> Option<When> {
+    if matches!(app.overlay, Some(Overlay::Prompt(_))) {
+        return Some(When::Prompt);
+    }
+    let editor = app.editor.as_ref().filter(|_| app.screen == Screen::Walk)?;
+    Some(if editor.prompt {
+        When::EditPrompt
+    } else {
+        When::Editing
+    })
 }
 
 fn matches(k: Key, event: &KeyEvent) -> bool {
@@ -384,6 +539,27 @@ fn matches(k: Key, event: &KeyEvent) -> bool {
 pub fn action_for(event: &KeyEvent, app: &App) -> Option<Action> {
     if event.kind != KeyEventKind::Press {
         return None;
+    }
+    if let Some(when) = exclusive_keys(app) {
+        let own = KEYMAP
+            .iter()
+            .filter(|b| b.when == when)
+            .find(|b| b.keys.iter().any(|k| matches(*k, event)));
+        if let Some(b) = own {
+            return Some(b.action);
+        }
+        if matches(ctrl('c'), event) {
+            return Some(Action::Quit);
+        }
+        return match (when, event.code) {
+            (When::Editing, _) => Some(Action::EditKey(*event, Instant::now())),
+            (When::Prompt, KeyCode::Char(c))
+                if !event.modifiers.contains(KeyModifiers::CONTROL) =>
+            {
+                Some(Action::PromptInput(c))
+            }
+            _ => None,
+        };
     }
     if typing(app)
         && app.overlay.is_none()
@@ -459,8 +635,12 @@ pub fn help_lines(ascii: bool) -> Vec<(String, &'static str, &'static str)> {
                 When::Focus(_) => "Keys",
                 When::Overlay => "overlays",
                 When::Menu => "tamper menu",
+                When::Themes => "theme picker",
                 When::SearchTyping => "typing a search",
                 When::SearchDone => "Envelope, after a search",
+                When::Editing => "editor",
+                When::EditPrompt => "leaving the editor",
+                When::Prompt => "a prompt (x, o)",
                 When::TestHook => "",
             };
             (keys_label(b, ascii), b.help, place)

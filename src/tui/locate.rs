@@ -30,6 +30,8 @@ pub struct LayerRow {
 #[derive(Debug, Clone, Default)]
 pub struct StepView {
     pub tokens: Vec<Token>,
+    /// The XML tokens of the receiver's processed view, when the step has one.
+    pub processed_tokens: Vec<Token>,
     pub layer_rows: Vec<LayerRow>,
     pub key_spans: Vec<Vec<Span>>,
     pub check_spans: Vec<Vec<Span>>,
@@ -70,8 +72,15 @@ impl StepView {
                     .unwrap_or_default()
             })
             .collect();
+        let processed_tokens = snapshot
+            .processed
+            .as_ref()
+            .and_then(|p| Document::parse_str(&p.text, "processed view").ok())
+            .map(|d| syntax::tokens(&d))
+            .unwrap_or_default();
         StepView {
             tokens: doc.as_ref().map(syntax::tokens).unwrap_or_default(),
+            processed_tokens,
             layer_rows,
             key_spans,
             check_spans,

@@ -6,23 +6,31 @@
 //! event loop. The TUI draws the engine's `Step`s and nothing else; the engine never imports it.
 
 pub mod app;
+pub mod clipboard;
+pub mod commands;
 pub mod config;
 pub mod detail;
+pub mod edit;
+pub mod export;
 pub mod keymap;
 pub mod layout;
 pub mod locate;
 pub mod palette;
 pub mod panes;
 pub mod picker;
+pub mod prompt;
 pub mod recompute;
 pub mod search;
 pub mod session;
+pub mod state;
 pub mod syntax;
 pub mod tamper_menu;
 pub mod terminal;
 pub mod text_map;
 pub mod theme;
+pub mod theme_menu;
 pub mod ui;
+pub mod update;
 pub mod widgets;
 
 pub use app::{Action, App, Pane, UiOptions, update};

@@ -20,6 +20,29 @@ pub struct PickerEntry {
     pub tamper: Option<usize>,
 }
 
+impl PickerEntry {
+    /// The entry in words (`brokered computed-key`, `direct tamper replay`), as the state dir
+    /// remembers the last one opened.
+    pub fn key(self) -> String {
+        let info = &CATALOG[self.pattern];
+        let mut key = info.name.to_string();
+        if let Some(v) = self.variant {
+            key.push(' ');
+            key.push_str(info.variants[v]);
+        }
+        if let Some(t) = self.tamper {
+            key.push_str(" tamper ");
+            key.push_str(info.tampers[t].name());
+        }
+        key
+    }
+}
+
+/// The row of the entry `key` names (see [`PickerEntry::key`]).
+pub fn position_of(key: &str) -> Option<usize> {
+    entries().iter().position(|e| e.key() == key)
+}
+
 /// Every row, in catalogue order.
 pub fn entries() -> Vec<PickerEntry> {
     let mut out = Vec::new();

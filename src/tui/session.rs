@@ -3,8 +3,13 @@
 
 use std::cell::OnceCell;
 
+use crate::audit::CapturedMessage;
+use crate::crypto::KeyStore;
 use crate::exchange::Step;
-use crate::patterns::{self, PatternError, PatternInfo, Tamper};
+use crate::export::checked::WalkAuditor;
+use crate::patterns::{self, PatternError, PatternInfo, Receipt, Tamper};
+use crate::wss::processor::ProcessOptions;
+use crate::wss::store::Binding;
 
 use super::locate::StepView;
 
@@ -15,6 +20,20 @@ pub struct WalkOrigin {
     pub variant: &'static str,
     pub seed: u64,
     pub tamper: Option<Tamper>,
+    /// What each receiver held when it processed a message, to process an edited copy again.
+    pub receipts: Vec<Receipt>,
+    /// The messages as an auditor holding every key sees them, for `x` (or why they could
+    /// not be read back).
+    pub auditor: Result<Box<WalkAuditor>, String>,
+}
+
+/// What a capture was processed with, to process an edited message again the same way.
+#[derive(Debug, Clone)]
+pub struct CaptureInput {
+    pub messages: Vec<CapturedMessage>,
+    pub keys: KeyStore,
+    pub bindings: Vec<Binding>,
+    pub options: ProcessOptions,
 }
 
 /// What the Steps are: a walkthrough wskex played, or a captured conversation it processed.
@@ -24,6 +43,7 @@ pub enum Source {
     /// The paths as the user gave them.
     Capture {
         paths: Vec<String>,
+        input: Box<CaptureInput>,
     },
 }
 
@@ -46,6 +66,9 @@ impl Session {
         tamper: Option<&str>,
     ) -> Result<Session, PatternError> {
         let walk = patterns::walk(pattern, variant, seed, tamper)?;
+        let auditor = WalkAuditor::of(&walk)
+            .map(Box::new)
+            .map_err(|e| e.to_string());
         let views = walk.steps.iter().map(|_| OnceCell::new()).collect();
         Ok(Session {
             source: Source::Walk(WalkOrigin {
@@ -53,6 +76,8 @@ impl Session {
                 variant: walk.variant,
                 seed: walk.seed,
                 tamper: walk.tamper,
+                receipts: walk.receipts,
+                auditor,
             }),
             parties: walk.parties.iter().map(|p| p.name.clone()).collect(),
             steps: walk.steps,
@@ -60,11 +85,20 @@ impl Session {
         })
     }
 
-    /// A processed capture: one Step per message (see `audit::steps`), known to `parties`.
-    pub fn capture(paths: Vec<String>, steps: Vec<Step>, parties: Vec<String>) -> Session {
+    /// A processed capture: one Step per message (see `audit::steps`), known to `parties`;
+    /// `input` is what it was processed with.
+    pub fn capture(
+        paths: Vec<String>,
+        input: CaptureInput,
+        steps: Vec<Step>,
+        parties: Vec<String>,
+    ) -> Session {
         let views = steps.iter().map(|_| OnceCell::new()).collect();
         Session {
-            source: Source::Capture { paths },
+            source: Source::Capture {
+                paths,
+                input: Box::new(input),
+            },
             parties,
             steps,
             views,
@@ -85,6 +119,12 @@ impl Session {
 
     pub fn is_empty(&self) -> bool {
         self.steps.is_empty()
+    }
+
+    /// Replaces step `i` (an edit the user kept); its view is built again on next use.
+    pub fn replace_step(&mut self, i: usize, step: Step) {
+        self.steps[i] = step;
+        self.views[i] = OnceCell::new();
     }
 
     /// The located view of step `i`, built on first use.
@@ -134,7 +174,7 @@ impl Session {
                 }
                 s
             }
-            Source::Capture { paths } => {
+            Source::Capture { paths, .. } => {
                 format!("capture {}", crate::safe_text::one_line(&paths.join(" ")))
             }
         }

@@ -36,6 +36,26 @@ pub fn config_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "wskex").map(|d| d.config_dir().to_path_buf())
 }
 
+/// Every theme the picker offers: the built-in ones, then the `.tmTheme` files of
+/// `<config dir>/themes/` by name, sorted.
+pub fn names() -> Vec<String> {
+    let mut names: Vec<String> = BUILT_IN.iter().map(|(n, _)| n.to_string()).collect();
+    let mut user: Vec<String> = config_dir()
+        .and_then(|d| std::fs::read_dir(d.join("themes")).ok())
+        .into_iter()
+        .flatten()
+        .filter_map(|e| {
+            let path = e.ok()?.path();
+            (path.extension()? == "tmTheme")
+                .then(|| path.file_stem()?.to_str().map(String::from))?
+        })
+        .filter(|n| !names.contains(n))
+        .collect();
+    user.sort();
+    names.extend(user);
+    names
+}
+
 /// A built-in theme.
 pub fn built_in(name: &str) -> Option<Theme> {
     let (_, bytes) = BUILT_IN.iter().find(|(n, _)| *n == name)?;

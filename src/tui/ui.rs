@@ -32,13 +32,13 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, palette: &Palette) {
         );
         return;
     }
-    match (app.screen, &app.session) {
-        (Screen::Walk, Some(session)) => {
+    match (app.screen, &app.session, app.shown()) {
+        (Screen::Walk, Some(session), Some((step, view))) => {
             let ctx = Ctx {
                 app,
                 session,
-                step: &session.steps[app.step],
-                view: session.view(app.step),
+                step,
+                view,
                 palette,
             };
             draw_walk(frame, &ctx);
@@ -65,6 +65,12 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, palette: &Palette) {
                 );
             }
         }
+        Some(Overlay::Prompt(prompt)) => {
+            super::prompt::draw(frame, area, prompt, app.reveal, app.options.ascii, palette)
+        }
+        Some(Overlay::Themes { names, selected }) => {
+            super::theme_menu::draw(frame, area, names, *selected, app.options.ascii, palette)
+        }
         None => {}
     }
 }
@@ -78,7 +84,12 @@ fn draw_walk(frame: &mut Frame<'_>, ctx: &Ctx<'_>) {
     }
     for (pane, rect) in &areas.panes {
         match pane {
-            Pane::Envelope => panes::envelope::draw(frame, *rect, ctx),
+            Pane::Envelope => match &ctx.app.editor {
+                Some(editor) => {
+                    super::edit::draw::draw(frame, *rect, editor, ctx.ascii(), ctx.palette)
+                }
+                None => panes::envelope::draw(frame, *rect, ctx),
+            },
             Pane::Layers => panes::layers::draw(frame, *rect, ctx),
             Pane::Keys => panes::keys::draw(frame, *rect, ctx),
             Pane::Narrative => panes::narrative::draw(frame, *rect, ctx),

@@ -27,7 +27,23 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
         frame.render_widget(text, area);
         return;
     };
-    let mut title = format!("1 Envelope: received bytes ({} bytes", envelope.text.len());
+    let processed = ctx
+        .step
+        .snapshot
+        .processed
+        .as_ref()
+        .filter(|_| ctx.app.showing_processed());
+    let (text, tokens) = match processed {
+        Some(p) => (p.text.as_str(), &ctx.view.processed_tokens),
+        None => (envelope.text.as_str(), &ctx.view.tokens),
+    };
+    let mut title = match processed {
+        Some(p) => format!(
+            "1 Envelope: processed view (decrypted +, {} bytes",
+            p.text.len()
+        ),
+        None => format!("1 Envelope: received bytes ({} bytes", envelope.text.len()),
+    };
     if !envelope.from.is_empty() {
         title.push_str(&format!(
             ", {} -> {}",
@@ -44,20 +60,20 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
             one_line(&search.query)
         ));
     }
-    if let Some(e) = &ctx.view.parse_error {
+    if let (Some(e), None) = (&ctx.view.parse_error, processed) {
         title.push_str(&format!(" not well-formed: {}", one_line(e)));
     }
     let block = widgets::block(&title, focused, ctx.ascii(), ctx.palette);
     let body = inner(area);
     frame.render_widget(block, area);
-    let text = envelope.text.as_str();
     let gutter = gutter_width(text);
     let rows = text_map::wrap(text, (body.width as usize).saturating_sub(gutter));
     let highlighted = ctx.app.highlighted_spans();
     let found = ctx.app.search_matches();
+    let changed = ctx.app.marked_spans();
     let marks = Marks {
-        tokens: &ctx.view.tokens,
-        changed: &envelope.changed,
+        tokens,
+        changed: &changed,
         highlighted: &highlighted,
         found: &found,
     };

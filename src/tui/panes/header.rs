@@ -114,7 +114,12 @@ pub fn draw_tabs(frame: &mut Frame<'_>, area: Rect, app: &App, palette: &Palette
 /// The key bar: the keys that work here, from the keymap; or the last status message.
 pub fn draw_keybar(frame: &mut Frame<'_>, area: Rect, app: &App, palette: &Palette) {
     if let Some(status) = &app.status {
-        let line = Span::styled(format!(" {}", one_line(status)), palette.fail);
+        let style = if app.status_is_problem {
+            palette.fail
+        } else {
+            palette.pass
+        };
+        let line = Span::styled(format!(" {}", one_line(status)), style);
         frame.render_widget(Paragraph::new(line).style(palette.base), area);
         return;
     }

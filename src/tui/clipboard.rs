@@ -1,0 +1,47 @@
+//! `y`: what copying the selected item puts on the clipboard, and the OSC 52 sequence that
+//! asks the terminal to do it (it works over SSH and, with `set-clipboard on`, inside tmux).
+//! Choosing the text is pure (an App in, text or a reason out); writing the sequence is the
+//! event loop's.
+
+use crate::xml::base64;
+
+use super::app::{App, Pane};
+
+/// Terminals cap OSC 52 payloads (xterm at about 100 000 bytes): larger selections are refused
+/// rather than cut.
+pub const MAX_COPY: usize = 100_000;
+
+/// The text `y` copies here: a key's value (hex) when revealed, else the bytes of the selected
+/// item's span(s) in what the Envelope pane shows. `Err` says why nothing is copied.
+pub fn selection(app: &App) -> Result<String, String> {
+    let (step, _) = app.shown().ok_or("Nothing to copy.")?;
+    if app.focus == Pane::Keys {
+        let key = step
+            .snapshot
+            .ledger
+            .keys()
+            .get(app.keys.selected)
+            .ok_or("No key selected.")?;
+        if !app.reveal {
+            return Err(format!(
+                "{} is masked: nothing copied (r reveals it, then y copies it).",
+                crate::safe_text::one_line(&key.name)
+            ));
+        }
+        return Ok(hex::encode(key.bytes.expose()));
+    }
+    let text = app.envelope_text().ok_or("This step has no message.")?;
+    let spans = app.highlighted_spans();
+    if spans.is_empty() {
+        return Err(
+            "Nothing selected to copy: select a layer, reference, key or check first.".into(),
+        );
+    }
+    let copied: Vec<&str> = spans.iter().filter_map(|s| text.get(s.range())).collect();
+    Ok(copied.join("\n"))
+}
+
+/// The OSC 52 sequence that sets the clipboard to `text`.
+pub fn osc52(text: &str) -> String {
+    format!("\x1b]52;c;{}\x07", base64::encode(text.as_bytes()))
+}
