@@ -7,7 +7,9 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use common::report::run_both_owned as run;
+
+use std::path::PathBuf;
 
 use common::wskex;
 use serde_json::Value;
@@ -69,33 +71,6 @@ fn with_role(role: &str) -> impl Fn(&str) -> String {
             &format!("<wsse:Security s:mustUnderstand=\"true\" s:role=\"{role}\">"),
             1,
         )
-    }
-}
-
-struct Run {
-    code: i32,
-    text: String,
-    json: Value,
-}
-
-fn run(command: &str, file: &Path, extra: &[String]) -> Run {
-    let go = |format: &str| {
-        wskex()
-            .arg(command)
-            .arg(file)
-            .args(extra)
-            .args(["--format", format])
-            .output()
-            .unwrap()
-    };
-    let text = go("text");
-    let json = go("json");
-    let code = text.status.code().unwrap_or(-1);
-    assert_eq!(json.status.code(), Some(code), "text and JSON runs agree");
-    Run {
-        code,
-        text: String::from_utf8(text.stdout).unwrap(),
-        json: serde_json::from_slice(&json.stdout).unwrap(),
     }
 }
 

@@ -8,7 +8,9 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use common::report::run_both_owned as run;
+
+use std::path::PathBuf;
 use std::process::Command;
 
 use common::{tool_available, wskex};
@@ -125,33 +127,6 @@ const SAML2_ID: [&str; 2] = [
     "--id-attr:ID",
     "urn:oasis:names:tc:SAML:2.0:assertion:Assertion",
 ];
-
-struct Run {
-    code: i32,
-    text: String,
-    json: Value,
-}
-
-fn run(command: &str, file: &Path, extra: &[String]) -> Run {
-    let go = |format: &str| {
-        wskex()
-            .arg(command)
-            .arg(file)
-            .args(extra)
-            .args(["--format", format])
-            .output()
-            .unwrap()
-    };
-    let text = go("text");
-    let json = go("json");
-    let code = text.status.code().unwrap_or(-1);
-    assert_eq!(json.status.code(), Some(code), "text and JSON runs agree");
-    Run {
-        code,
-        text: String::from_utf8(text.stdout).unwrap(),
-        json: serde_json::from_slice(&json.stdout).unwrap(),
-    }
-}
 
 fn signatures(json: &Value) -> &Vec<Value> {
     json["messages"][0]["signatures"]

@@ -7,10 +7,10 @@
 
 mod common;
 
+use common::report::{Run, run_both_owned};
+
 use std::path::Path;
 
-use common::wskex;
-use serde_json::Value;
 use wskex::crypto::{BlockCipherAlgorithm, SeededRandom};
 use wskex::ns;
 use wskex::xenc::encrypt::{EncryptedDataSpec, EncryptionTarget, encrypt_node};
@@ -45,31 +45,8 @@ fn element_encrypted_body() -> String {
         .to_string()
 }
 
-struct Run {
-    code: i32,
-    text: String,
-    json: Value,
-}
-
 fn inspect(file: &Path, extra: &[String]) -> Run {
-    let go = |format: &str| {
-        wskex()
-            .arg("inspect")
-            .arg(file)
-            .args(extra)
-            .args(["--format", format])
-            .output()
-            .unwrap()
-    };
-    let text = go("text");
-    let json = go("json");
-    let code = text.status.code().unwrap_or(-1);
-    assert_eq!(json.status.code(), Some(code), "text and JSON runs agree");
-    Run {
-        code,
-        text: String::from_utf8(text.stdout).unwrap(),
-        json: serde_json::from_slice(&json.stdout).unwrap(),
-    }
+    run_both_owned("inspect", file, extra)
 }
 
 fn findings(run: &Run) -> Vec<(String, String)> {

@@ -8,6 +8,8 @@
 
 mod common;
 
+use common::report::{Run, run_both_owned};
+
 use std::path::{Path, PathBuf};
 
 use common::wskex;
@@ -91,31 +93,8 @@ fn element<'t>(text: &'t str, open: &str, close: &str) -> &'t str {
     &text[start..end]
 }
 
-struct Run {
-    code: i32,
-    text: String,
-    json: Value,
-}
-
 fn inspect(file: &Path, extra: &[String]) -> Run {
-    let go = |format: &str| {
-        wskex()
-            .arg("inspect")
-            .arg(file)
-            .args(extra)
-            .args(["--format", format])
-            .output()
-            .unwrap()
-    };
-    let text = go("text");
-    let json = go("json");
-    let code = text.status.code().unwrap_or(-1);
-    assert_eq!(json.status.code(), Some(code), "text and JSON runs agree");
-    Run {
-        code,
-        text: String::from_utf8(text.stdout).unwrap(),
-        json: serde_json::from_slice(&json.stdout).unwrap(),
-    }
+    run_both_owned("inspect", file, extra)
 }
 
 fn codes(message: &Value) -> Vec<String> {

@@ -7,9 +7,10 @@
 
 mod common;
 
+use common::report::{Run, run_both_owned};
+
 use std::path::{Path, PathBuf};
 
-use common::wskex;
 use serde_json::Value;
 use wskex::crypto::{BlockCipherAlgorithm, KeyWrapAlgorithm, SeededRandom};
 use wskex::ns;
@@ -79,36 +80,11 @@ fn kek(name: &str, bytes: &[u8]) -> Vec<String> {
     ]
 }
 
-struct Run {
-    code: i32,
-    text: String,
-    json: Value,
-}
-
+/// The text run's stdout and stderr together: `decrypt` reports on stderr.
 fn run(command: &str, file: &Path, extra: &[String]) -> Run {
-    let go = |format: &str| {
-        wskex()
-            .arg(command)
-            .arg(file)
-            .args(extra)
-            .args(["--format", format])
-            .output()
-            .unwrap()
-    };
-    let text = go("text");
-    let json = go("json");
-    let code = text.status.code().unwrap_or(-1);
-    assert_eq!(json.status.code(), Some(code), "text and JSON runs agree");
-    Run {
-        code,
-        text: String::from_utf8(text.stdout).unwrap() + &String::from_utf8(text.stderr).unwrap(),
-        json: serde_json::from_slice(&json.stdout).unwrap_or_else(|e| {
-            panic!(
-                "{command} JSON: {e}: {}",
-                String::from_utf8_lossy(&json.stdout)
-            )
-        }),
-    }
+    let mut run = run_both_owned(command, file, extra);
+    run.text.push_str(&run.stderr);
+    run
 }
 
 /// The key chain of the first encrypted part, as one string.

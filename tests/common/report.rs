@@ -7,10 +7,12 @@ use serde_json::Value;
 
 use super::wskex;
 
-/// Exit code, text report and JSON report of one command (run twice: text and JSON).
+/// Exit code, text report (and what the text run wrote to stderr) and JSON report of one
+/// command (run twice: text and JSON).
 pub struct Run {
     pub code: i32,
     pub text: String,
+    pub stderr: String,
     pub json: Value,
 }
 
@@ -33,6 +35,7 @@ pub fn run_both(command: &str, file: &Path, extra: &[&str]) -> Run {
     Run {
         code,
         text: String::from_utf8(text.stdout).unwrap(),
+        stderr: String::from_utf8(text.stderr).unwrap(),
         json: serde_json::from_slice(&json.stdout).unwrap_or_else(|e| {
             panic!(
                 "{command} JSON: {e}: {}",
@@ -40,6 +43,12 @@ pub fn run_both(command: &str, file: &Path, extra: &[&str]) -> Run {
             )
         }),
     }
+}
+
+/// [`run_both`] with owned arguments.
+pub fn run_both_owned(command: &str, file: &Path, extra: &[String]) -> Run {
+    let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
+    run_both(command, file, &extra)
 }
 
 /// Every finding of a `verify` JSON report (top level) or of every message of an `inspect`
