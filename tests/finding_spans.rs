@@ -231,3 +231,65 @@ fn every_span_of_the_samples_agrees_with_its_line_and_column() {
         "only {after_decryption} in decrypted messages"
     );
 }
+
+/// The finding at `code` in the JSON report of `text` (written to `dir`), and the text.
+fn sliced_finding(dir: &Path, text: &str, code: &str, extra: &[&str]) -> (Value, String) {
+    let file = dir.join("message.xml");
+    std::fs::write(&file, text).unwrap();
+    let out = wskex()
+        .arg("inspect")
+        .arg(&file)
+        .args(extra)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let finding = json["messages"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == code)
+        .unwrap_or_else(|| panic!("no {code} in {json}"))
+        .clone();
+    let span = &finding["span"];
+    let (start, end) = (
+        span["start"].as_u64().unwrap() as usize,
+        span["end"].as_u64().unwrap() as usize,
+    );
+    (finding, text[start..end].to_string())
+}
+
+#[test]
+fn a_message_without_a_security_header_points_at_its_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\">\n  <s:Header><x:A xmlns:x=\"urn:x\"/></s:Header>\n  <s:Body/>\n</s:Envelope>\n";
+    let (finding, bytes) = sliced_finding(dir.path(), text, "no-security-header", &[]);
+    assert_eq!(bytes, "<s:Header><x:A xmlns:x=\"urn:x\"/></s:Header>");
+    assert_eq!(
+        (finding["line"].as_u64(), finding["column"].as_u64()),
+        (Some(2), Some(3))
+    );
+}
+
+#[test]
+fn references_left_unchecked_point_at_their_signature() {
+    let dir = tempfile::tempdir().unwrap();
+    // 300 references to a 20 KB Body pass the 64x work budget of this ~50 KB message.
+    let reference = "<ds:Reference URI=\"#body\"><ds:DigestMethod Algorithm=\"http://www.w3.org/2000/09/xmldsig#sha1\"/><ds:DigestValue>AAAAAAAAAAAAAAAAAAAAAAAAAAA=</ds:DigestValue></ds:Reference>";
+    let signature = format!(
+        "<ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\" Id=\"S\"><ds:SignedInfo><ds:CanonicalizationMethod Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/><ds:SignatureMethod Algorithm=\"http://www.w3.org/2000/09/xmldsig#hmac-sha1\"/>{}</ds:SignedInfo><ds:SignatureValue>AAAA</ds:SignatureValue></ds:Signature>",
+        reference.repeat(300)
+    );
+    let text = format!(
+        "<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\" xmlns:wsse=\"http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd\" xmlns:wsu=\"http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd\"><s:Header><wsse:Security>{signature}</wsse:Security></s:Header><s:Body wsu:Id=\"body\">{}</s:Body></s:Envelope>",
+        "A".repeat(20_000)
+    );
+    let (finding, bytes) = sliced_finding(
+        dir.path(),
+        &text,
+        "work-limit",
+        &["--hmac-secret", "hex:00"],
+    );
+    assert_eq!(finding["severity"], "error");
+    assert_eq!(bytes, signature);
+}

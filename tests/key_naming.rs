@@ -130,6 +130,14 @@ fn a_key_the_message_names_by_nothing_checkable_is_labelled_an_assumption() {
     assert!(unwrapped(&r.json), "{}", r.text);
     let assumed = finding(&r.json, "key-assumed").expect("labelled");
     assert_eq!(assumed["severity"], "warning");
+    // It points at the EncryptedKey that was opened.
+    let text = std::fs::read_to_string(&message).unwrap();
+    let start = assumed["span"]["start"].as_u64().unwrap() as usize;
+    assert!(
+        text[start..].starts_with("<xenc:EncryptedKey"),
+        "{}",
+        &text[start..]
+    );
     assert!(
         assumed["message"]
             .as_str()

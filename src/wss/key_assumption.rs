@@ -4,18 +4,19 @@
 //! user's evident choice; whatever it opens is then an assumption, never a match.
 
 use crate::xenc::DataKey;
+use crate::xml::Node;
 
 use super::finding_code::FindingCode;
 use super::processor::Finding;
 
 /// The warning that an EncryptedKey was opened with an assumed key, naming the key and why.
-pub fn assumed_key_finding(encrypted_key: &str, data_key: &DataKey, line: u32) -> Finding {
-    FindingCode::KeyAssumed.finding(
+pub fn assumed_key_finding(encrypted_key: &str, data_key: &DataKey, node: Node<'_>) -> Finding {
+    FindingCode::KeyAssumed.finding_at(
         format!(
             "{encrypted_key} was opened with {} on an assumption, not a match: {}",
             data_key.opened_with,
             data_key.chain.join("; ")
         ),
-        Some(line),
+        node,
     )
 }

@@ -3,12 +3,14 @@
 //! message, or one the auditor must check by other means), never a pass.
 
 use crate::dsig::{ReferenceStatus, SignatureReport};
+use crate::xml::Document;
 
 use super::finding_code::FindingCode;
 use super::processor::Finding;
 
 /// One error finding per signature with references left unchecked.
-pub fn unchecked_references(signatures: &[SignatureReport]) -> Vec<Finding> {
+/// `doc` is the version of the document the reports' spans point into.
+pub fn unchecked_references(doc: &Document, signatures: &[SignatureReport]) -> Vec<Finding> {
     signatures
         .iter()
         .filter_map(|signature| {
@@ -18,7 +20,8 @@ pub fn unchecked_references(signatures: &[SignatureReport]) -> Vec<Finding> {
                 .filter(|r| r.status == ReferenceStatus::Unchecked)
                 .count();
             (unchecked > 0).then(|| {
-                FindingCode::WorkLimit.finding(
+                FindingCode::WorkLimit
+                    .finding(
                     format!(
                         "signature {}: {unchecked} of {} references not checked: digesting them would pass the message's canonicalization work limit (thousands of references to large elements)",
                         signature.id.as_deref().unwrap_or(&signature.path),
@@ -26,6 +29,7 @@ pub fn unchecked_references(signatures: &[SignatureReport]) -> Vec<Finding> {
                     ),
                     Some(signature.line),
                 )
+                    .located(doc, signature.span)
             })
         })
         .collect()

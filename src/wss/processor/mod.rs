@@ -150,10 +150,12 @@ pub fn process_message(
                     options.actor.as_deref(),
                 ));
             if envelope.security.is_empty() {
-                receiver.findings.push(
-                    FindingCode::NoSecurityHeader
-                        .finding("the message has no wsse:Security header", None),
-                );
+                receiver
+                    .findings
+                    .push(FindingCode::NoSecurityHeader.finding_at(
+                        "the message has no wsse:Security header",
+                        envelope.header.unwrap_or(envelope.node),
+                    ));
             }
             Some(envelope.version.label().to_string())
         }
@@ -227,12 +229,13 @@ pub fn process_message(
     receiver.verify_embedded_assertions(&current);
     receiver.trust_messages(&current);
     receiver.policy_findings(&current);
-    receiver.locate_findings();
     receiver
         .findings
         .extend(super::work_findings::unchecked_references(
+            &current,
             &receiver.signatures,
         ));
+    receiver.locate_findings();
 
     let security_headers =
         super::actors::header_reports(&current, actor, &receiver.header_signatures);

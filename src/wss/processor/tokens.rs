@@ -434,7 +434,7 @@ impl Receiver<'_, '_> {
                 if data_key.assumed {
                     self.findings
                         .push(crate::wss::key_assumption::assumed_key_finding(
-                            &name, &data_key, line,
+                            &name, &data_key, node,
                         ));
                 }
                 if ek.method_uri.is_some_and(|m| m.ends_with("#rsa-1_5")) {
