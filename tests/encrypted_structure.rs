@@ -82,9 +82,23 @@ fn a_decrypted_body_element_is_a_conformance_warning_not_damage() {
     assert!(has(&r, "encrypted-soap-element", "warning"), "{}", r.text);
     assert!(!has(&r, "damaged", "error"), "{}", r.text);
     assert!(
-        r.text.contains(&format!("warning [encrypted-soap-element] {}:1: the s:Body element itself was encrypted (it decrypted to s:Body), which WS-Security forbids", file.display())),
+        r.text.contains(&format!("warning [encrypted-soap-element] {}:1:197: the s:Body element itself was encrypted (it decrypted to s:Body), which WS-Security forbids", file.display())),
         "{}",
         r.text
+    );
+    // In the received bytes the Body is still the EncryptedData that held it.
+    let finding = &r.json["messages"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "encrypted-soap-element")
+        .unwrap()["span"];
+    let received = std::fs::read_to_string(&file).unwrap();
+    let start = finding["start"].as_u64().unwrap() as usize;
+    assert!(
+        received[start..].starts_with("<xenc:EncryptedData"),
+        "{}",
+        &received[start..]
     );
     assert_eq!(r.json["messages"][0]["encryptions"][0]["ok"], true);
     assert_eq!(r.json["messages"][0]["encryptions"][0]["type"], "element");

@@ -200,7 +200,7 @@ pub fn unprocessed_findings(envelope: &SoapEnvelope<'_>, actor: Option<&str>) ->
                     actor.unwrap_or_default()
                 ),
             };
-            Some(FindingCode::SecurityHeaderNotProcessed.finding(
+            Some(FindingCode::SecurityHeaderNotProcessed.finding_at(
                 format!(
                     "the wsse:Security header for {} was not processed ({why}): its {} item(s), \
                      {} signature(s) among them, are unchecked",
@@ -208,7 +208,7 @@ pub fn unprocessed_findings(envelope: &SoapEnvelope<'_>, actor: Option<&str>) ->
                     header.items.len(),
                     signature_count(header)
                 ),
-                Some(header.node.position().line),
+                header.node,
             ))
         })
         .collect()

@@ -20,7 +20,7 @@ pub fn encrypted_structure_findings(
         .encrypted_parts
         .iter()
         .map(|data| {
-            FindingCode::EncryptedSoapElement.finding(
+            FindingCode::EncryptedSoapElement.finding_at(
                 format!(
                     "xenc:EncryptedData{} stands in the envelope where the {} should be: the \
                      element itself is encrypted, which WS-Security forbids (encrypt its content); \
@@ -34,7 +34,7 @@ pub fn encrypted_structure_findings(
                         "Header or Body"
                     }
                 ),
-                Some(data.position().line),
+                *data,
             )
         })
         .collect();
@@ -45,14 +45,14 @@ pub fn encrypted_structure_findings(
     };
     for part in [envelope.header, envelope.body].into_iter().flatten() {
         if came_from_plaintext(part) {
-            findings.push(FindingCode::EncryptedSoapElement.finding(
+            findings.push(FindingCode::EncryptedSoapElement.finding_at(
                 format!(
                     "the {} element itself was encrypted (it decrypted to {}), which WS-Security \
                      forbids: a conforming sender encrypts its content",
                     part.qname(),
                     part.qname()
                 ),
-                Some(part.position().line),
+                part,
             ));
         }
     }
