@@ -23,6 +23,8 @@ pub type MessageFinding = (usize, Finding);
 struct Seen {
     message_id: Option<(String, Option<Location>)>,
     relates_to: Vec<String>,
+    /// Where the first wsa:RelatesTo stands (what makes the message a response).
+    relates_to_location: Option<Location>,
     /// Created and Expires of the Security header's Timestamp, as written.
     timestamp: Option<(String, Location)>,
     /// SignatureValues of the signatures standing directly in the Security header (a token's
@@ -65,6 +67,7 @@ fn read_seen(processed: &ProcessedMessage) -> Seen {
                 )
             }),
         relates_to: relates_to(&envelope),
+        relates_to_location: header_location(&envelope, &processed.received, "RelatesTo"),
         signed: processed.signatures.iter().any(|s| s.valid),
         ..Seen::default()
     };
@@ -165,13 +168,7 @@ fn replay_findings(seen: &[Seen]) -> Vec<MessageFinding> {
                         ),
                         None,
                     );
-                    findings.push((
-                        index,
-                        match location {
-                            Some(location) => finding.at_location(location),
-                            None => finding,
-                        },
-                    ));
+                    findings.push((index, located(finding, location)));
                 }
                 Some(_) => {}
                 None => {
@@ -227,12 +224,15 @@ fn confirmation_findings(seen: &[Seen]) -> Vec<MessageFinding> {
         if let Some((request_index, _)) = request {
             findings.push((
                 index,
-                FindingCode::SignatureConfirmationMissing.finding(
-                    format!(
-                        "this response to message {} (a signed request) carries no SignatureConfirmation: the requestor cannot tell it answers what it signed",
-                        request_index + 1
+                located(
+                    FindingCode::SignatureConfirmationMissing.finding(
+                        format!(
+                            "this response to message {} (a signed request) carries no SignatureConfirmation: the requestor cannot tell it answers what it signed",
+                            request_index + 1
+                        ),
+                        None,
                     ),
-                    None,
+                    response.relates_to_location,
                 ),
             ));
         }
@@ -263,6 +263,14 @@ fn key_separation_findings(keyring: &Keyring) -> Vec<MessageFinding> {
             )
         })
         .collect()
+}
+
+/// `finding` pointing at `location`, when there is one.
+fn located(finding: Finding, location: Option<Location>) -> Finding {
+    match location {
+        Some(location) => finding.at_location(location),
+        None => finding,
+    }
 }
 
 /// Long values (SignatureValues) cut to something a person can compare.
