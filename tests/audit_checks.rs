@@ -214,7 +214,10 @@ fn a_response_to_a_signed_request_without_signature_confirmation_is_a_warning() 
     // It points at the wsa:RelatesTo that makes the message a response.
     let finding = with_code(&run.json, "signature-confirmation-missing")[0].clone();
     let start = finding["span"]["start"].as_u64().unwrap() as usize;
-    assert!(response[start..].starts_with("<wsa:RelatesTo>"), "{finding}");
+    assert!(
+        response[start..].starts_with("<wsa:RelatesTo>"),
+        "{finding}"
+    );
 
     // The same response confirming the signature it answers.
     let confirming = edited(

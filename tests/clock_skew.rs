@@ -129,6 +129,21 @@ fn issued_token_lifetime_and_saml_conditions_are_judged_with_the_skew() {
         "{}",
         strict.text
     );
+    // It points at the wst:Lifetime it judged.
+    let span = strict.json["messages"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "lifetime-expired")
+        .unwrap()["span"]["start"]
+        .as_u64()
+        .unwrap() as usize;
+    let received = std::fs::read_to_string(&rstr).unwrap();
+    assert!(
+        received[span..].starts_with("<wst:Lifetime"),
+        "{}",
+        &received[span..]
+    );
 
     let strict = inspect(&request, &strict_args);
     assert_eq!(strict.code, 1);

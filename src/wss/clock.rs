@@ -7,6 +7,7 @@
 use super::datetime::{UtcDateTime, parse_xs_datetime};
 use super::finding_code::FindingCode;
 use super::processor::Finding;
+use crate::xml::Node;
 
 /// How many seconds a time may be off before the receiver calls it expired or premature.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,7 +80,16 @@ pub struct Window<'a> {
     pub kind: ValidityWindow,
     pub starts: Option<&'a str>,
     pub ends: Option<&'a str>,
-    pub line: Option<u32>,
+    /// The element that states the window (wst:Lifetime, saml:Conditions' assertion).
+    pub node: Option<Node<'a>>,
+}
+
+/// A finding of `code` about `node`, when the window came from one.
+fn about(code: FindingCode, message: String, node: Option<Node<'_>>) -> Finding {
+    match node {
+        Some(node) => code.finding_at(message, node),
+        None => code.finding(message, None),
+    }
 }
 
 /// The findings of one window against the receiver's clock: none without `--now`.
@@ -97,7 +107,8 @@ pub fn window_findings(
     if let Some(starts) = instant(window.starts)
         && after_with_skew(starts.utc, now, skew)
     {
-        findings.push(premature.finding(
+        findings.push(about(
+            premature,
             format!(
                 "{} starts at {}, {} seconds after the receiver's clock ({})",
                 window.kind.name(),
@@ -105,7 +116,7 @@ pub fn window_findings(
                 starts.utc.unix_seconds - now.unix_seconds,
                 skew.allowance()
             ),
-            window.line,
+            window.node,
         ));
     }
     // SAML's NotOnOrAfter is exclusive: at that instant the assertion is no longer valid.
@@ -114,7 +125,8 @@ pub fn window_findings(
         && (before_with_skew(ends.utc, now, skew)
             || (inclusive_end && ends.utc.unix_seconds + skew.seconds() == now.unix_seconds))
     {
-        findings.push(expired.finding(
+        findings.push(about(
+            expired,
             format!(
                 "{} ended at {}, {} seconds before the receiver's clock ({})",
                 window.kind.name(),
@@ -122,7 +134,7 @@ pub fn window_findings(
                 now.unix_seconds - ends.utc.unix_seconds,
                 skew.allowance()
             ),
-            window.line,
+            window.node,
         ));
     }
     findings
@@ -138,7 +150,7 @@ mod tests {
             kind,
             starts: Some("2026-12-01T09:00:00Z"),
             ends: Some("2026-12-01T10:00:00Z"),
-            line: Some(3),
+            node: None,
         };
         window_findings(window, Some(now), ClockSkew(skew))
             .into_iter()
@@ -177,7 +189,7 @@ mod tests {
             kind: ValidityWindow::SamlConditions,
             starts: None,
             ends: Some("2026-12-01T10:00:00Z"),
-            line: None,
+            node: None,
         };
         let findings = window_findings(window, Some(now), ClockSkew(120));
         assert_eq!(findings.len(), 1);

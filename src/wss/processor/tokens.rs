@@ -211,7 +211,7 @@ impl Receiver<'_, '_> {
                     kind: ValidityWindow::SamlConditions,
                     starts: a.not_before.as_deref(),
                     ends: a.not_on_or_after.as_deref(),
-                    line: Some(a.node.position().line),
+                    node: Some(a.node),
                 };
                 self.findings.extend(window_findings(
                     window,

@@ -138,7 +138,7 @@ impl Receiver<'_, '_> {
                 kind: ValidityWindow::IssuedTokenLifetime,
                 starts: lifetime.created.as_ref().map(|c| c.text.as_str()),
                 ends: lifetime.expires.as_ref().map(|e| e.text.as_str()),
-                line: Some(lifetime.node.position().line),
+                node: Some(lifetime.node),
             };
             self.findings.extend(window_findings(
                 window,
