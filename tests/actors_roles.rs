@@ -7,11 +7,12 @@
 
 mod common;
 
+use common::direct_walk::DirectWalk;
+
 use common::report::run_both_owned as run;
 
 use std::path::PathBuf;
 
-use common::wskex;
 use serde_json::Value;
 
 const GATEWAY: &str = "urn:wskex:gateway";
@@ -19,48 +20,13 @@ const ROLE_NONE: &str = "http://www.w3.org/2003/05/soap-envelope/role/none";
 const ULTIMATE: &str = "http://www.w3.org/2003/05/soap-envelope/role/ultimateReceiver";
 const SECURITY_OPEN: &str = "<wsse:Security s:mustUnderstand=\"true\">";
 
-struct Walk {
-    dir: tempfile::TempDir,
-}
-
-impl Walk {
-    fn direct() -> Walk {
-        let dir = tempfile::tempdir().unwrap();
-        let out = wskex()
-            .args(["walk", "direct", "--out"])
-            .arg(dir.path().join("w"))
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(0));
-        Walk { dir }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join("w").join(name)
-    }
-
-    /// The signed RSTR (message 1) with its Security header rewritten by `edit`.
-    fn rstr_with(&self, name: &str, edit: impl Fn(&str) -> String) -> PathBuf {
-        let text = std::fs::read_to_string(self.path("01-alice-bob.xml")).unwrap();
-        assert!(text.contains(SECURITY_OPEN));
-        let edited = edit(&text);
-        assert_ne!(edited, text);
-        let path = self.dir.path().join(name);
-        std::fs::write(&path, edited).unwrap();
-        path
-    }
-
-    fn keys(&self) -> Vec<String> {
-        let p = |n: &str| self.path(n).to_str().unwrap().to_string();
-        vec![
-            "--key".into(),
-            p("bob.key.pem"),
-            "--cert".into(),
-            p("bob.cert.pem"),
-            "--cert".into(),
-            p("alice.cert.pem"),
-        ]
-    }
+/// The signed RSTR (message 1) with its Security header rewritten by `edit`.
+fn rstr_with(walk: &DirectWalk, name: &str, edit: impl Fn(&str) -> String) -> PathBuf {
+    let text = std::fs::read_to_string(walk.path("01-alice-bob.xml")).unwrap();
+    assert!(text.contains(SECURITY_OPEN));
+    let edited = edit(&text);
+    assert_ne!(edited, text);
+    walk.write(name, &edited)
 }
 
 fn with_role(role: &str) -> impl Fn(&str) -> String {
@@ -92,9 +58,9 @@ fn args(keys: &[String], extra: &[&str]) -> Vec<String> {
 
 #[test]
 fn a_header_for_an_actor_is_verified_and_reported_under_it() {
-    let walk = Walk::direct();
-    let file = walk.rstr_with("gateway.xml", with_role(GATEWAY));
-    let verify = run("verify", &file, &walk.keys());
+    let walk = DirectWalk::new();
+    let file = rstr_with(&walk, "gateway.xml", with_role(GATEWAY));
+    let verify = run("verify", &file, &walk.bob_keys());
     assert_eq!(verify.code, 0, "{}", verify.text);
     assert!(
         !verify.text.contains("no ds:Signature found"),
@@ -117,7 +83,7 @@ fn a_header_for_an_actor_is_verified_and_reported_under_it() {
     assert_eq!(header["signatures"][0]["id"], "SIG-1");
     assert_eq!(header["signatures"][0]["valid"], true);
 
-    let inspect = run("inspect", &file, &walk.keys());
+    let inspect = run("inspect", &file, &walk.bob_keys());
     assert_eq!(inspect.code, 0, "{}", inspect.text);
     assert!(
         inspect
@@ -136,7 +102,7 @@ fn a_header_for_an_actor_is_verified_and_reported_under_it() {
 
 #[test]
 fn next_and_ultimate_receiver_address_the_receiver() {
-    let walk = Walk::direct();
+    let walk = DirectWalk::new();
     for (name, role) in [
         (
             "next.xml",
@@ -144,8 +110,12 @@ fn next_and_ultimate_receiver_address_the_receiver() {
         ),
         ("ultimate.xml", ULTIMATE),
     ] {
-        let file = walk.rstr_with(name, with_role(role));
-        let verify = run("verify", &file, &args(&walk.keys(), &["--actor", ULTIMATE]));
+        let file = rstr_with(&walk, name, with_role(role));
+        let verify = run(
+            "verify",
+            &file,
+            &args(&walk.bob_keys(), &["--actor", ULTIMATE]),
+        );
         assert_eq!(verify.code, 0, "{role}: {}", verify.text);
         assert_eq!(
             verify.json["security_headers"][0]["addressee"]["kind"],
@@ -161,9 +131,9 @@ fn next_and_ultimate_receiver_address_the_receiver() {
 
 #[test]
 fn another_actor_leaves_the_header_unprocessed_and_says_so() {
-    let walk = Walk::direct();
-    let file = walk.rstr_with("gateway.xml", with_role(GATEWAY));
-    let extra = args(&walk.keys(), &["--actor", "urn:wskex:other"]);
+    let walk = DirectWalk::new();
+    let file = rstr_with(&walk, "gateway.xml", with_role(GATEWAY));
+    let extra = args(&walk.bob_keys(), &["--actor", "urn:wskex:other"]);
     let verify = run("verify", &file, &extra);
     assert_eq!(verify.code, 1, "{}", verify.text);
     assert!(
@@ -193,15 +163,19 @@ fn another_actor_leaves_the_header_unprocessed_and_says_so() {
     assert!(codes(&inspect.json).contains(&"security-header-not-processed".to_string()));
 
     // The same role asked for: processed and valid.
-    let chosen = run("verify", &file, &args(&walk.keys(), &["--actor", GATEWAY]));
+    let chosen = run(
+        "verify",
+        &file,
+        &args(&walk.bob_keys(), &["--actor", GATEWAY]),
+    );
     assert_eq!(chosen.code, 0, "{}", chosen.text);
 }
 
 #[test]
 fn role_none_addresses_nobody() {
-    let walk = Walk::direct();
-    let file = walk.rstr_with("none.xml", with_role(ROLE_NONE));
-    let verify = run("verify", &file, &walk.keys());
+    let walk = DirectWalk::new();
+    let file = rstr_with(&walk, "none.xml", with_role(ROLE_NONE));
+    let verify = run("verify", &file, &walk.bob_keys());
     assert_eq!(verify.code, 1, "{}", verify.text);
     assert!(
         verify.text.contains("NOT PROCESSED (role none)"),
@@ -226,15 +200,15 @@ fn role_none_addresses_nobody() {
 
 #[test]
 fn each_of_several_headers_is_processed_under_its_role() {
-    let walk = Walk::direct();
+    let walk = DirectWalk::new();
     // A second header, for a gateway, with its own Timestamp.
     let hop = format!(
         "<wsse:Security s:role=\"{GATEWAY}\"><wsu:Timestamp wsu:Id=\"TS-hop\"><wsu:Created>2026-12-01T09:00:00Z</wsu:Created></wsu:Timestamp></wsse:Security>"
     );
-    let file = walk.rstr_with("two.xml", |t| {
+    let file = rstr_with(&walk, "two.xml", |t| {
         t.replacen(SECURITY_OPEN, &format!("{hop}{SECURITY_OPEN}"), 1)
     });
-    let verify = run("verify", &file, &walk.keys());
+    let verify = run("verify", &file, &walk.bob_keys());
     assert_eq!(verify.code, 0, "{}", verify.text);
     let headers = verify.json["security_headers"].as_array().unwrap();
     assert_eq!(headers.len(), 2);
@@ -249,7 +223,11 @@ fn each_of_several_headers_is_processed_under_its_role() {
     );
 
     // The receiver alone: the gateway's header is named as unprocessed.
-    let narrowed = run("verify", &file, &args(&walk.keys(), &["--actor", ULTIMATE]));
+    let narrowed = run(
+        "verify",
+        &file,
+        &args(&walk.bob_keys(), &["--actor", ULTIMATE]),
+    );
     assert_eq!(narrowed.code, 1, "{}", narrowed.text);
     assert_eq!(codes(&narrowed.json), ["security-header-not-processed"]);
     assert_eq!(narrowed.json["signatures"][0]["valid"], true);
@@ -257,8 +235,8 @@ fn each_of_several_headers_is_processed_under_its_role() {
 
 #[test]
 fn a_signed_body_moved_into_a_header_for_another_role_is_wrapping() {
-    let walk = Walk::direct();
-    let file = walk.rstr_with("wrapped.xml", |text| {
+    let walk = DirectWalk::new();
+    let file = rstr_with(&walk, "wrapped.xml", |text| {
         let start = text.find("<s:Body wsu:Id=\"Body-1\">").unwrap();
         let end = text.find("</s:Body>").unwrap() + "</s:Body>".len();
         let body = &text[start..end];
@@ -269,7 +247,7 @@ fn a_signed_body_moved_into_a_header_for_another_role_is_wrapping() {
             1,
         )
     });
-    let verify = run("verify", &file, &walk.keys());
+    let verify = run("verify", &file, &walk.bob_keys());
     assert_eq!(verify.code, 1, "{}", verify.text);
     assert!(codes(&verify.json).contains(&"signature-wrapping".to_string()));
     assert!(
@@ -277,7 +255,7 @@ fn a_signed_body_moved_into_a_header_for_another_role_is_wrapping() {
         "{}",
         verify.text
     );
-    let inspect = run("inspect", &file, &walk.keys());
+    let inspect = run("inspect", &file, &walk.bob_keys());
     assert_eq!(inspect.code, 1);
     assert!(codes(&inspect.json).contains(&"signature-wrapping".to_string()));
 }

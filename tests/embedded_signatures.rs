@@ -8,12 +8,14 @@
 
 mod common;
 
+use common::direct_walk::DirectWalk;
+
 use common::report::run_both_owned as run;
 
 use std::path::PathBuf;
 use std::process::Command;
 
-use common::{tool_available, wskex};
+use common::tool_available;
 use serde_json::Value;
 
 const SAML2: &str = "urn:oasis:names:tc:SAML:2.0:assertion";
@@ -64,63 +66,41 @@ fn message(assertion: &str, in_header: bool) -> String {
     )
 }
 
-struct Keys {
-    dir: tempfile::TempDir,
+/// Signs `text` with xmlsec1 as the STS; the certificate goes into KeyInfo when the
+/// template asks for it.
+fn sign(keys: &DirectWalk, name: &str, text: &str, id_attr: [&str; 2]) -> PathBuf {
+    let template = keys.scratch(&format!("{name}.tmpl.xml"));
+    std::fs::write(&template, text).unwrap();
+    let signed = keys.scratch(name);
+    let key = format!(
+        "{},{}",
+        keys.path("alice.key.pem").display(),
+        keys.path("alice.cert.pem").display()
+    );
+    let out = Command::new("xmlsec1")
+        .args(["--sign", "--privkey-pem", &key])
+        .args(id_attr)
+        .arg("--output")
+        .arg(&signed)
+        .arg(&template)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "xmlsec1: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    signed
 }
 
-impl Keys {
-    /// Alice plays the STS, Bob a certificate that did not sign.
-    fn new() -> Keys {
-        let dir = tempfile::tempdir().unwrap();
-        let out = wskex()
-            .args(["walk", "direct", "--out"])
-            .arg(dir.path().join("w"))
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(0));
-        Keys { dir }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join("w").join(name)
-    }
-
-    /// Signs `text` with xmlsec1 as the STS; the certificate goes into KeyInfo when the
-    /// template asks for it.
-    fn sign(&self, name: &str, text: &str, id_attr: [&str; 2]) -> PathBuf {
-        let template = self.dir.path().join(format!("{name}.tmpl.xml"));
-        std::fs::write(&template, text).unwrap();
-        let signed = self.dir.path().join(name);
-        let key = format!(
-            "{},{}",
-            self.path("alice.key.pem").display(),
-            self.path("alice.cert.pem").display()
-        );
-        let out = Command::new("xmlsec1")
-            .args(["--sign", "--privkey-pem", &key])
-            .args(id_attr)
-            .arg("--output")
-            .arg(&signed)
-            .arg(&template)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "xmlsec1: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        signed
-    }
-
-    fn cert(&self, who: &str) -> Vec<String> {
-        vec![
-            "--cert".into(),
-            self.path(&format!("{who}.cert.pem"))
-                .to_str()
-                .unwrap()
-                .into(),
-        ]
-    }
+fn cert(keys: &DirectWalk, who: &str) -> Vec<String> {
+    vec![
+        "--cert".into(),
+        keys.path(&format!("{who}.cert.pem"))
+            .to_str()
+            .unwrap()
+            .into(),
+    ]
 }
 
 const SAML2_ID: [&str; 2] = [
@@ -154,14 +134,15 @@ fn an_assertion_in_a_body_rstr_is_verified_like_a_header_signature() {
     if !xmlsec1("an_assertion_in_a_body_rstr_is_verified_like_a_header_signature") {
         return;
     }
-    let keys = Keys::new();
-    let file = keys.sign(
+    let keys = DirectWalk::new();
+    let file = sign(
+        &keys,
         "body.xml",
         &message(&saml2_assertion(true), false),
         SAML2_ID,
     );
     for command in ["inspect", "verify"] {
-        let r = run(command, &file, &keys.cert("alice"));
+        let r = run(command, &file, &cert(&keys, "alice"));
         assert_eq!(r.code, 0, "{command}: {}", r.text);
         let found = signatures(&r.json);
         assert_eq!(found.len(), 1, "{command}: reported once: {}", r.text);
@@ -184,7 +165,7 @@ fn an_assertion_in_a_body_rstr_is_verified_like_a_header_signature() {
             r.text
         );
     }
-    let inspect = run("inspect", &file, &keys.cert("alice"));
+    let inspect = run("inspect", &file, &cert(&keys, "alice"));
     assert!(
         inspect
             .text
@@ -200,8 +181,9 @@ fn a_changed_assertion_or_another_sts_key_fails() {
     if !xmlsec1("a_changed_assertion_or_another_sts_key_fails") {
         return;
     }
-    let keys = Keys::new();
-    let signed = keys.sign(
+    let keys = DirectWalk::new();
+    let signed = sign(
+        &keys,
         "body.xml",
         &message(&saml2_assertion(true), false),
         SAML2_ID,
@@ -209,10 +191,10 @@ fn a_changed_assertion_or_another_sts_key_fails() {
     let text = std::fs::read_to_string(&signed).unwrap();
     let changed = text.replacen("urn:wskex:sts", "urn:wskex:mallory", 1);
     assert_ne!(changed, text);
-    let file = keys.dir.path().join("changed.xml");
+    let file = keys.scratch("changed.xml");
     std::fs::write(&file, changed).unwrap();
     for command in ["inspect", "verify"] {
-        let r = run(command, &file, &keys.cert("alice"));
+        let r = run(command, &file, &cert(&keys, "alice"));
         assert_eq!(r.code, 1, "{command}: {}", r.text);
         assert_eq!(signatures(&r.json)[0]["valid"], false);
         assert!(
@@ -222,19 +204,20 @@ fn a_changed_assertion_or_another_sts_key_fails() {
         assert!(r.text.contains("digest mismatch"), "{command}: {}", r.text);
     }
     // Without KeyInfo the supplied STS certificate is the key; another one does not verify.
-    let bare = keys.sign(
+    let bare = sign(
+        &keys,
         "bare.xml",
         &message(&saml2_assertion(false), false),
         SAML2_ID,
     );
-    let good = run("inspect", &bare, &keys.cert("alice"));
+    let good = run("inspect", &bare, &cert(&keys, "alice"));
     assert_eq!(good.code, 0, "{}", good.text);
     assert!(
         good.text.contains("the only public key supplied"),
         "{}",
         good.text
     );
-    let wrong = run("inspect", &bare, &keys.cert("bob"));
+    let wrong = run("inspect", &bare, &cert(&keys, "bob"));
     assert_eq!(wrong.code, 1, "{}", wrong.text);
     assert_eq!(signatures(&wrong.json)[0]["signature_value_valid"], false);
     assert!(
@@ -251,13 +234,14 @@ fn an_assertion_in_an_issued_tokens_header_is_verified_and_is_no_wrapping() {
     if !xmlsec1("an_assertion_in_an_issued_tokens_header_is_verified_and_is_no_wrapping") {
         return;
     }
-    let keys = Keys::new();
-    let file = keys.sign(
+    let keys = DirectWalk::new();
+    let file = sign(
+        &keys,
         "header.xml",
         &message(&saml2_assertion(true), true),
         SAML2_ID,
     );
-    let r = run("inspect", &file, &keys.cert("alice"));
+    let r = run("inspect", &file, &cert(&keys, "alice"));
     assert_eq!(r.code, 0, "{}", r.text);
     assert_eq!(signatures(&r.json)[0]["valid"], true);
     let found = codes(&r.json);
@@ -285,8 +269,9 @@ fn a_saml_1_1_assertion_is_verified_too() {
     if !xmlsec1("a_saml_1_1_assertion_is_verified_too") {
         return;
     }
-    let keys = Keys::new();
-    let file = keys.sign(
+    let keys = DirectWalk::new();
+    let file = sign(
+        &keys,
         "saml11.xml",
         &message(&saml1_assertion(), false),
         [
@@ -294,7 +279,7 @@ fn a_saml_1_1_assertion_is_verified_too() {
             "urn:oasis:names:tc:SAML:1.0:assertion:Assertion",
         ],
     );
-    let r = run("inspect", &file, &keys.cert("alice"));
+    let r = run("inspect", &file, &cert(&keys, "alice"));
     assert_eq!(r.code, 0, "{}", r.text);
     let s = &signatures(&r.json)[0];
     assert_eq!(s["valid"], true);

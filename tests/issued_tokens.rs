@@ -8,9 +8,11 @@
 
 mod common;
 
+use common::direct_walk::DirectWalk;
+
 use common::report::{Run, run_both_owned};
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use common::wskex;
 use serde_json::Value;
@@ -21,70 +23,33 @@ const WST2005: &str = "http://schemas.xmlsoap.org/ws/2005/02/trust";
 const WSC2005: &str = "http://schemas.xmlsoap.org/ws/2005/02/sc";
 const SECURITY_OPEN: &str = "<wsse:Security ";
 
-struct Walk {
-    dir: tempfile::TempDir,
+/// The receiver's keys, with key values shown.
+fn keys(walk: &DirectWalk) -> Vec<String> {
+    let mut keys = walk.bob_keys();
+    keys.push("--reveal-secrets".into());
+    keys
 }
 
-impl Walk {
-    fn direct() -> Walk {
-        let dir = tempfile::tempdir().unwrap();
-        let out = wskex()
-            .args(["walk", "direct", "--out"])
-            .arg(dir.path().join("w"))
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(0));
-        Walk { dir }
-    }
+/// The RSTR of message 1 (its Body's content).
+fn rstr(walk: &DirectWalk) -> String {
+    let text = walk.read("01-alice-bob.xml");
+    element(
+        &text,
+        "<wst:RequestSecurityTokenResponse",
+        "</wst:RequestSecurityTokenResponse>",
+    )
+    .to_string()
+}
 
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join("w").join(name)
-    }
-
-    fn read(&self, name: &str) -> String {
-        std::fs::read_to_string(self.path(name)).unwrap()
-    }
-
-    fn write(&self, name: &str, text: &str) -> PathBuf {
-        let path = self.dir.path().join(name);
-        std::fs::write(&path, text).unwrap();
-        path
-    }
-
-    fn keys(&self) -> Vec<String> {
-        let p = |n: &str| self.path(n).to_str().unwrap().to_string();
-        vec![
-            "--key".into(),
-            p("bob.key.pem"),
-            "--cert".into(),
-            p("bob.cert.pem"),
-            "--cert".into(),
-            p("alice.cert.pem"),
-            "--reveal-secrets".into(),
-        ]
-    }
-
-    /// The RSTR of message 1 (its Body's content).
-    fn rstr(&self) -> String {
-        let text = self.read("01-alice-bob.xml");
-        element(
-            &text,
-            "<wst:RequestSecurityTokenResponse",
-            "</wst:RequestSecurityTokenResponse>",
-        )
-        .to_string()
-    }
-
-    /// The header SecurityContextToken of message 2 (only its Identifier, no key).
-    fn follow_up_without_sct(&self) -> String {
-        let text = self.read("02-alice-bob.xml");
-        let sct = element(
-            &text,
-            "<wsc:SecurityContextToken",
-            "</wsc:SecurityContextToken>",
-        );
-        text.replacen(sct, "", 1)
-    }
+/// The header SecurityContextToken of message 2 (only its Identifier, no key).
+fn follow_up_without_sct(walk: &DirectWalk) -> String {
+    let text = walk.read("02-alice-bob.xml");
+    let sct = element(
+        &text,
+        "<wsc:SecurityContextToken",
+        "</wsc:SecurityContextToken>",
+    );
+    text.replacen(sct, "", 1)
 }
 
 fn element<'t>(text: &'t str, open: &str, close: &str) -> &'t str {
@@ -118,12 +83,12 @@ fn key<'j>(message: &'j Value, name: &str) -> &'j Value {
 /// The keys of DK-1 and DK-2 when the two messages are inspected as one conversation (the
 /// RSTR in message 1's Body, the derivations in message 2): what the one-message forms must
 /// reproduce.
-fn conversation_keys(walk: &Walk) -> (String, String) {
+fn conversation_keys(walk: &DirectWalk) -> (String, String) {
     let run = wskex()
         .arg("inspect")
         .arg(walk.path("01-alice-bob.xml"))
         .arg(walk.path("02-alice-bob.xml"))
-        .args(walk.keys())
+        .args(keys(walk))
         .args(["--format", "json"])
         .output()
         .unwrap();
@@ -162,18 +127,18 @@ fn assert_keys_derived_from_the_issued_token(run: &Run, expected: &(String, Stri
 
 #[test]
 fn an_rstr_in_an_issued_tokens_header_keys_the_security_header() {
-    let walk = Walk::direct();
+    let walk = DirectWalk::new();
     let expected = conversation_keys(&walk);
-    let message = walk.follow_up_without_sct().replacen(
+    let message = follow_up_without_sct(&walk).replacen(
         SECURITY_OPEN,
         &format!(
             "<wst:IssuedTokens>{}</wst:IssuedTokens>{SECURITY_OPEN}",
-            walk.rstr()
+            rstr(&walk)
         ),
         1,
     );
     let file = walk.write("issued.xml", &message);
-    let run = inspect(&file, &walk.keys());
+    let run = inspect(&file, &keys(&walk));
     assert_keys_derived_from_the_issued_token(&run, &expected);
     let m = &run.json["messages"][0];
     assert_eq!(
@@ -197,7 +162,7 @@ fn an_rstr_in_an_issued_tokens_header_keys_the_security_header() {
     assert!(run.text.contains("error [unsigned-key-transfer]"));
 
     // Over authenticated TLS the same transfer is a note, and the message passes.
-    let mut tls = walk.keys();
+    let mut tls = keys(&walk);
     tls.push("--transport-secured".into());
     let vouched = inspect(&file, &tls);
     assert_eq!(vouched.code, 0, "{}", vouched.text);
@@ -208,15 +173,14 @@ fn an_rstr_in_an_issued_tokens_header_keys_the_security_header() {
 
 #[test]
 fn the_feb_2005_generation_is_read_the_same_way() {
-    let walk = Walk::direct();
+    let walk = DirectWalk::new();
     let expected = conversation_keys(&walk);
-    let message = walk
-        .follow_up_without_sct()
+    let message = follow_up_without_sct(&walk)
         .replacen(
             SECURITY_OPEN,
             &format!(
                 "<wst:IssuedTokens>{}</wst:IssuedTokens>{SECURITY_OPEN}",
-                walk.rstr()
+                rstr(&walk)
             ),
             1,
         )
@@ -232,7 +196,7 @@ fn the_feb_2005_generation_is_read_the_same_way() {
         .replace(&format!("{WSC13}/sct"), &format!("{WSC2005}/sct"));
     assert!(message.contains(WST2005) && !message.contains(WST13));
     let file = walk.write("issued-2005.xml", &message);
-    let run = inspect(&file, &walk.keys());
+    let run = inspect(&file, &keys(&walk));
     assert_keys_derived_from_the_issued_token(&run, &expected);
     assert_eq!(run.code, 1);
     assert!(codes(&run.json["messages"][0]).contains(&"unsigned-key-transfer".to_string()));
@@ -240,7 +204,7 @@ fn the_feb_2005_generation_is_read_the_same_way() {
 
 #[test]
 fn an_rstr_in_the_signed_body_keys_a_derived_key_of_the_same_message() {
-    let walk = Walk::direct();
+    let walk = DirectWalk::new();
     let expected = conversation_keys(&walk);
     let follow_up = walk.read("02-alice-bob.xml");
     let dkt = element(
@@ -251,7 +215,7 @@ fn an_rstr_in_the_signed_body_keys_a_derived_key_of_the_same_message() {
     let first = walk.read("01-alice-bob.xml");
     let message = first.replacen("</wsse:Security>", &format!("{dkt}</wsse:Security>"), 1);
     let file = walk.write("body.xml", &message);
-    let run = inspect(&file, &walk.keys());
+    let run = inspect(&file, &keys(&walk));
     let m = &run.json["messages"][0];
     assert_eq!(
         key(m, "DK-1")["value_hex"],

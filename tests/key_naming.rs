@@ -6,36 +6,12 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use common::direct_walk::DirectWalk as Walk;
+
+use std::path::Path;
 
 use common::report::{Run, run_both, with_code};
-use common::wskex;
 use serde_json::Value;
-
-struct Walk {
-    dir: tempfile::TempDir,
-}
-
-impl Walk {
-    fn new() -> Walk {
-        let dir = tempfile::tempdir().unwrap();
-        let out = wskex()
-            .args(["walk", "direct", "--out"])
-            .arg(dir.path().join("w"))
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(0));
-        Walk { dir }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join("w").join(name)
-    }
-
-    fn arg(&self, name: &str) -> String {
-        self.path(name).to_str().unwrap().to_string()
-    }
-}
 
 fn inspect(file: &Path, extra: &[String]) -> Run {
     let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
@@ -102,7 +78,7 @@ fn a_certificate_the_message_carries_names_the_key_too() {
     );
     let at = text.find("</wsse:Security>").unwrap();
     let carried = format!("{}{bst}{}", &text[..at], &text[at..]);
-    let file = walk.dir.path().join("carries-bob.xml");
+    let file = walk.scratch("carries-bob.xml");
     std::fs::write(&file, carried).unwrap();
 
     // Only Alice's key, without any certificate: the message's own copy of Bob's

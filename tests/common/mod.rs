@@ -120,4 +120,5 @@ pub fn read_manifest(path: &Path) -> Vec<ManifestRow> {
         })
         .collect()
 }
+pub mod direct_walk;
 pub mod report;
