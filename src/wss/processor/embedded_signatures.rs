@@ -37,12 +37,6 @@ impl Receiver<'_, '_> {
             .descendants()
             .filter(|n| n.is_element() && is_embedded_assertion_signature(*n))
             .collect();
-        if signatures.is_empty() {
-            return;
-        }
-        let ids = self.id_index(doc);
-        for signature in signatures {
-            self.verify_token_signature(doc, &ids, signature);
-        }
+        self.verify_token_signatures(doc, signatures);
     }
 }

@@ -301,6 +301,11 @@ impl Receiver<'_, '_> {
             .descendants()
             .filter(|n| n.has_name(ns::DS, "Signature") && outside_encrypted(n))
             .collect();
+        self.verify_token_signatures(doc, signatures);
+    }
+
+    /// Verifies each of `signatures` (inside tokens or header blocks) with one id index.
+    pub(super) fn verify_token_signatures(&mut self, doc: &Document, signatures: Vec<Node<'_>>) {
         if signatures.is_empty() {
             return;
         }
