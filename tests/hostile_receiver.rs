@@ -463,18 +463,8 @@ fn damaged_encrypted_keys_are_diagnosed_as_what_they_are() {
     ] {
         let file = walk.write("ek-damaged.xml", &attacked);
         for command in ["decrypt", "inspect"] {
-            let out = wskex()
-                .arg(command)
-                .arg(&file)
-                .args(refs(&keys))
-                .output()
-                .unwrap();
-            let all = format!(
-                "{}{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            );
-            assert_eq!(out.status.code(), Some(1), "{name} {command}\n{all}");
+            let (code, all) = run_all(command, &file, &keys);
+            assert_eq!(code, Some(1), "{name} {command}\n{all}");
             assert!(all.contains(needle), "{name} {command}\n{all}");
             assert!(
                 !all.contains("plain XML Encryption cannot follow"),
@@ -534,6 +524,23 @@ fn registering_thousands_of_unknown_header_children_is_linear() {
     assert!(large.items_fingerprinted <= 2 * 4_000, "{large:?}");
 }
 
+/// Exit code and everything `wskex COMMAND FILE KEYS...` wrote (stdout, then stderr:
+/// `decrypt` reports on stderr).
+fn run_all(command: &str, file: &std::path::Path, keys: &[String]) -> (Option<i32>, String) {
+    let out = wskex()
+        .arg(command)
+        .arg(file)
+        .args(refs(keys))
+        .output()
+        .unwrap();
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code(), all)
+}
+
 #[test]
 fn a_transported_key_of_the_wrong_size_is_named_as_such() {
     use wskex::crypto::key_transport::{KeyTransport, OaepParams};
@@ -568,18 +575,8 @@ fn a_transported_key_of_the_wrong_size_is_named_as_such() {
     let file = walk.write("short-key.xml", &attacked);
     let keys = verify_args(&walk);
     for command in ["decrypt", "inspect"] {
-        let out = wskex()
-            .arg(command)
-            .arg(&file)
-            .args(refs(&keys))
-            .output()
-            .unwrap();
-        let all = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        assert_eq!(out.status.code(), Some(1), "{command}\n{all}");
+        let (code, all) = run_all(command, &file, &keys);
+        assert_eq!(code, Some(1), "{command}\n{all}");
         assert!(
             all.contains("holds a 16-byte key where the data algorithm needs 32 bytes"),
             "{command}\n{all}"
