@@ -69,33 +69,95 @@ impl NsId {
     pub const XML: NsId = NsId(1);
 }
 
-/// A string value: either exactly a span of the source, or a normalized copy.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum StrRef {
-    Source(Span),
-    Owned(u32),
+/// A character-data or attribute value: either exactly its bytes in the source, or a
+/// normalized copy (references resolved, line ends normalized) in [`Document`]'s owned text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Normalized(u32);
+
+impl Normalized {
+    /// The value is the source bytes as written.
+    pub const AS_WRITTEN: Normalized = Normalized(u32::MAX);
+
+    /// The `index`th normalized copy.
+    pub fn copy(index: usize) -> Normalized {
+        Normalized(index as u32)
+    }
+
+    fn copy_index(self) -> Option<usize> {
+        (self != Normalized::AS_WRITTEN).then_some(self.0 as usize)
+    }
 }
 
+/// Normalized copies, one after the other in one string (one allocation for all of them).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct OwnedValues {
+    pub text: String,
+    /// Where each copy ends in `text`; copy `i` starts where copy `i - 1` ends.
+    pub ends: Vec<u32>,
+}
+
+impl OwnedValues {
+    pub fn get(&self, index: usize) -> &str {
+        let start = if index == 0 {
+            0
+        } else {
+            self.ends[index - 1] as usize
+        };
+        &self.text[start..self.ends[index] as usize]
+    }
+
+    /// Ends the copy written to `text` since the previous one.
+    pub fn finish_copy(&mut self) -> Normalized {
+        self.ends.push(self.text.len() as u32);
+        Normalized::copy(self.ends.len() - 1)
+    }
+}
+
+/// Element-only data, kept in its own arena ([`Document`]'s `elements`) so that the node
+/// arena, which also holds every text node, stays small.
 #[derive(Debug, Clone)]
 pub(crate) struct ElementData {
-    pub qname: Span,
+    /// Length of the qualified name, which starts right after the `<` of the start tag.
+    pub qname_len: u32,
     /// Length of the prefix (0 when unprefixed); the local name starts after the colon.
     pub prefix_len: u32,
     pub ns: NsId,
     pub attrs: Range<u32>,
     pub ns_decls: Range<u32>,
-    pub start_tag: Span,
-    pub end_tag: Option<Span>,
+    /// One past the `>` of the start tag (which starts where the node's span starts).
+    pub start_tag_end: u32,
+    /// Where the end tag starts (it ends where the node's span ends); [`NO_END_TAG`] for an
+    /// empty-element tag.
+    pub end_tag_start: u32,
 }
 
-#[derive(Debug, Clone)]
+pub(crate) const NO_END_TAG: u32 = u32::MAX;
+
+/// What a node is. Every position not stored here follows from the node's span: a comment's
+/// content is inside `<!--` and `-->`, a CDATA section's inside `<![CDATA[` and `]]>`, a
+/// processing instruction's target starts after `<?` and its data ends before `?>`.
+#[derive(Debug, Clone, Copy)]
 pub(crate) enum NodeKindData {
     Document,
-    Element(ElementData),
-    Text { value: StrRef, cdata: bool },
-    Comment { content: Span },
-    ProcessingInstruction { target: Span, data: Span },
+    /// An index into the element arena.
+    Element(u32),
+    /// Character data; when written as is, its value is the node's span.
+    Text(Normalized),
+    /// A CDATA section; when written as is, its value is the content between the delimiters.
+    CData(Normalized),
+    Comment,
+    ProcessingInstruction {
+        target_len: u32,
+        data_start: u32,
+    },
 }
+
+pub(crate) const COMMENT_OPEN: u32 = 4; // <!--
+pub(crate) const COMMENT_CLOSE: u32 = 3; // -->
+pub(crate) const CDATA_OPEN: u32 = 9; // <![CDATA[
+pub(crate) const CDATA_CLOSE: u32 = 3; // ]]>
+pub(crate) const PI_OPEN: u32 = 2; // <?
+pub(crate) const PI_CLOSE: u32 = 2; // ?>
 
 #[derive(Debug, Clone)]
 pub(crate) struct NodeData {
@@ -108,14 +170,33 @@ pub(crate) struct NodeData {
 
 pub(crate) const NO_NODE: u32 = u32::MAX;
 
+/// An attribute: `span` runs from its name to its closing quote.
 #[derive(Debug, Clone)]
 pub(crate) struct AttrData {
-    pub qname: Span,
+    pub span: Span,
+    /// Length of the qualified name, which starts the span.
+    pub qname_len: u32,
     pub prefix_len: u32,
     pub ns: NsId,
-    pub raw_value: Span,
-    pub value: StrRef,
-    pub span: Span,
+    /// Where the raw value starts; it ends before the closing quote, one byte before the span.
+    pub value_start: u32,
+    pub value: Normalized,
+}
+
+impl AttrData {
+    pub fn qname(&self) -> Span {
+        Span {
+            start: self.span.start,
+            end: self.span.start + self.qname_len,
+        }
+    }
+
+    pub fn raw_value(&self) -> Span {
+        Span {
+            start: self.value_start,
+            end: self.span.end - 1,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -145,10 +226,11 @@ pub struct Document {
     pub(crate) original: Option<Vec<u8>>,
     pub(crate) body_offset: usize,
     pub(crate) nodes: Vec<NodeData>,
+    pub(crate) elements: Vec<ElementData>,
     pub(crate) attrs: Vec<AttrData>,
     pub(crate) ns_decls: Vec<NsDeclData>,
     pub(crate) namespaces: Vec<Box<str>>,
-    pub(crate) owned: Vec<Box<str>>,
+    pub(crate) owned: OwnedValues,
     pub(crate) doctype: Option<DoctypeInfo>,
     pub(crate) line_index: OnceLock<LineIndex>,
     pub(crate) sibling_ordinals: OnceLock<SiblingOrdinals>,
@@ -272,10 +354,11 @@ impl Document {
         &self.text[span.range()]
     }
 
-    pub(crate) fn str_ref(&self, value: StrRef) -> &str {
-        match value {
-            StrRef::Source(span) => self.span_str(span),
-            StrRef::Owned(i) => &self.owned[i as usize],
+    /// A value: the normalized copy when there is one, else the source bytes in `as_written`.
+    pub(crate) fn value_str(&self, value: Normalized, as_written: Span) -> &str {
+        match value.copy_index() {
+            Some(i) => self.owned.get(i),
+            None => self.span_str(as_written),
         }
     }
 
@@ -369,18 +452,28 @@ impl<'d> Node<'d> {
     }
 
     fn element_data(self) -> Option<&'d ElementData> {
-        match &self.data().kind {
-            NodeKindData::Element(e) => Some(e),
+        match self.data().kind {
+            NodeKindData::Element(e) => Some(&self.doc.elements[e as usize]),
             _ => None,
         }
+    }
+
+    /// The qualified name's span (empty for non-elements).
+    fn qname_span(self) -> Option<Span> {
+        let e = self.element_data()?;
+        let start = self.data().span.start + 1;
+        Some(Span {
+            start,
+            end: start + e.qname_len,
+        })
     }
 
     pub fn node_type(self) -> NodeType {
         match self.data().kind {
             NodeKindData::Document => NodeType::Document,
             NodeKindData::Element(_) => NodeType::Element,
-            NodeKindData::Text { .. } => NodeType::Text,
-            NodeKindData::Comment { .. } => NodeType::Comment,
+            NodeKindData::Text(_) | NodeKindData::CData(_) => NodeType::Text,
+            NodeKindData::Comment => NodeType::Comment,
             NodeKindData::ProcessingInstruction { .. } => NodeType::ProcessingInstruction,
         }
     }
@@ -390,7 +483,10 @@ impl<'d> Node<'d> {
     }
 
     pub fn is_text(self) -> bool {
-        matches!(self.data().kind, NodeKindData::Text { .. })
+        matches!(
+            self.data().kind,
+            NodeKindData::Text(_) | NodeKindData::CData(_)
+        )
     }
 
     /// The whole node in the source: for an element, from `<` of the start tag to `>` of the
@@ -470,14 +566,13 @@ impl<'d> Node<'d> {
 
     /// The qualified name as written (`wsse:Security`); empty for non-elements.
     pub fn qname(self) -> &'d str {
-        self.element_data()
-            .map_or("", |e| self.doc.span_str(e.qname))
+        self.qname_span().map_or("", |q| self.doc.span_str(q))
     }
 
     pub fn local_name(self) -> &'d str {
         match self.element_data() {
             Some(e) => {
-                let q = self.doc.span_str(e.qname);
+                let q = self.qname();
                 if e.prefix_len == 0 {
                     q
                 } else {
@@ -490,7 +585,7 @@ impl<'d> Node<'d> {
 
     pub fn prefix(self) -> Option<&'d str> {
         let e = self.element_data()?;
-        (e.prefix_len > 0).then(|| &self.doc.span_str(e.qname)[..e.prefix_len as usize])
+        (e.prefix_len > 0).then(|| &self.qname()[..e.prefix_len as usize])
     }
 
     /// The namespace URI of the element ("" when it has none).
@@ -518,26 +613,32 @@ impl<'d> Node<'d> {
     }
 
     pub fn start_tag_span(self) -> Option<Span> {
-        self.element_data().map(|e| e.start_tag)
+        self.element_data().map(|e| Span {
+            start: self.data().span.start,
+            end: e.start_tag_end,
+        })
     }
 
     /// `None` for an empty-element tag (`<a/>`) and for non-elements.
     pub fn end_tag_span(self) -> Option<Span> {
-        self.element_data().and_then(|e| e.end_tag)
+        let e = self.element_data()?;
+        (e.end_tag_start != NO_END_TAG).then(|| Span {
+            start: e.end_tag_start,
+            end: self.data().span.end,
+        })
     }
 
     /// Between the start and the end tag (empty at the end of the start tag for `<a/>`).
     pub fn content_span(self) -> Option<Span> {
         let e = self.element_data()?;
-        Some(match e.end_tag {
-            Some(end) => Span {
-                start: e.start_tag.end,
-                end: end.start,
-            },
-            None => Span {
-                start: e.start_tag.end,
-                end: e.start_tag.end,
-            },
+        let end = if e.end_tag_start == NO_END_TAG {
+            e.start_tag_end
+        } else {
+            e.end_tag_start
+        };
+        Some(Span {
+            start: e.start_tag_end,
+            end,
         })
     }
 
@@ -603,15 +704,21 @@ impl<'d> Node<'d> {
     /// For text nodes: the character data, references resolved and line ends normalized.
     /// For CDATA sections: their content. Otherwise "".
     pub fn text(self) -> &'d str {
-        match &self.data().kind {
-            NodeKindData::Text { value, .. } => self.doc.str_ref(*value),
-            NodeKindData::Comment { content } => self.doc.span_str(*content),
+        let span = self.data().span;
+        match self.data().kind {
+            NodeKindData::Text(value) => self.doc.value_str(value, span),
+            NodeKindData::CData(value) => self
+                .doc
+                .value_str(value, inside(span, CDATA_OPEN, CDATA_CLOSE)),
+            NodeKindData::Comment => self
+                .doc
+                .span_str(inside(span, COMMENT_OPEN, COMMENT_CLOSE)),
             _ => "",
         }
     }
 
     pub fn is_cdata(self) -> bool {
-        matches!(self.data().kind, NodeKindData::Text { cdata: true, .. })
+        matches!(self.data().kind, NodeKindData::CData(_))
     }
 
     /// All character data inside this node, concatenated (borrowed when it is a single run).
@@ -636,12 +743,34 @@ impl<'d> Node<'d> {
 
     /// For processing instructions: the target and the data.
     pub fn processing_instruction(self) -> Option<(&'d str, &'d str)> {
-        match &self.data().kind {
-            NodeKindData::ProcessingInstruction { target, data } => {
-                Some((self.doc.span_str(*target), self.doc.span_str(*data)))
+        let span = self.data().span;
+        match self.data().kind {
+            NodeKindData::ProcessingInstruction {
+                target_len,
+                data_start,
+            } => {
+                let target_start = span.start + PI_OPEN;
+                Some((
+                    self.doc.span_str(Span {
+                        start: target_start,
+                        end: target_start + target_len,
+                    }),
+                    self.doc.span_str(Span {
+                        start: data_start.min(span.end - PI_CLOSE),
+                        end: span.end - PI_CLOSE,
+                    }),
+                ))
             }
             _ => None,
         }
+    }
+}
+
+/// `span` without `open` bytes at its start and `close` bytes at its end.
+fn inside(span: Span, open: u32, close: u32) -> Span {
+    Span {
+        start: span.start + open,
+        end: span.end - close,
     }
 }
 
@@ -668,7 +797,7 @@ pub struct Attribute<'d> {
 
 impl<'d> Attribute<'d> {
     pub fn qname(self) -> &'d str {
-        self.doc.span_str(self.data.qname)
+        self.doc.span_str(self.data.qname())
     }
 
     pub fn local_name(self) -> &'d str {
@@ -694,12 +823,12 @@ impl<'d> Attribute<'d> {
 
     /// The normalized value (references resolved, white space characters turned into spaces).
     pub fn value(self) -> &'d str {
-        self.doc.str_ref(self.data.value)
+        self.doc.value_str(self.data.value, self.data.raw_value())
     }
 
     /// The value as written between the quotes.
     pub fn raw_value(self) -> &'d str {
-        self.doc.span_str(self.data.raw_value)
+        self.doc.span_str(self.data.raw_value())
     }
 
     pub fn span(self) -> Span {
@@ -707,7 +836,7 @@ impl<'d> Attribute<'d> {
     }
 
     pub fn value_span(self) -> Span {
-        self.data.raw_value
+        self.data.raw_value()
     }
 }
 

@@ -6,16 +6,18 @@ use super::*;
 
 impl<'t> Builder<'t> {
     pub(super) fn new(text: &'t str, base: usize, options: &'t ParseOptions) -> Self {
+        let bounds = arena_bounds(text);
         let mut b = Builder {
             text,
             base,
             options,
-            nodes: Vec::with_capacity(node_bound(text)),
-            attrs: Vec::with_capacity(memchr::memchr_iter(b'=', text.as_bytes()).count() + 4),
+            nodes: Vec::with_capacity(bounds.nodes),
+            elements: Vec::with_capacity(bounds.elements),
+            attrs: Vec::with_capacity(bounds.attrs),
             ns_decls: Vec::new(),
             namespaces: Vec::new(),
             ns_index: HashMap::new(),
-            owned: Vec::new(),
+            owned: OwnedValues::default(),
             open: Vec::new(),
             bindings: PrefixBindings::default(),
             pending: None,
@@ -103,12 +105,9 @@ impl<'t> Builder<'t> {
                         Event::Comment(c) => {
                             let content: &str = &c;
                             let start = self.offset_of(content);
+                            debug_assert_eq!(start, before + COMMENT_OPEN as usize);
                             self.check_chars(start, content)?;
-                            let span = Span::new(start, start + content.len());
-                            self.push_leaf(
-                                NodeKindData::Comment { content: span },
-                                Span::new(before, after),
-                            );
+                            self.push_leaf(NodeKindData::Comment, Span::new(before, after));
                         }
                         Event::PI(p) => {
                             let content: &str = &p;
@@ -132,8 +131,12 @@ impl<'t> Builder<'t> {
         if self.open.len() > 1 {
             let top = self.open.last().expect("checked");
             let data = &self.nodes[top.node as usize];
-            let name = match &data.kind {
-                NodeKindData::Element(e) => self.text[e.qname.range()].to_string(),
+            let name = match data.kind {
+                NodeKindData::Element(e) => {
+                    let start = data.span.start as usize + 1;
+                    self.text[start..start + self.elements[e as usize].qname_len as usize]
+                        .to_string()
+                }
                 _ => String::new(),
             };
             let starts = line_starts(self.text);
@@ -150,6 +153,7 @@ impl<'t> Builder<'t> {
         self.nodes[0].subtree_end = end;
         Ok(Built {
             nodes: self.nodes,
+            elements: self.elements,
             attrs: self.attrs,
             ns_decls: self.ns_decls,
             namespaces: self.namespaces,
@@ -213,13 +217,16 @@ impl<'t> Builder<'t> {
         let pending = self.pending.get_or_insert(PendingText {
             start,
             end: start,
-            owned: None,
+            copied: false,
         });
-        if has_cr && pending.owned.is_none() {
-            pending.owned = Some(self.text[pending.start..pending.end].to_string());
+        if has_cr && !pending.copied {
+            pending.copied = true;
+            self.owned
+                .text
+                .push_str(&self.text[pending.start..pending.end]);
         }
-        if let Some(owned) = pending.owned.as_mut() {
-            push_normalized_line_ends(owned, chunk);
+        if pending.copied {
+            push_normalized_line_ends(&mut self.owned.text, chunk);
         }
         pending.end = end;
         Ok(())
@@ -233,33 +240,27 @@ impl<'t> Builder<'t> {
         let pending = self.pending.get_or_insert(PendingText {
             start,
             end: start,
-            owned: None,
+            copied: false,
         });
-        if pending.owned.is_none() {
-            pending.owned = Some(self.text[pending.start..pending.end].to_string());
+        if !pending.copied {
+            pending.copied = true;
+            self.owned
+                .text
+                .push_str(&self.text[pending.start..pending.end]);
         }
-        pending.owned.as_mut().expect("just set").push(resolved);
+        self.owned.text.push(resolved);
         pending.end = end;
         Ok(())
     }
 
     fn flush_text(&mut self) {
         if let Some(p) = self.pending.take() {
-            let span = Span::new(p.start, p.end);
-            let value = match p.owned {
-                None => StrRef::Source(span),
-                Some(s) => {
-                    self.owned.push(s.into_boxed_str());
-                    StrRef::Owned(self.owned.len() as u32 - 1)
-                }
+            let value = if p.copied {
+                self.owned.finish_copy()
+            } else {
+                Normalized::AS_WRITTEN
             };
-            self.push_node(
-                NodeKindData::Text {
-                    value,
-                    cdata: false,
-                },
-                span,
-            );
+            self.push_node(NodeKindData::Text(value), Span::new(p.start, p.end));
         }
     }
 
@@ -268,19 +269,15 @@ impl<'t> Builder<'t> {
             return Err((before, XmlErrorKind::TextOutsideRoot));
         }
         let start = self.offset_of(content);
+        debug_assert_eq!(start, before + CDATA_OPEN as usize);
         let has_cr = self.check_chars(start, content)?;
         let value = if has_cr {
-            let mut s = String::with_capacity(content.len());
-            push_normalized_line_ends(&mut s, content);
-            self.owned.push(s.into_boxed_str());
-            StrRef::Owned(self.owned.len() as u32 - 1)
+            push_normalized_line_ends(&mut self.owned.text, content);
+            self.owned.finish_copy()
         } else {
-            StrRef::Source(Span::new(start, start + content.len()))
+            Normalized::AS_WRITTEN
         };
-        self.push_leaf(
-            NodeKindData::Text { value, cdata: true },
-            Span::new(before, after),
-        );
+        self.push_leaf(NodeKindData::CData(value), Span::new(before, after));
         Ok(())
     }
 
@@ -291,6 +288,7 @@ impl<'t> Builder<'t> {
         content: &str,
     ) -> ParseResult<()> {
         let start = self.offset_of(content);
+        debug_assert_eq!(start, before + PI_OPEN as usize);
         self.check_chars(start, content)?;
         let target_len = content
             .find([' ', '\t', '\r', '\n'])
@@ -306,8 +304,8 @@ impl<'t> Builder<'t> {
         let data_start = start + (content.len() - data.len());
         self.push_leaf(
             NodeKindData::ProcessingInstruction {
-                target: Span::new(start, start + target_len),
-                data: Span::new(data_start, data_start + data.len()),
+                target_len: target_len as u32,
+                data_start: data_start as u32,
             },
             Span::new(before, after),
         );
@@ -384,6 +382,7 @@ impl<'t> Builder<'t> {
         empty: bool,
     ) -> ParseResult<()> {
         let content_start = self.offset_of(content);
+        debug_assert_eq!(content_start, before + 1);
         if self.depth() == 0 && self.root_seen {
             return Err((
                 before,
@@ -413,25 +412,15 @@ impl<'t> Builder<'t> {
         )?;
         let bindings_mark = self.bindings.len();
         let ns_first = self.ns_decls.len() as u32;
-        for raw in &scanned {
-            let name = &self.text[raw.qname.range()];
-            let prefix = if name == "xmlns" {
-                None
-            } else if let Some(p) = name.strip_prefix("xmlns:") {
-                let _ = p;
-                Some(Span::new(
-                    raw.qname.start as usize + 6,
-                    raw.qname.end as usize,
-                ))
-            } else {
-                continue;
-            };
-            let value = self.attribute_value(raw.raw_value)?;
-            let uri_text: &str = match &value {
-                StrRef::Source(s) => &self.text[s.range()],
-                StrRef::Owned(i) => &self.owned[*i as usize],
-            };
-            let uri_text = uri_text.to_string();
+        for raw in scanned
+            .iter()
+            .filter(|raw| raw.is_namespace_declaration(self.text))
+        {
+            let prefix = (raw.qname.len() > 5).then(|| {
+                Span::new(raw.qname.start as usize + 6, raw.qname.end as usize)
+            });
+            let uri_text = self.namespace_uri_value(raw.raw_value)?;
+            let uri_text = uri_text.as_ref();
             if let Some(p) = prefix {
                 let p_text = &self.text[p.range()];
                 let bad = (p_text == "xml") != (uri_text == XML_NAMESPACE)
@@ -458,7 +447,7 @@ impl<'t> Builder<'t> {
                     XmlErrorKind::DuplicateAttribute(self.text[raw.qname.range()].to_string()),
                 ));
             }
-            let ns = self.intern(&uri_text);
+            let ns = self.intern(uri_text);
             self.ns_decls.push(NsDeclData {
                 prefix,
                 uri: ns,
@@ -472,11 +461,11 @@ impl<'t> Builder<'t> {
         let ns = self.resolve_prefix(&qname[..prefix_len as usize], content_start, true)?;
 
         let attr_first = self.attrs.len() as u32;
-        for raw in &scanned {
+        for raw in scanned
+            .iter()
+            .filter(|raw| !raw.is_namespace_declaration(self.text))
+        {
             let name = &self.text[raw.qname.range()];
-            if name == "xmlns" || name.starts_with("xmlns:") {
-                continue;
-            }
             let attr_ns = if raw.prefix_len == 0 {
                 NsId::NONE
             } else {
@@ -487,32 +476,32 @@ impl<'t> Builder<'t> {
                 )?
             };
             let value = self.attribute_value(raw.raw_value)?;
+            debug_assert_eq!(raw.qname.start, raw.span.start);
+            debug_assert_eq!(raw.raw_value.end + 1, raw.span.end);
             self.attrs.push(AttrData {
-                qname: raw.qname,
+                span: raw.span,
+                qname_len: raw.qname.len() as u32,
                 prefix_len: raw.prefix_len,
                 ns: attr_ns,
-                raw_value: raw.raw_value,
+                value_start: raw.raw_value.start,
                 value,
-                span: raw.span,
             });
         }
         self.check_duplicate_attributes(attr_first as usize)?;
         self.scratch_attrs = scanned;
         let attr_last = self.attrs.len() as u32;
 
-        let tag = Span::new(before, after);
-        let id = self.push_node(
-            NodeKindData::Element(ElementData {
-                qname: Span::new(content_start, content_start + name_len),
-                prefix_len,
-                ns,
-                attrs: attr_first..attr_last,
-                ns_decls: ns_first..ns_last,
-                start_tag: tag,
-                end_tag: None,
-            }),
-            tag,
-        );
+        let element = self.elements.len() as u32;
+        self.elements.push(ElementData {
+            qname_len: name_len as u32,
+            prefix_len,
+            ns,
+            attrs: attr_first..attr_last,
+            ns_decls: ns_first..ns_last,
+            start_tag_end: after as u32,
+            end_tag_start: NO_END_TAG,
+        });
+        let id = self.push_node(NodeKindData::Element(element), Span::new(before, after));
         if empty {
             self.bindings.truncate(bindings_mark);
         } else {
@@ -536,8 +525,8 @@ impl<'t> Builder<'t> {
         let node = &mut self.nodes[open.node as usize];
         node.subtree_end = end;
         node.span.end = after as u32;
-        if let NodeKindData::Element(e) = &mut node.kind {
-            e.end_tag = Some(Span::new(before, after));
+        if let NodeKindData::Element(e) = node.kind {
+            self.elements[e as usize].end_tag_start = before as u32;
         }
     }
 
@@ -562,7 +551,7 @@ impl<'t> Builder<'t> {
 
     /// Attribute-value normalization (XML 1.0 section 3.3.3, CDATA type): references resolved,
     /// each literal tab, line feed, carriage return (or CR LF pair) becomes one space.
-    fn attribute_value(&mut self, raw: Span) -> ParseResult<StrRef> {
+    fn attribute_value(&mut self, raw: Span) -> ParseResult<Normalized> {
         let s = &self.text[raw.range()];
         let start = raw.start as usize;
         let mut needs_copy = false;
@@ -575,9 +564,9 @@ impl<'t> Builder<'t> {
             }
         }
         if !needs_copy {
-            return Ok(StrRef::Source(raw));
+            return Ok(Normalized::AS_WRITTEN);
         }
-        let mut out = String::with_capacity(s.len());
+        let out = &mut self.owned.text;
         let mut rest = s;
         while let Some(c) = rest.chars().next() {
             match c {
@@ -607,8 +596,23 @@ impl<'t> Builder<'t> {
                 }
             }
         }
-        self.owned.push(out.into_boxed_str());
-        Ok(StrRef::Owned(self.owned.len() as u32 - 1))
+        Ok(self.owned.finish_copy())
+    }
+
+    /// A namespace declaration's value, normalized like any attribute value but not kept: the
+    /// namespace table interns it.
+    fn namespace_uri_value(&mut self, raw: Span) -> ParseResult<std::borrow::Cow<'t, str>> {
+        let mark = (self.owned.text.len(), self.owned.ends.len());
+        let text: &'t str = self.text;
+        Ok(match self.attribute_value(raw)? {
+            Normalized::AS_WRITTEN => std::borrow::Cow::Borrowed(&text[raw.range()]),
+            _ => {
+                let copy = self.owned.text[mark.0..].to_string();
+                self.owned.text.truncate(mark.0);
+                self.owned.ends.truncate(mark.1);
+                std::borrow::Cow::Owned(copy)
+            }
+        })
     }
 
     /// Two attributes may not share a qualified name, nor an expanded name (Namespaces in XML,
@@ -616,7 +620,7 @@ impl<'t> Builder<'t> {
     fn check_duplicate_attributes(&self, first: usize) -> ParseResult<()> {
         let attrs = &self.attrs[first..];
         let key = |a: &AttrData| {
-            let q = &self.text[a.qname.range()];
+            let q = &self.text[a.qname().range()];
             let local = if a.prefix_len == 0 {
                 q
             } else {
@@ -627,7 +631,7 @@ impl<'t> Builder<'t> {
         let duplicate = |a: &AttrData| {
             Err((
                 a.span.start as usize,
-                XmlErrorKind::DuplicateAttribute(self.text[a.qname.range()].to_string()),
+                XmlErrorKind::DuplicateAttribute(self.text[a.qname().range()].to_string()),
             ))
         };
         if attrs.len() <= 16 {

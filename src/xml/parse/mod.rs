@@ -22,8 +22,9 @@ use super::encoding::{self, Decoded, SourceEncoding};
 use super::error::{Position, XmlError, XmlErrorKind};
 use super::prefix_bindings::PrefixBindings;
 use super::tree::{
-    AttrData, DoctypeInfo, Document, ElementData, NO_NODE, NodeData, NodeKindData, NsDeclData,
-    NsId, Span, StrRef, XML_NAMESPACE, XMLNS_NAMESPACE, line_starts, position_in,
+    AttrData, CDATA_OPEN, COMMENT_OPEN, DoctypeInfo, Document, ElementData, NO_END_TAG, NO_NODE,
+    NodeData, NodeKindData, Normalized, NsDeclData, NsId, OwnedValues, PI_OPEN, Span,
+    XML_NAMESPACE, XMLNS_NAMESPACE, line_starts, position_in,
 };
 
 /// Limits that keep hostile input from exhausting the machine.
@@ -133,6 +134,7 @@ impl Document {
             original: decoded.original,
             body_offset: decoded.body_offset,
             nodes: built.nodes,
+            elements: built.elements,
             attrs: built.attrs,
             ns_decls: built.ns_decls,
             namespaces: built.namespaces,
@@ -159,10 +161,11 @@ type ParseResult<T> = Result<T, (usize, XmlErrorKind)>;
 
 struct Built {
     nodes: Vec<NodeData>,
+    elements: Vec<ElementData>,
     attrs: Vec<AttrData>,
     ns_decls: Vec<NsDeclData>,
     namespaces: Vec<Box<str>>,
-    owned: Vec<Box<str>>,
+    owned: OwnedValues,
     doctype: Option<DoctypeInfo>,
 }
 
@@ -177,7 +180,9 @@ struct OpenElement {
 struct PendingText {
     start: usize,
     end: usize,
-    owned: Option<String>,
+    /// The text differs from its source bytes: its normalized copy is being written at the
+    /// end of the owned values.
+    copied: bool,
 }
 
 /// An attribute as scanned from a start tag, before namespace resolution.
@@ -188,16 +193,25 @@ struct RawAttr {
     span: Span,
 }
 
+impl RawAttr {
+    /// `xmlns` or `xmlns:p`: a namespace declaration, not an attribute.
+    fn is_namespace_declaration(&self, text: &str) -> bool {
+        let name = &text.as_bytes()[self.qname.range()];
+        name.starts_with(b"xmlns") && (name.len() == 5 || name[5] == b':')
+    }
+}
+
 struct Builder<'t> {
     text: &'t str,
     base: usize,
     options: &'t ParseOptions,
     nodes: Vec<NodeData>,
+    elements: Vec<ElementData>,
     attrs: Vec<AttrData>,
     ns_decls: Vec<NsDeclData>,
     namespaces: Vec<Box<str>>,
     ns_index: HashMap<Box<str>, NsId>,
-    owned: Vec<Box<str>>,
+    owned: OwnedValues,
     open: Vec<OpenElement>,
     /// Prefixes in scope at the current element.
     bindings: PrefixBindings<'t>,
@@ -207,9 +221,31 @@ struct Builder<'t> {
     scratch_attrs: Vec<RawAttr>,
 }
 
-/// At most how many nodes `text` can make: each `<` starts at most one node and ends at most
-/// one text node. The arena is reserved at this size once: growing it by doubling would copy
-/// it and hold both copies at the peak, while reserved pages never written cost no memory.
-fn node_bound(text: &str) -> usize {
-    2 * memchr::memchr_iter(b'<', text.as_bytes()).count() + 4
+/// Upper bounds of the arenas' sizes, counted in one pass over the text. The arenas are
+/// reserved at these sizes once: growing them by doubling would copy them and hold both copies
+/// at the peak, while reserved pages never written cost no memory.
+struct ArenaBounds {
+    /// Each `<` starts at most one node (an element when not followed by `/`) and ends at most
+    /// one text node.
+    nodes: usize,
+    elements: usize,
+    /// Every attribute has a `=`.
+    attrs: usize,
+}
+
+fn arena_bounds(text: &str) -> ArenaBounds {
+    let bytes = text.as_bytes();
+    let (mut open, mut equals) = (0usize, 0usize);
+    for i in memchr::memchr2_iter(b'<', b'=', bytes) {
+        if bytes[i] == b'=' {
+            equals += 1;
+        } else {
+            open += 1;
+        }
+    }
+    ArenaBounds {
+        nodes: 2 * open + 4,
+        elements: open + 1,
+        attrs: equals + 1,
+    }
 }

@@ -238,3 +238,40 @@ fn path_names_elements_with_positions_among_same_named_siblings() {
     let z = d.descendants().find(|n| n.local_name() == "z").unwrap();
     assert_eq!(z.path(), "/r/x[2]/z");
 }
+
+#[test]
+fn arena_records_stay_small() {
+    // The node arena holds every text node too: element data lives in its own arena and
+    // positions that follow from a span are not stored (issue 13: memory of large captures).
+    assert!(std::mem::size_of::<NodeData>() <= 32);
+    assert!(std::mem::size_of::<ElementData>() <= 36);
+    assert!(std::mem::size_of::<AttrData>() <= 28);
+}
+
+#[test]
+fn derived_positions_match_the_markup() {
+    let src = "<a p:x='1' xmlns:p='urn:p'><!--c--><?pi  data ?><?t?><![CDATA[x\r\ny]]>\
+               <b/><c>t</c></a>";
+    let d = parse(src);
+    let a = d.root_element();
+    let kids: Vec<_> = a.children().collect();
+    assert_eq!(kids[0].text(), "c");
+    assert_eq!(kids[1].processing_instruction(), Some(("pi", "data ")));
+    assert_eq!(kids[2].processing_instruction(), Some(("t", "")));
+    assert!(kids[3].is_cdata());
+    assert_eq!(kids[3].text(), "x\ny");
+    let b = a.child("", "b").unwrap();
+    assert_eq!(b.start_tag_span().map(|s| &src[s.range()]), Some("<b/>"));
+    assert_eq!(b.content_span().map(|s| s.len()), Some(0));
+    let c = a.child("", "c").unwrap();
+    assert_eq!(c.end_tag_span().map(|s| &src[s.range()]), Some("</c>"));
+    assert_eq!(c.content_span().map(|s| &src[s.range()]), Some("t"));
+    let attr = a.attributes().next().unwrap();
+    assert_eq!(
+        (attr.qname(), attr.raw_value(), &src[attr.span().range()]),
+        ("p:x", "1", "p:x='1'")
+    );
+    assert_eq!(attr.namespace(), "urn:p");
+    assert_eq!(a.qname(), "a");
+    assert_eq!(a.end_tag_span().map(|s| &src[s.range()]), Some("</a>"));
+}
