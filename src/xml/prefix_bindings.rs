@@ -18,6 +18,15 @@ struct Entry<'a> {
     prefix: Option<&'a str>,
     ns: NsId,
     shadowed: Option<u32>,
+    /// A later binding of the same prefix hides this one.
+    hidden: bool,
+}
+
+/// Slots of [`PrefixBindings::recent`] (a power of two).
+const RECENT: usize = 8;
+
+fn recent_slot(prefix: &str) -> usize {
+    (prefix.len() ^ prefix.as_bytes().first().map_or(0, |&b| b as usize)) & (RECENT - 1)
 }
 
 /// Bindings in the order made; `None` is the default namespace.
@@ -30,6 +39,10 @@ pub(crate) struct PrefixBindings<'a> {
     innermost_default: Option<u32>,
     /// Bindings examined by lookups: one per lookup, whatever the depth (a work counter).
     probes: Cell<u64>,
+    /// Bindings found by recent lookups (entry indexes), by [`recent_slot`]: neighbouring
+    /// elements use the same few prefixes, and checking that a remembered entry still binds
+    /// the prefix costs less than hashing it. Checked before use, so never wrong.
+    recent: [Cell<u32>; RECENT],
 }
 
 impl<'a> PrefixBindings<'a> {
@@ -41,13 +54,20 @@ impl<'a> PrefixBindings<'a> {
     pub fn bind(&mut self, prefix: Option<&'a str>, ns: NsId) {
         let index = self.entries.len() as u32;
         let shadowed = match prefix {
-            Some(p) => self.innermost.insert(p, index),
+            Some(p) => {
+                let shadowed = self.innermost.insert(p, index);
+                if let Some(previous) = shadowed {
+                    self.entries[previous as usize].hidden = true;
+                }
+                shadowed
+            }
             None => self.innermost_default.replace(index),
         };
         self.entries.push(Entry {
             prefix,
             ns,
             shadowed,
+            hidden: false,
         });
     }
 
@@ -57,6 +77,7 @@ impl<'a> PrefixBindings<'a> {
             let entry = self.entries.pop().expect("longer than the mark");
             match (entry.prefix, entry.shadowed) {
                 (Some(p), Some(previous)) => {
+                    self.entries[previous as usize].hidden = false;
                     self.innermost.insert(p, previous);
                 }
                 (Some(p), None) => {
@@ -70,7 +91,20 @@ impl<'a> PrefixBindings<'a> {
     pub fn lookup(&self, prefix: Option<&str>) -> Option<NsId> {
         self.probes.set(self.probes.get() + 1);
         let index = match prefix {
-            Some(p) => self.innermost.get(p).copied(),
+            Some(p) => {
+                let slot = &self.recent[recent_slot(p)];
+                if let Some(entry) = self.entries.get(slot.get() as usize)
+                    && entry.prefix == Some(p)
+                    && !entry.hidden
+                {
+                    return Some(entry.ns);
+                }
+                let found = self.innermost.get(p).copied();
+                if let Some(i) = found {
+                    slot.set(i);
+                }
+                found
+            }
             None => self.innermost_default,
         };
         index.map(|i| self.entries[i as usize].ns)
@@ -122,6 +156,23 @@ mod tests {
         assert_eq!(visible, vec![(None, NsId(3)), (Some("a"), NsId(2))]);
         b.truncate(0);
         assert_eq!(b.lookup(None), None);
+    }
+
+    #[test]
+    fn remembered_lookups_follow_shadowing_and_truncation() {
+        let mut b = PrefixBindings::default();
+        b.bind(Some("a"), NsId(2));
+        assert_eq!(b.lookup(Some("a")), Some(NsId(2)));
+        let mark = b.len();
+        b.bind(Some("a"), NsId(3));
+        assert_eq!(b.lookup(Some("a")), Some(NsId(3)));
+        b.truncate(mark);
+        assert_eq!(b.lookup(Some("a")), Some(NsId(2)));
+        // The remembered entry's index is reused by another prefix of the same slot.
+        b.truncate(0);
+        b.bind(Some("b"), NsId(4));
+        assert_eq!(b.lookup(Some("a")), None);
+        assert_eq!(b.lookup(Some("b")), Some(NsId(4)));
     }
 
     #[test]
