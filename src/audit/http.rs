@@ -221,7 +221,7 @@ fn load_one(src: &Source, start: usize) -> Result<(CapturedMessage, usize), Load
             headers: block.pairs(),
         },
         mime: envelope.mime,
-        soap: envelope.soap,
+        soap: envelope.soap.into(),
         soap_offset: envelope.soap_offset,
         soap_first_line: envelope.soap_first_line,
         attachments: envelope.attachments,

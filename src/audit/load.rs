@@ -15,6 +15,7 @@ use super::message::{CapturedMessage, Framing, push_note};
 use super::read::{MAX_INPUT_BYTES, read_input_file};
 use super::source::{OffsetMap, Source, excerpt, is_space, line_at, trim_end};
 use crate::safe_text::escape;
+use crate::xml::SharedBytes;
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -213,17 +214,16 @@ fn looks_like_header(line: &[u8]) -> bool {
 }
 
 /// The file is the envelope (less white space before it).
-fn raw_xml(mut bytes: Vec<u8>, source_name: &str) -> CapturedMessage {
+fn raw_xml(bytes: Vec<u8>, source_name: &str) -> CapturedMessage {
     let mut notes = Vec::new();
     let skip = leading_space(&bytes, &mut notes);
     let first_line = Source::new(source_name, &bytes).line(skip);
-    bytes.drain(..skip);
     CapturedMessage {
         source_name: source_name.to_string(),
         file: source_name.to_string(),
         framing: Framing::RawXml,
         mime: None,
-        soap: bytes,
+        soap: SharedBytes::from(&bytes[skip..]),
         soap_offset: Some(skip),
         soap_first_line: first_line,
         attachments: Vec::new(),
@@ -276,7 +276,7 @@ fn load_mime(src: &Source, start: usize) -> Result<CapturedMessage, LoadError> {
         file: src.name.to_string(),
         framing: Framing::Mime { headers },
         mime: envelope.mime,
-        soap: envelope.soap,
+        soap: envelope.soap.into(),
         soap_offset: envelope.soap_offset,
         soap_first_line: envelope.soap_first_line,
         attachments: envelope.attachments,

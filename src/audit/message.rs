@@ -2,6 +2,7 @@
 //! it arrived in, its attachments, and notes on what the copy looked like.
 
 use super::transfer::TransferEncoding;
+use crate::xml::SharedBytes;
 
 /// One SOAP message taken from a capture file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,8 +16,9 @@ pub struct CapturedMessage {
     pub mime: Option<MimeInfo>,
     /// The SOAP envelope bytes exactly as received (chunked bodies de-chunked, base64 or
     /// quoted-printable root parts decoded, nothing else changed). Empty when the message has
-    /// no body (an HTTP 202, say); a note then says so.
-    pub soap: Vec<u8>,
+    /// no body (an HTTP 202, say); a note then says so. Shared with the documents parsed from
+    /// it (a large capture is not held twice).
+    pub soap: SharedBytes,
     /// Byte offset of `soap` in the file when it is one contiguous range of it (not after
     /// de-chunking across chunks or decoding): lets views map positions back to the file.
     pub soap_offset: Option<usize>,

@@ -202,7 +202,7 @@ pub fn conversation_steps(messages: &[CapturedMessage], result: &ConversationRes
         let mut checks: Vec<Check> = m.signatures.iter().map(verdict_check).collect();
         checks.extend(m.encryptions().iter().map(encryption_check));
         checks.extend(finding_checks(&m.findings));
-        let text = String::from_utf8(captured.soap.clone())
+        let text = String::from_utf8(captured.soap.to_vec())
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         let mut narrative = format!(
             "{} ({}): {} tokens, {} signatures, {} encrypted parts.",

@@ -106,7 +106,7 @@ impl Document {
     ) -> Result<Document, XmlError> {
         let body_offset = if text.starts_with('\u{feff}') { 3 } else { 0 };
         let decoded = Decoded {
-            text,
+            text: text.into(),
             encoding: SourceEncoding::Utf8,
             body_offset,
             original: None,

@@ -6,6 +6,7 @@
 //! beside it.
 
 use super::error::XmlErrorKind;
+use super::shared_bytes::{DocumentText, ParseInput};
 
 /// The encoding a document arrived in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -33,8 +34,8 @@ impl SourceEncoding {
 
 /// The decoded text, how it was encoded, where the text begins (after a BOM), and the original
 /// bytes when decoding changed them.
-pub struct Decoded {
-    pub text: String,
+pub(crate) struct Decoded {
+    pub text: DocumentText,
     pub encoding: SourceEncoding,
     pub body_offset: usize,
     pub original: Option<Vec<u8>>,
@@ -48,10 +49,12 @@ pub struct DecodeError {
     pub text_before: String,
 }
 
-pub fn decode(bytes: Vec<u8>) -> Result<Decoded, DecodeError> {
-    match bytes.as_slice() {
+pub(crate) fn decode(input: impl Into<ParseInput>) -> Result<Decoded, DecodeError> {
+    let input: ParseInput = input.into();
+    let bytes = input.as_bytes();
+    match bytes {
         [0xEF, 0xBB, 0xBF, ..] => {
-            let text = utf8(bytes)?;
+            let text = utf8(input)?;
             Ok(Decoded {
                 text,
                 encoding: SourceEncoding::Utf8WithBom,
@@ -59,42 +62,44 @@ pub fn decode(bytes: Vec<u8>) -> Result<Decoded, DecodeError> {
                 original: None,
             })
         }
-        [0xFF, 0xFE, ..] => utf16(bytes, 2, SourceEncoding::Utf16Le),
-        [0xFE, 0xFF, ..] => utf16(bytes, 2, SourceEncoding::Utf16Be),
-        [b'<', 0, b'?', 0, ..] => utf16(bytes, 0, SourceEncoding::Utf16Le),
-        [0, b'<', 0, b'?', ..] => utf16(bytes, 0, SourceEncoding::Utf16Be),
-        _ => match declared_encoding(&bytes) {
+        [0xFF, 0xFE, ..] => utf16(input.into_vec(), 2, SourceEncoding::Utf16Le),
+        [0xFE, 0xFF, ..] => utf16(input.into_vec(), 2, SourceEncoding::Utf16Be),
+        [b'<', 0, b'?', 0, ..] => utf16(input.into_vec(), 0, SourceEncoding::Utf16Le),
+        [0, b'<', 0, b'?', ..] => utf16(input.into_vec(), 0, SourceEncoding::Utf16Be),
+        _ => match declared_encoding(bytes) {
             None => Ok(Decoded {
-                text: utf8(bytes)?,
+                text: utf8(input)?,
                 encoding: SourceEncoding::Utf8,
                 body_offset: 0,
                 original: None,
             }),
-            Some(label) => by_label(bytes, &label),
+            Some(label) => by_label(input, &label),
         },
     }
 }
 
-fn by_label(bytes: Vec<u8>, label: &str) -> Result<Decoded, DecodeError> {
+fn by_label(input: ParseInput, label: &str) -> Result<Decoded, DecodeError> {
     let lower = label.to_ascii_lowercase();
     match lower.as_str() {
         "utf-8" | "utf8" => Ok(Decoded {
-            text: utf8(bytes)?,
+            text: utf8(input)?,
             encoding: SourceEncoding::Utf8,
             body_offset: 0,
             original: None,
         }),
         "iso-8859-1" | "iso8859-1" | "iso_8859-1" | "latin1" | "latin-1" | "l1" | "iso-ir-100"
         | "cp819" => {
+            let bytes = input.into_vec();
             let text: String = bytes.iter().map(|&b| b as char).collect();
             Ok(Decoded {
-                text,
+                text: text.into(),
                 encoding: SourceEncoding::Latin1,
                 body_offset: 0,
                 original: Some(bytes),
             })
         }
         "us-ascii" | "ascii" => {
+            let bytes = input.as_bytes();
             if let Some(pos) = bytes.iter().position(|&b| b >= 0x80) {
                 let text_before = String::from_utf8_lossy(&bytes[..pos]).into_owned();
                 return Err(DecodeError {
@@ -102,7 +107,7 @@ fn by_label(bytes: Vec<u8>, label: &str) -> Result<Decoded, DecodeError> {
                     text_before,
                 });
             }
-            let text = utf8(bytes)?;
+            let text = utf8(input)?;
             Ok(Decoded {
                 text,
                 encoding: SourceEncoding::Ascii,
@@ -117,8 +122,17 @@ fn by_label(bytes: Vec<u8>, label: &str) -> Result<Decoded, DecodeError> {
     }
 }
 
-fn utf8(bytes: Vec<u8>) -> Result<String, DecodeError> {
-    String::from_utf8(bytes).map_err(|e| {
+/// The text of UTF-8 input: shared received text is used as it is (it was validated when it
+/// was received), bytes of its own are validated once.
+fn utf8(input: ParseInput) -> Result<DocumentText, DecodeError> {
+    let bytes = match input {
+        ParseInput::Shared(shared) => match shared.shared_text() {
+            Some(text) => return Ok(DocumentText::Shared(text)),
+            None => shared.to_vec(),
+        },
+        ParseInput::Bytes(bytes) => bytes,
+    };
+    String::from_utf8(bytes).map(DocumentText::Owned).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         let bytes = e.into_bytes();
         let text_before = String::from_utf8_lossy(&bytes[..valid]).into_owned();
@@ -150,7 +164,7 @@ fn utf16(bytes: Vec<u8>, bom: usize, encoding: SourceEncoding) -> Result<Decoded
         }
     }
     Ok(Decoded {
-        text,
+        text: text.into(),
         encoding,
         body_offset: 0,
         original: Some(bytes),

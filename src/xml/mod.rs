@@ -11,12 +11,14 @@ mod name_index;
 pub(crate) use line_index::LineIndex;
 pub mod parse;
 mod path;
+pub mod shared_bytes;
 mod prefix_bindings;
 pub mod tree;
 
 pub use encoding::SourceEncoding;
 pub use error::{Position, XmlError, XmlErrorKind};
 pub use parse::ParseOptions;
+pub use shared_bytes::{ParseInput, SharedBytes};
 pub use tree::{Attribute, Document, NamespaceDecl, Node, NodeId, NodeType, NsId, Span};
 pub mod c14n;
 pub mod id_index;

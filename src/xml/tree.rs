@@ -14,6 +14,7 @@ use super::error::Position;
 use super::line_index::LineIndex;
 use super::name_index::NameIndex;
 use super::path::SiblingOrdinals;
+use super::shared_bytes::DocumentText;
 
 /// The namespace URI bound to the `xml` prefix.
 pub const XML_NAMESPACE: &str = "http://www.w3.org/XML/1998/namespace";
@@ -163,7 +164,7 @@ pub(crate) const PI_CLOSE: u32 = 2; // ?>
 pub(crate) struct NodeData {
     pub kind: NodeKindData,
     pub parent: u32,
-    pub next_sibling: u32,
+    /// One past the last node inside this one; the next sibling, if any, is there.
     pub subtree_end: u32,
     pub span: Span,
 }
@@ -221,7 +222,7 @@ pub struct DoctypeInfo {
 /// A parsed document: the decoded text plus the node arena over it.
 pub struct Document {
     pub(crate) source_name: String,
-    pub(crate) text: String,
+    pub(crate) text: DocumentText,
     pub(crate) encoding: SourceEncoding,
     pub(crate) original: Option<Vec<u8>>,
     pub(crate) body_offset: usize,
@@ -514,10 +515,14 @@ impl<'d> Node<'d> {
     }
 
     pub fn next_sibling(self) -> Option<Node<'d>> {
-        let s = self.data().next_sibling;
-        (s != NO_NODE).then_some(Node {
+        // Preorder: what follows this subtree is the next sibling when it is still inside
+        // the parent.
+        let data = self.data();
+        let next = data.subtree_end;
+        let parent = data.parent;
+        (parent != NO_NODE && next < self.doc.nodes[parent as usize].subtree_end).then_some(Node {
             doc: self.doc,
-            id: NodeId(s),
+            id: NodeId(next),
         })
     }
 

@@ -203,7 +203,7 @@ fn mark_missing(layers: &mut [Layer], before: &ProcessedMessage, after: &Process
 /// The conversation processed again with the one message replaced, as `inspect` does.
 fn capture_step(original: &Step, input: &CaptureInput, step: usize, text: &str) -> Reverified {
     let mut messages = input.messages.clone();
-    messages[step].soap = text.as_bytes().to_vec();
+    messages[step].soap = text.into();
     let result = inspect_conversation(
         &messages,
         &input.keys,

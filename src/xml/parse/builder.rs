@@ -30,13 +30,11 @@ impl<'t> Builder<'t> {
         b.nodes.push(NodeData {
             kind: NodeKindData::Document,
             parent: NO_NODE,
-            next_sibling: NO_NODE,
             subtree_end: 1,
             span: Span::new(0, text.len()),
         });
         b.open.push(OpenElement {
             node: 0,
-            last_child: NO_NODE,
             bindings_mark: 0,
         });
         b
@@ -182,16 +180,10 @@ impl<'t> Builder<'t> {
     /// Adds a node under the innermost open element and links it to its previous sibling.
     fn push_node(&mut self, kind: NodeKindData, span: Span) -> u32 {
         let id = self.nodes.len() as u32;
-        let top = self.open.last_mut().expect("document node is always open");
-        let parent = top.node;
-        if top.last_child != NO_NODE {
-            self.nodes[top.last_child as usize].next_sibling = id;
-        }
-        top.last_child = id;
+        let parent = self.open.last().expect("document node is always open").node;
         self.nodes.push(NodeData {
             kind,
             parent,
-            next_sibling: NO_NODE,
             subtree_end: id + 1,
             span,
         });
@@ -507,7 +499,6 @@ impl<'t> Builder<'t> {
         } else {
             self.open.push(OpenElement {
                 node: id,
-                last_child: NO_NODE,
                 bindings_mark,
             });
         }

@@ -21,6 +21,7 @@ mod tests;
 use super::encoding::{self, Decoded, SourceEncoding};
 use super::error::{Position, XmlError, XmlErrorKind};
 use super::prefix_bindings::PrefixBindings;
+use super::shared_bytes::ParseInput;
 use super::tree::{
     AttrData, CDATA_OPEN, COMMENT_OPEN, DoctypeInfo, Document, ElementData, NO_END_TAG, NO_NODE,
     NodeData, NodeKindData, Normalized, NsDeclData, NsId, OwnedValues, PI_OPEN, Span,
@@ -56,7 +57,12 @@ fn next_generation() -> u64 {
 
 impl Document {
     /// Parses received bytes with the default limits. `source_name` appears in error messages.
-    pub fn parse(bytes: Vec<u8>, source_name: impl Into<String>) -> Result<Document, XmlError> {
+    /// Shared UTF-8 bytes ([`SharedBytes`](super::SharedBytes)) become the document's text
+    /// without a copy.
+    pub fn parse(
+        bytes: impl Into<ParseInput>,
+        source_name: impl Into<String>,
+    ) -> Result<Document, XmlError> {
         Document::parse_with(bytes, source_name, &ParseOptions::default())
     }
 
@@ -66,12 +72,14 @@ impl Document {
     }
 
     pub fn parse_with(
-        bytes: Vec<u8>,
+        bytes: impl Into<ParseInput>,
         source_name: impl Into<String>,
         options: &ParseOptions,
     ) -> Result<Document, XmlError> {
+        let bytes: ParseInput = bytes.into();
         let source_name = source_name.into();
-        if bytes.len() > options.max_input_bytes || bytes.len() >= u32::MAX as usize {
+        let size = bytes.as_bytes().len();
+        if size > options.max_input_bytes || size >= u32::MAX as usize {
             return Err(XmlError {
                 source_name,
                 position: Position {
@@ -80,7 +88,7 @@ impl Document {
                     offset: 0,
                 },
                 kind: XmlErrorKind::TooLarge {
-                    size: bytes.len(),
+                    size,
                     limit: options.max_input_bytes,
                 },
             });
@@ -171,7 +179,6 @@ struct Built {
 
 struct OpenElement {
     node: u32,
-    last_child: u32,
     bindings_mark: usize,
 }
 
