@@ -6,11 +6,11 @@
 use std::collections::HashMap;
 
 use crate::ns;
+use crate::receive::finding_code::FindingCode;
+use crate::receive::finding_location::{Location, ReceivedMap};
+use crate::receive::keys::Keyring;
+use crate::receive::{Finding, ProcessedMessage};
 use crate::wss::envelope::SoapEnvelope;
-use crate::wss::finding_code::FindingCode;
-use crate::wss::finding_location::{Location, ReceivedMap};
-use crate::wss::keys::Keyring;
-use crate::wss::processor::{Finding, ProcessedMessage};
 use crate::xml::Node;
 
 use super::message_checks::addressing_header;
@@ -136,7 +136,7 @@ fn relates_to(envelope: &SoapEnvelope<'_>) -> Vec<String> {
         .child_elements()
         .filter(|n| {
             n.local_name() == "RelatesTo"
-                && (n.namespace() == ns::WSA || n.namespace() == crate::wss::wrapping::WSA_2004)
+                && (n.namespace() == ns::WSA || n.namespace() == crate::receive::wrapping::WSA_2004)
         })
         .map(|n| n.text_content().trim().to_string())
         .collect()

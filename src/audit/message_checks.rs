@@ -5,10 +5,10 @@
 
 use crate::dsig::SignatureReport;
 use crate::ns;
+use crate::receive::finding_code::FindingCode;
+use crate::receive::wrapping::WSA_2004;
+use crate::receive::{EncryptionReport, Finding, ProcessedMessage};
 use crate::wss::envelope::SoapEnvelope;
-use crate::wss::finding_code::FindingCode;
-use crate::wss::processor::{EncryptionReport, Finding, ProcessedMessage};
-use crate::wss::wrapping::WSA_2004;
 use crate::xml::{Document, Node};
 
 const SHA1_DIGEST: &str = "http://www.w3.org/2000/09/xmldsig#sha1";

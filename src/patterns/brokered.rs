@@ -25,11 +25,11 @@ use crate::exchange::{
     Check, EncryptionLayer, Envelope, Layer, LayerStatus, ReferenceStatus, SignatureLayer, SpecRef,
 };
 use crate::ns;
+use crate::receive::ProcessedMessage;
+use crate::receive::keys::{KeyRecord, Provenance};
+use crate::receive::store::{EntropyEntry, SctEntry};
 use crate::trust::messages::TrustMessage;
 use crate::wss::datetime::UtcDateTime;
-use crate::wss::keys::{KeyRecord, Provenance};
-use crate::wss::processor::ProcessedMessage;
-use crate::wss::store::{EntropyEntry, SctEntry};
 use crate::wss::{SamlAssertion, SoapEnvelope, parse_xs_datetime, uris};
 use crate::xml::c14n::C14nMethod;
 use crate::xml::{Document, IdAttributes, Span, base64};
@@ -1386,9 +1386,9 @@ mod tests {
     use super::*;
     use crate::crypto::KeyStore;
     use crate::exchange::Step;
-    use crate::wss::processor::{ProcessOptions, process_message};
-    use crate::wss::resolver::NoAttachments;
-    use crate::wss::store::TokenStore;
+    use crate::receive::resolver::NoAttachments;
+    use crate::receive::store::TokenStore;
+    use crate::receive::{ProcessOptions, process_message};
 
     const VARIANTS: [&str; 2] = ["encrypted-key", "computed-key"];
 

@@ -11,10 +11,10 @@ use serde::Serialize;
 use crate::ns;
 use crate::xml::{Document, Node};
 
-use super::envelope::SoapEnvelope;
+use super::Finding;
 use super::finding_code::FindingCode;
-use super::header::{SecurityHeader, ULTIMATE_RECEIVER_ROLE};
-use super::processor::Finding;
+use crate::wss::envelope::SoapEnvelope;
+use crate::wss::header::{SecurityHeader, ULTIMATE_RECEIVER_ROLE};
 
 /// SOAP 1.1: the next SOAP node on the path (every node, the ultimate receiver included).
 pub const SOAP11_NEXT: &str = "http://schemas.xmlsoap.org/soap/actor/next";
@@ -177,7 +177,7 @@ fn signature_count(header: &SecurityHeader<'_>) -> usize {
     header
         .items
         .iter()
-        .filter(|i| matches!(i, super::header::HeaderItem::Signature(_)))
+        .filter(|i| matches!(i, crate::wss::header::HeaderItem::Signature(_)))
         .count()
 }
 
