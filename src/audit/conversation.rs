@@ -11,14 +11,14 @@ use serde::Serialize;
 use crate::crypto::KeyStore;
 use crate::dsig::diagnosis::mark_reindented;
 use crate::dsig::{ReferenceStatus, SignatureReport};
-use crate::wss::finding_code::FindingCode;
-use crate::wss::keys::KeyId;
-use crate::wss::processor::{
+use crate::receive::finding_code::FindingCode;
+use crate::receive::keys::KeyId;
+use crate::receive::resolver::Attachments;
+use crate::receive::store::{Binding, TokenStore};
+use crate::receive::{
     EncryptionReport, Finding, ProcessOptions, ProcessedMessage, Severity, TokenReport,
     process_message,
 };
-use crate::wss::resolver::Attachments;
-use crate::wss::store::{Binding, TokenStore};
 use crate::xml::Document;
 use crate::xml::whitespace::{WhitespaceMode, repaired_text};
 

@@ -18,8 +18,8 @@ use crate::xml::{Document, IdIndex, IdLookup, Node, base64};
 
 use super::keys::{KeyId, Provenance};
 use super::store::TokenStore;
-use super::str_ref::{KeyIdentifierKind, SecurityTokenReference, StrForm};
-use super::uris;
+use crate::wss::str_ref::{KeyIdentifierKind, SecurityTokenReference, StrForm};
+use crate::wss::uris;
 
 /// The MIME parts of an MTOM message, for `xop:Include` references.
 pub trait Attachments {

@@ -12,7 +12,7 @@ impl Receiver<'_, '_> {
             return;
         };
         let items: Vec<&HeaderItem<'_>> =
-            crate::wss::actors::processed_headers(&envelope, self.options.actor.as_deref())
+            crate::receive::actors::processed_headers(&envelope, self.options.actor.as_deref())
                 .flat_map(|header| header.items.iter())
                 .collect();
         if items.is_empty() {
@@ -140,7 +140,7 @@ impl Receiver<'_, '_> {
                 };
                 let detail = match &value {
                     TokenValue::Certificate(c) => {
-                        let entry = crate::wss::store::CertificateEntry {
+                        let entry = crate::receive::store::CertificateEntry {
                             id: b.id.clone(),
                             certificate: c.clone(),
                             message: self.message,
@@ -342,8 +342,8 @@ impl Receiver<'_, '_> {
 
     /// Remembers under which Security header a header signature was verified.
     pub(super) fn note_header_signature(&mut self, node: Node<'_>, report: &SignatureReport) {
-        if let Some(index) = crate::wss::actors::header_index(node) {
-            let mention = crate::wss::actors::SignatureMention {
+        if let Some(index) = crate::receive::actors::header_index(node) {
+            let mention = crate::receive::actors::SignatureMention {
                 id: report.id.clone(),
                 line: report.line,
                 valid: report.valid,
@@ -438,7 +438,7 @@ impl Receiver<'_, '_> {
                 };
                 if data_key.assumed {
                     self.findings
-                        .push(crate::wss::key_assumption::assumed_key_finding(
+                        .push(crate::receive::key_assumption::assumed_key_finding(
                             &name, &data_key, node,
                         ));
                 }

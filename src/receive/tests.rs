@@ -38,7 +38,7 @@ fn process(text: &str, key: &[u8]) -> ProcessedMessage {
         &keys,
         &mut TokenStore::default(),
         &ProcessOptions::default(),
-        &crate::wss::resolver::NoAttachments,
+        &crate::receive::resolver::NoAttachments,
     )
 }
 
@@ -143,7 +143,7 @@ fn keys_and_signatures_inside_unknown_header_blocks_are_processed() {
             &keys,
             &mut TokenStore::default(),
             &ProcessOptions::default(),
-            &crate::wss::resolver::NoAttachments,
+            &crate::receive::resolver::NoAttachments,
         );
         assert_eq!(processed.signatures.len(), 1);
         assert_eq!(processed.signatures[0].valid, expect, "{}", who.name);
