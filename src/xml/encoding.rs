@@ -132,15 +132,17 @@ fn utf8(input: ParseInput) -> Result<DocumentText, DecodeError> {
         },
         ParseInput::Bytes(bytes) => bytes,
     };
-    String::from_utf8(bytes).map(DocumentText::Owned).map_err(|e| {
-        let valid = e.utf8_error().valid_up_to();
-        let bytes = e.into_bytes();
-        let text_before = String::from_utf8_lossy(&bytes[..valid]).into_owned();
-        DecodeError {
-            kind: XmlErrorKind::InvalidUtf8,
-            text_before,
-        }
-    })
+    String::from_utf8(bytes)
+        .map(DocumentText::Owned)
+        .map_err(|e| {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let text_before = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+            DecodeError {
+                kind: XmlErrorKind::InvalidUtf8,
+                text_before,
+            }
+        })
 }
 
 fn utf16(bytes: Vec<u8>, bom: usize, encoding: SourceEncoding) -> Result<Decoded, DecodeError> {

@@ -11,8 +11,8 @@ mod name_index;
 pub(crate) use line_index::LineIndex;
 pub mod parse;
 mod path;
-pub mod shared_bytes;
 mod prefix_bindings;
+pub mod shared_bytes;
 pub mod tree;
 
 pub use encoding::SourceEncoding;

@@ -715,9 +715,7 @@ impl<'d> Node<'d> {
             NodeKindData::CData(value) => self
                 .doc
                 .value_str(value, inside(span, CDATA_OPEN, CDATA_CLOSE)),
-            NodeKindData::Comment => self
-                .doc
-                .span_str(inside(span, COMMENT_OPEN, COMMENT_CLOSE)),
+            NodeKindData::Comment => self.doc.span_str(inside(span, COMMENT_OPEN, COMMENT_CLOSE)),
             _ => "",
         }
     }

@@ -408,9 +408,8 @@ impl<'t> Builder<'t> {
             .iter()
             .filter(|raw| raw.is_namespace_declaration(self.text))
         {
-            let prefix = (raw.qname.len() > 5).then(|| {
-                Span::new(raw.qname.start as usize + 6, raw.qname.end as usize)
-            });
+            let prefix = (raw.qname.len() > 5)
+                .then(|| Span::new(raw.qname.start as usize + 6, raw.qname.end as usize));
             let uri_text = self.namespace_uri_value(raw.raw_value)?;
             let uri_text = uri_text.as_ref();
             if let Some(p) = prefix {
