@@ -170,7 +170,7 @@ impl Deref for DocumentText {
     fn deref(&self) -> &str {
         match self {
             DocumentText::Owned(text) => text.as_str(),
-            DocumentText::Shared(text) => &**text,
+            DocumentText::Shared(text) => text,
         }
     }
 }
