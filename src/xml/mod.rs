@@ -4,6 +4,7 @@
 //! DTDs are never applied: a DOCTYPE is recorded and skipped, entity declarations are refused,
 //! and attribute defaults or types a DTD declares are ignored (SOAP forbids DTDs).
 
+mod arena;
 pub mod encoding;
 pub mod error;
 mod line_index;
