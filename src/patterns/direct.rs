@@ -187,7 +187,7 @@ fn wrap_secret(
          its thumbprint, and puts it in the RSTR as the RequestedProofToken. Only Bob's private key opens it: the \
          secret is confidential to Bob even though the message travels in the clear.",
         SpecRef::new(WST_SPEC, "4.4.3 Requested proof token; XML Encryption 3.5.1 EncryptedKey"),
-        envelope(scene, "alice", "bob", &draft, changed),
+        envelope(scene, "alice", "bob", draft, changed),
     );
     Ok(())
 }
@@ -234,7 +234,7 @@ fn sign_rstr(scene: &mut Scene, draft: &mut Draft, body_id: &str) -> Result<(), 
          over the Body and the Timestamp. The signature binds the proof token to Alice: Bob can tell the secret came \
          from her, and that nobody changed or replayed the message.",
         SpecRef::new("WS-Security 1.1", "8 Signatures; 10 Security Timestamps"),
-        envelope(scene, "alice", "bob", &draft, changed),
+        envelope(scene, "alice", "bob", draft, changed),
     );
     Ok(())
 }

@@ -176,21 +176,21 @@ fn encrypt_then_sign_request(
         Provenance::Generated { by: "alice".into() },
         "alice",
     );
-    scene.ledger.set_token(&key_name, &ek_id);
+    scene.ledger.set_token(&key_name, ek_id);
     draft.encrypt_content(
-        &body_id,
-        &data_id,
+        body_id,
+        data_id,
         BlockCipherAlgorithm::Aes256Cbc,
         key.expose(),
         &str_reference(&format!("#{ek_id}"), Some(uris::ENCRYPTED_KEY_TOKEN)),
         scene.rng(),
     )?;
-    let ek = encrypted_key_for(key.expose(), &bob_cert, &ek_id, &[&data_id], scene.rng())?;
+    let ek = encrypted_key_for(key.expose(), bob_cert, ek_id, &[data_id], scene.rng())?;
     draft.prepend_security(&ek.xml)?;
-    remember_encrypted_key(scene, "alice", &ek_id, &key_name, &key, &ek.cipher_value)?;
+    remember_encrypted_key(scene, "alice", ek_id, &key_name, &key, &ek.cipher_value)?;
     scene.layers.push(encryption_layer(
-        &data_id,
-        Some(&ek_id),
+        data_id,
+        Some(ek_id),
         "aes256-cbc",
         Some("rsa-oaep-mgf1p to bob"),
         &key_name,
@@ -211,7 +211,7 @@ fn encrypt_then_sign_request(
     draft.sign(
         &sig_id,
         SignatureAlgorithm::Rsa(DigestAlgorithm::Sha256),
-        SigningKey::Rsa(&alice_key),
+        SigningKey::Rsa(alice_key),
         &[
             &format!("#{body_id}"),
             &format!("#{ts_id}"),
@@ -269,10 +269,10 @@ fn sign_then_encrypt_request(
         Provenance::Generated { by: "alice".into() },
         "alice",
     );
-    scene.ledger.set_token(&key_name, &ek_id);
-    let ek = encrypted_key_for(random.expose(), &bob_cert, &ek_id, &[], scene.rng())?;
+    scene.ledger.set_token(&key_name, ek_id);
+    let ek = encrypted_key_for(random.expose(), bob_cert, ek_id, &[], scene.rng())?;
     draft.prepend_security(&ek.xml)?;
-    remember_encrypted_key(scene, "alice", &ek_id, &key_name, &random, &ek.cipher_value)?;
+    remember_encrypted_key(scene, "alice", ek_id, &key_name, &random, &ek.cipher_value)?;
     let sign = scene.derive_key("alice", &key_name, "dk-sign", 32, "HMAC-SHA256")?;
     let enc = scene.derive_key("alice", &key_name, "dk-enc", 16, "AES-128-CBC")?;
     let (dk_sign, sign_nonce, dk_enc, enc_nonce) = (sign.key, sign.nonce, enc.key, enc.nonce);
@@ -311,14 +311,14 @@ fn sign_then_encrypt_request(
         &str_reference(&format!("#{dks_id}"), Some(DK_200512)),
     )?;
     draft.encrypt_content(
-        &body_id,
-        &data_id,
+        body_id,
+        data_id,
         BlockCipherAlgorithm::Aes128Cbc,
         dk_enc.expose(),
         &str_reference(&format!("#{dke_id}"), Some(DK_200512)),
         scene.rng(),
     )?;
-    draft.prepend_security(&reference_list_xml(&[&data_id]))?;
+    draft.prepend_security(&reference_list_xml(&[data_id]))?;
     scene.layers.push(Layer::signature_created(
         &sig_id,
         "hmac-sha256",
@@ -329,8 +329,8 @@ fn sign_then_encrypt_request(
         ],
     ));
     scene.layers.push(encryption_layer(
-        &data_id,
-        Some(&ek_id),
+        data_id,
+        Some(ek_id),
         "aes128-cbc",
         None,
         "dk-enc",
