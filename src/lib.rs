@@ -20,6 +20,7 @@ pub mod exchange;
 pub mod export;
 pub mod ns;
 pub mod patterns;
+pub mod receive;
 pub mod resolve;
 pub mod safe_text;
 pub mod safe_write;

@@ -8,9 +8,9 @@ use wskex::audit::conversation::{ConversationResult, inspect_conversation};
 use wskex::audit::load_bytes;
 use wskex::crypto::{DigestAlgorithm, KeyStore, SecretBytes};
 use wskex::dsig::work_budget::WORK_PER_INPUT_BYTE;
+use wskex::receive::store::Binding;
+use wskex::receive::{ProcessOptions, Severity};
 use wskex::wss::derivation_budget::{MAX_STREAM_BYTES_PER_MESSAGE, MAX_STREAM_END_PER_KEY};
-use wskex::wss::processor::{ProcessOptions, Severity};
-use wskex::wss::store::Binding;
 use wskex::xml::Document;
 use wskex::xml::c14n::{C14nMethod, NodeSet, canonicalize_to_vec};
 
@@ -367,9 +367,9 @@ fn many_signatures(count: usize) -> String {
 
 #[test]
 fn thousands_of_signatures_share_one_id_index() {
-    use wskex::wss::processor::process_message;
-    use wskex::wss::resolver::NoAttachments;
-    use wskex::wss::store::TokenStore;
+    use wskex::receive::process_message;
+    use wskex::receive::resolver::NoAttachments;
+    use wskex::receive::store::TokenStore;
 
     let work = |count: usize| {
         let doc = Document::parse_str(&many_signatures(count), "many").unwrap();
@@ -472,10 +472,10 @@ fn encrypted_parts(count: usize, plaintext: impl Fn(usize) -> String) -> String 
     )
 }
 
-fn process_with_aes(text: &str) -> wskex::wss::processor::ProcessedMessage {
-    use wskex::wss::processor::process_message;
-    use wskex::wss::resolver::NoAttachments;
-    use wskex::wss::store::TokenStore;
+fn process_with_aes(text: &str) -> wskex::receive::ProcessedMessage {
+    use wskex::receive::process_message;
+    use wskex::receive::resolver::NoAttachments;
+    use wskex::receive::store::TokenStore;
     let mut keys = KeyStore::new();
     keys.set_default_encryption_key(SecretBytes::new(AES_KEY.to_vec()), "test");
     let doc = Document::parse_str(text, "parts").unwrap();

@@ -491,9 +491,9 @@ fn unknown_children(n: usize) -> String {
 #[test]
 fn registering_thousands_of_unknown_header_children_is_linear() {
     use wskex::crypto::KeyStore;
-    use wskex::wss::processor::{ProcessOptions, process_message};
-    use wskex::wss::resolver::NoAttachments;
-    use wskex::wss::store::TokenStore;
+    use wskex::receive::resolver::NoAttachments;
+    use wskex::receive::store::TokenStore;
+    use wskex::receive::{ProcessOptions, process_message};
     use wskex::xml::Document;
 
     let work = |n: usize| {

@@ -11,8 +11,8 @@ use common::{ManifestRow, read_manifest, shared_dir, visible, wskex};
 use wskex::audit::conversation::{ConversationResult, MessageResult, inspect_conversation};
 use wskex::audit::load_paths;
 use wskex::crypto::{KeyStore, SecretBytes};
-use wskex::wss::processor::ProcessOptions;
-use wskex::wss::store::Binding;
+use wskex::receive::ProcessOptions;
+use wskex::receive::store::Binding;
 use wskex::xml::whitespace::WhitespaceMode;
 
 /// How one capture is opened: the rows of its conversation (in order) and the key options.

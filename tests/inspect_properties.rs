@@ -7,7 +7,7 @@ use proptest::prelude::*;
 use wskex::audit::conversation::inspect_conversation;
 use wskex::audit::load_bytes;
 use wskex::crypto::KeyStore;
-use wskex::wss::processor::ProcessOptions;
+use wskex::receive::ProcessOptions;
 
 fn captures() -> Option<(Vec<Vec<u8>>, KeyStore)> {
     let shared = common::shared_dir("inspect properties")?;

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 
 use common::wskex;
 use serde_json::Value;
-use wskex::wss::finding_code::CATALOGUE;
+use wskex::receive::finding_code::CATALOGUE;
 
 const KEYS: &[&str] = &[
     "--key",

@@ -10,7 +10,7 @@ use wskex::audit::load_paths;
 use wskex::audit::steps::{AUDITOR, conversation_steps};
 use wskex::crypto::KeyStore;
 use wskex::exchange::{Layer, LayerStatus, Step};
-use wskex::wss::processor::ProcessOptions;
+use wskex::receive::ProcessOptions;
 
 fn auditor_keys(parties: &[&str]) -> KeyStore {
     let keys = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/keys");

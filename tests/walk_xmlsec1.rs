@@ -13,8 +13,8 @@ use wskex::audit::conversation::inspect_conversation;
 use wskex::audit::load_bytes;
 use wskex::crypto::KeyStore;
 use wskex::patterns::{CATALOG, parties, walk};
-use wskex::wss::processor::ProcessOptions;
-use wskex::wss::store::Binding;
+use wskex::receive::ProcessOptions;
+use wskex::receive::store::Binding;
 
 const ID_ATTRS: &[&str] = &[
     "Body",

@@ -10,9 +10,9 @@ use wskex::patterns::draft::{
     str_key_identifier, str_reference, str_thumbprint,
 };
 use wskex::patterns::parties::{certificate, party, private_key};
-use wskex::wss::processor::{ProcessOptions, process_message};
-use wskex::wss::resolver::NoAttachments;
-use wskex::wss::store::{Binding, TokenStore};
+use wskex::receive::resolver::NoAttachments;
+use wskex::receive::store::{Binding, TokenStore};
+use wskex::receive::{ProcessOptions, process_message};
 use wskex::wss::uris;
 use wskex::xml::{Document, base64};
 

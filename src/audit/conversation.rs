@@ -11,14 +11,14 @@ use serde::Serialize;
 use crate::crypto::KeyStore;
 use crate::dsig::diagnosis::mark_reindented;
 use crate::dsig::{ReferenceStatus, SignatureReport};
-use crate::wss::finding_code::FindingCode;
-use crate::wss::keys::KeyId;
-use crate::wss::processor::{
+use crate::receive::finding_code::FindingCode;
+use crate::receive::keys::KeyId;
+use crate::receive::resolver::Attachments;
+use crate::receive::store::{Binding, TokenStore};
+use crate::receive::{
     EncryptionReport, Finding, ProcessOptions, ProcessedMessage, Severity, TokenReport,
     process_message,
 };
-use crate::wss::resolver::Attachments;
-use crate::wss::store::{Binding, TokenStore};
 use crate::xml::Document;
 use crate::xml::whitespace::{WhitespaceMode, repaired_text};
 
@@ -148,10 +148,7 @@ fn inspect_message(
                 notes: message.notes.clone(),
                 processed: None,
                 signatures: Vec::new(),
-                findings: vec![FindingCode::Damaged.finding(
-                    format!("the message does not parse: {e}"),
-                    Some(e.position.line),
-                )],
+                findings: vec![unparsable_finding(&e, message.soap.len())],
                 ok: false,
             };
         }
@@ -412,4 +409,20 @@ fn delegation_findings(
         findings,
         identity_established,
     }
+}
+
+/// A message that does not parse: the finding points at the byte where the parser stopped
+/// (offsets are in the envelope text, positions already in the file).
+fn unparsable_finding(e: &crate::xml::XmlError, length: usize) -> Finding {
+    let mut finding = FindingCode::Damaged.finding(
+        format!("the message does not parse: {e}"),
+        Some(e.position.line),
+    );
+    let start = e.position.offset.min(length);
+    finding.column = Some(e.position.column);
+    finding.span = Some(crate::xml::Span {
+        start: start as u32,
+        end: (start + 1).min(length) as u32,
+    });
+    finding
 }

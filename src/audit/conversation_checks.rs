@@ -6,11 +6,12 @@
 use std::collections::HashMap;
 
 use crate::ns;
+use crate::receive::actors::headers_processed_per_report;
+use crate::receive::finding_code::FindingCode;
+use crate::receive::finding_location::{Location, ReceivedMap};
+use crate::receive::keys::Keyring;
+use crate::receive::{Finding, ProcessedMessage};
 use crate::wss::envelope::SoapEnvelope;
-use crate::wss::finding_code::FindingCode;
-use crate::wss::finding_location::{Location, ReceivedMap};
-use crate::wss::keys::Keyring;
-use crate::wss::processor::{Finding, ProcessedMessage};
 use crate::xml::Node;
 
 use super::message_checks::addressing_header;
@@ -71,7 +72,7 @@ fn read_seen(processed: &ProcessedMessage) -> Seen {
         signed: processed.signatures.iter().any(|s| s.valid),
         ..Seen::default()
     };
-    for header in envelope.security.iter().filter(|h| h.actor.is_none()) {
+    for header in headers_processed_per_report(&envelope, &processed.security_headers) {
         for child in header.node.child_elements() {
             read_header_child(child, &processed.received, &mut seen);
         }
@@ -136,7 +137,7 @@ fn relates_to(envelope: &SoapEnvelope<'_>) -> Vec<String> {
         .child_elements()
         .filter(|n| {
             n.local_name() == "RelatesTo"
-                && (n.namespace() == ns::WSA || n.namespace() == crate::wss::wrapping::WSA_2004)
+                && (n.namespace() == ns::WSA || n.namespace() == crate::receive::wrapping::WSA_2004)
         })
         .map(|n| n.text_content().trim().to_string())
         .collect()

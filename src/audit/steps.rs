@@ -8,8 +8,8 @@ use crate::exchange::{
     Check, DecryptedPart, EncryptionLayer, Envelope, KeyLedger, Layer, LayerStatus, ProcessedView,
     ReferenceStatus, SignatureLayer, Snapshot, SpecRef, Step,
 };
-use crate::wss::finding_code::FindingCode;
-use crate::wss::processor::{EncryptionReport, Finding, ProcessedMessage, Severity};
+use crate::receive::finding_code::FindingCode;
+use crate::receive::{EncryptionReport, Finding, ProcessedMessage, Severity};
 use crate::xml::whitespace::WhitespaceMode;
 
 use super::conversation::{ConversationResult, SignatureVerdict};

@@ -17,11 +17,11 @@ use crate::audit::conversation::{
 use crate::audit::pattern::{PatternMatch, identify};
 use crate::audit::{CapturedMessage, load_paths};
 use crate::crypto::KeyStore;
+use crate::receive::actors::SecurityHeaderReport;
+use crate::receive::keys::KeyRecord;
+use crate::receive::store::Binding;
+use crate::receive::{EncryptionReport, Finding, ProcessOptions, Severity, TokenReport};
 use crate::safe_text::{self, one_line, write_escaped};
-use crate::wss::actors::SecurityHeaderReport;
-use crate::wss::keys::KeyRecord;
-use crate::wss::processor::{EncryptionReport, Finding, ProcessOptions, Severity, TokenReport};
-use crate::wss::store::Binding;
 use crate::xml::whitespace::WhitespaceMode;
 
 #[derive(Debug, Args)]

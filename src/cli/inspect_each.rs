@@ -21,10 +21,10 @@ use crate::audit::conversation::inspect_conversation;
 use crate::audit::load_paths;
 use crate::audit::pattern::identify;
 use crate::crypto::KeyStore;
+use crate::receive::finding_code::FindingCode;
+use crate::receive::store::Binding;
+use crate::receive::{ProcessOptions, Severity};
 use crate::safe_text;
-use crate::wss::finding_code::FindingCode;
-use crate::wss::processor::{ProcessOptions, Severity};
-use crate::wss::store::Binding;
 
 /// What one conversation came to.
 struct Audited {

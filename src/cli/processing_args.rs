@@ -11,10 +11,10 @@ use super::CliError;
 use super::keys::{KeyArgs, TrustArgs};
 use crate::crypto::keys::load_certificate_file;
 use crate::crypto::{Certificate, KeyStore};
-use crate::wss::clock::ClockSkew;
+use crate::receive::ProcessOptions;
+use crate::receive::clock::ClockSkew;
+use crate::receive::store::Binding;
 use crate::wss::datetime::UtcDateTime;
-use crate::wss::processor::ProcessOptions;
-use crate::wss::store::Binding;
 use crate::xml::IdAttributes;
 
 #[derive(Debug, Clone, Args)]

@@ -12,8 +12,8 @@ use serde_json::{Value, json};
 
 use crate::audit::CapturedMessage;
 use crate::audit::conversation::ConversationResult;
-use crate::wss::finding_code::{CATALOGUE, CatalogueEntry, FindingCode};
-use crate::wss::processor::Severity;
+use crate::receive::Severity;
+use crate::receive::finding_code::{CATALOGUE, CatalogueEntry, FindingCode};
 use crate::xml::Span;
 
 /// The schema SARIF consumers validate against.

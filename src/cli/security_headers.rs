@@ -4,8 +4,8 @@
 
 use std::io::Write;
 
+use crate::receive::actors::{Addressee, Disposition, SecurityHeaderReport};
 use crate::safe_text::one_line;
-use crate::wss::actors::{Addressee, Disposition, SecurityHeaderReport};
 
 /// Whether the headers need their own lines (the common single receiver header does not).
 fn worth_reporting(headers: &[SecurityHeaderReport]) -> bool {

@@ -12,13 +12,13 @@ use super::{CliError, Outcome, read_input, stdout_error};
 use crate::crypto::KeyStore;
 use crate::dsig::model::SignatureElement;
 use crate::dsig::{SignatureReport, VerifyOptions, find_signatures, verify_signature};
+use crate::receive::actors::SecurityHeaderReport;
+use crate::receive::authentication::identity_findings;
+use crate::receive::embedded_signatures::is_embedded_assertion_signature;
+use crate::receive::{Finding, ProcessOptions, Severity};
 use crate::resolve::StandardResolver;
 use crate::safe_text::{escape, one_line, write_escaped, write_json_pretty};
 use crate::wss::SoapEnvelope;
-use crate::wss::actors::SecurityHeaderReport;
-use crate::wss::authentication::identity_findings;
-use crate::wss::processor::embedded_signatures::is_embedded_assertion_signature;
-use crate::wss::processor::{Finding, ProcessOptions, Severity};
 use crate::xml::{Document, IdAttributes, IdIndex, Node, Span};
 
 #[derive(Debug, Args)]

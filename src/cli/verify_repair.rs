@@ -5,8 +5,8 @@
 
 use crate::dsig::SignatureReport;
 use crate::dsig::diagnosis::mark_reindented;
-use crate::wss::finding_code::FindingCode;
-use crate::wss::processor::Finding;
+use crate::receive::Finding;
+use crate::receive::finding_code::FindingCode;
 use crate::xml::Document;
 use crate::xml::whitespace::{WhitespaceMode, repaired_text};
 

@@ -4,12 +4,12 @@
 
 use crate::crypto::KeyStore;
 use crate::dsig::SignatureReport;
-use crate::wss::actors::SecurityHeaderReport;
+use crate::receive::actors::SecurityHeaderReport;
+use crate::receive::keys::Provenance;
+use crate::receive::resolver::NoAttachments;
+use crate::receive::store::{Binding, TokenStore};
+use crate::receive::{Finding, ProcessOptions, ProcessedMessage, process_message};
 use crate::wss::envelope::SoapEnvelope;
-use crate::wss::keys::Provenance;
-use crate::wss::processor::{Finding, ProcessOptions, ProcessedMessage, process_message};
-use crate::wss::resolver::NoAttachments;
-use crate::wss::store::{Binding, TokenStore};
 use crate::xenc::DecryptionReport;
 use crate::xenc::decrypt::DocumentDecryption;
 use crate::xml::Document;

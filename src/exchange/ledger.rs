@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use crate::crypto::SecretBytes;
-use crate::wss::keys::{KeyRecord, Provenance};
+use crate::receive::keys::{KeyRecord, Provenance};
 
 /// A key and who knows it.
 #[derive(Debug, Clone)]

@@ -13,8 +13,8 @@ use std::collections::BTreeMap;
 use crate::audit::conversation::MessageResult;
 use crate::dsig::SignatureReport;
 use crate::ns;
-use crate::wss::keys::Keyring;
-use crate::wss::processor::Severity;
+use crate::receive::Severity;
+use crate::receive::keys::Keyring;
 use crate::xml::{Document, IdAttributes, IdIndex, IdLookup, Node, NodeId};
 
 /// What to say about a message as a whole (the header comment).

@@ -10,10 +10,10 @@ use crate::audit::pattern::identify;
 use crate::audit::{CapturedMessage, load_bytes};
 use crate::crypto::KeyStore;
 use crate::patterns::Walkthrough;
+use crate::receive::ProcessOptions;
+use crate::receive::store::Binding;
 use crate::safe_text::escape;
 use crate::safe_write::{Privacy, SafeWriteError, check_target, write_file};
-use crate::wss::processor::ProcessOptions;
-use crate::wss::store::Binding;
 
 use super::{ExportError, ExportOptions, ExportedFile, Verdict, export_conversation};
 

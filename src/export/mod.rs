@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use crate::audit::CapturedMessage;
 use crate::audit::conversation::{ConversationResult, MessageResult};
 use crate::audit::pattern::PatternMatch;
-use crate::wss::processor::Severity;
+use crate::receive::Severity;
 use crate::xml::whitespace::WhitespaceMode;
 use crate::xml::{Document, IdAttributes, SourceEncoding};
 

@@ -17,9 +17,9 @@ use crate::crypto::SignatureAlgorithm;
 use crate::crypto::signature::SigningKey;
 use crate::exchange::{Check, EncryptionLayer, Envelope, Layer, LayerStatus, SpecRef};
 use crate::ns;
+use crate::receive::finding_code::FindingCode;
+use crate::receive::keys::Provenance;
 use crate::wss::datetime::UtcDateTime;
-use crate::wss::finding_code::FindingCode;
-use crate::wss::keys::Provenance;
 use crate::wss::uris;
 use crate::xml::{Document, Edit, Span};
 

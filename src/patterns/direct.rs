@@ -7,8 +7,8 @@ use crate::crypto::{BlockCipherAlgorithm, DigestAlgorithm, SignatureAlgorithm};
 use crate::exchange::{
     Check, EncryptionLayer, Envelope, Layer, LayerStatus, ReferenceStatus, SignatureLayer, SpecRef,
 };
-use crate::wss::keys::{KeyRecord, Provenance};
-use crate::wss::store::SctEntry;
+use crate::receive::keys::{KeyRecord, Provenance};
+use crate::receive::store::SctEntry;
 
 use super::draft::{
     DK_200512, Draft, SCT_200512, bst_xml, derived_key_token_xml, encrypted_key_for,

@@ -12,8 +12,8 @@ use crate::crypto::{
     BlockCipherAlgorithm, DigestAlgorithm, SecretBytes, SignatureAlgorithm, digest,
 };
 use crate::exchange::{Check, EncryptionLayer, Layer, LayerStatus, SpecRef};
-use crate::wss::keys::{KeyRecord, Provenance};
-use crate::wss::store::EncryptedKeyEntry;
+use crate::receive::keys::{KeyRecord, Provenance};
+use crate::receive::store::EncryptedKeyEntry;
 use crate::wss::uris;
 use crate::xml::base64;
 

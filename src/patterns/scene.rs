@@ -10,11 +10,11 @@ use crate::crypto::{KeyStore, RandomSource, SecretBytes, SeededRandom};
 use crate::exchange::{
     Check, Envelope, KeyLedger, Layer, LayerStatus, Party, ProcessedView, Snapshot, SpecRef, Step,
 };
+use crate::receive::keys::Provenance;
+use crate::receive::resolver::NoAttachments;
+use crate::receive::store::TokenStore;
+use crate::receive::{ProcessOptions, ProcessedMessage, process_message};
 use crate::wss::datetime::UtcDateTime;
-use crate::wss::keys::Provenance;
-use crate::wss::processor::{ProcessOptions, ProcessedMessage, process_message};
-use crate::wss::resolver::NoAttachments;
-use crate::wss::store::TokenStore;
 use crate::xml::Document;
 
 use super::PatternError;

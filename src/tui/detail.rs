@@ -4,8 +4,8 @@
 
 use crate::exchange::{Layer, LayerStatus, ProcessedView};
 use crate::ns;
+use crate::receive::keys::Provenance;
 use crate::safe_text::one_line;
-use crate::wss::keys::Provenance;
 use crate::xml::{Document, Node};
 
 use super::locate::{Finder, LayerRowKind};

@@ -11,8 +11,8 @@ use crate::crypto::KeyStore;
 use crate::exchange::Step;
 use crate::export::checked::WalkAuditor;
 use crate::patterns::{self, PatternError, PatternInfo, Receipt, Tamper};
-use crate::wss::processor::ProcessOptions;
-use crate::wss::store::Binding;
+use crate::receive::ProcessOptions;
+use crate::receive::store::Binding;
 
 use super::background::{self, Arrival};
 use super::locate::StepView;

@@ -3,34 +3,20 @@
 //! These are readers only: no cryptography, no key derivation, no resolution. Each reader takes
 //! an element, keeps it (for spans and positions in the UI), keeps the values as written, and
 //! never fails as a whole on one bad part: what is missing or malformed becomes a [`Problem`]
-//! with its line and column. The header processor above walks [`SecurityHeader::items`] in
-//! document order and resolves each [`SecurityTokenReference`] against its token store.
+//! with its line and column. The receiving processor above (the `receive` module) walks
+//! [`SecurityHeader::items`] in document order and resolves each [`SecurityTokenReference`]
+//! against its token store.
 
-pub mod actors;
-pub mod authentication;
-pub mod clock;
-pub mod conformance;
 pub mod datetime;
 pub mod derivation_budget;
 pub mod envelope;
-pub mod finding_code;
-pub mod finding_location;
-pub mod freshness;
 pub mod generation;
 pub mod header;
-pub mod key_assumption;
-pub mod key_recipient;
-pub mod keys;
 pub mod problem;
-pub mod processor;
 pub(crate) mod read;
-pub mod resolver;
-pub mod store;
 pub mod str_ref;
 pub mod tokens;
 pub mod uris;
-pub mod work_findings;
-pub mod wrapping;
 
 pub use datetime::{TimeValue, UtcDateTime, XsDateTime, ZoneDesignator, parse_xs_datetime};
 pub use envelope::{NotSoapEnvelope, SoapEnvelope, SoapVersion};

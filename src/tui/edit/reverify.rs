@@ -9,7 +9,7 @@ use crate::audit::steps::{conversation_steps, processed_view};
 use crate::exchange::{Check, Layer, LayerStatus, Step};
 use crate::patterns::Receipt;
 use crate::patterns::scene::{mark_layers, receiver_checks};
-use crate::wss::processor::ProcessedMessage;
+use crate::receive::ProcessedMessage;
 use crate::xml::{Document, Position, Span};
 
 use super::super::locate::StepView;

@@ -11,10 +11,10 @@ use serde::Serialize;
 use crate::ns;
 use crate::xml::{Document, Node};
 
-use super::envelope::SoapEnvelope;
+use super::Finding;
 use super::finding_code::FindingCode;
-use super::header::{SecurityHeader, ULTIMATE_RECEIVER_ROLE};
-use super::processor::Finding;
+use crate::wss::envelope::SoapEnvelope;
+use crate::wss::header::{SecurityHeader, ULTIMATE_RECEIVER_ROLE};
 
 /// SOAP 1.1: the next SOAP node on the path (every node, the ultimate receiver included).
 pub const SOAP11_NEXT: &str = "http://schemas.xmlsoap.org/soap/actor/next";
@@ -87,6 +87,21 @@ pub fn processed_headers<'e, 'd>(
     envelope.security.iter().filter(move |h| {
         disposition(&Addressee::of(h.actor.as_deref()), actor) == Disposition::Processed
     })
+}
+
+/// The Security headers of `envelope` that `reports` (the receiver's [`header_reports`] for
+/// the same document) mark as processed: what later checks must look at, whatever role the
+/// receiver played. Positions are stable while decryption rewrites the document.
+pub fn headers_processed_per_report<'e, 'd>(
+    envelope: &'e SoapEnvelope<'d>,
+    reports: &'e [SecurityHeaderReport],
+) -> impl Iterator<Item = &'e SecurityHeader<'d>> {
+    envelope
+        .security
+        .iter()
+        .enumerate()
+        .filter(move |(i, _)| reports.get(*i).is_some_and(|r| r.processed()))
+        .map(|(_, h)| h)
 }
 
 /// The position (0-based, in document order among the header's `wsse:Security` blocks) of the
@@ -177,7 +192,7 @@ fn signature_count(header: &SecurityHeader<'_>) -> usize {
     header
         .items
         .iter()
-        .filter(|i| matches!(i, super::header::HeaderItem::Signature(_)))
+        .filter(|i| matches!(i, crate::wss::header::HeaderItem::Signature(_)))
         .count()
 }
 

@@ -1,4 +1,7 @@
-//! Processing one received SOAP message the way a receiving WS-Security stack does.
+//! Processing one received SOAP message the way a receiving WS-Security stack does: the header
+//! items in order, token references resolved against a store that lives across messages, keys,
+//! decryption, signatures, and the findings. It sits above the readers (`wss`, `trust`, `dsig`,
+//! `xenc`) and below the vocabulary that draws it (`exchange`, `patterns`, `audit`).
 //!
 //! The Security header is walked in document order. Senders prepend each header block, so the
 //! last operation a sender applied comes first: a Signature met before the ReferenceList of
@@ -29,32 +32,46 @@ use crate::trust::response::RequestSecurityTokenResponse;
 use crate::xenc::{DataType, EncryptedData, EncryptedKey, decrypt_data};
 use crate::xml::{Document, Edit, IdAttributes, IdIndex, IdLookup, Node, Span, shift_span};
 
-use super::authentication::{identity_findings, key_transfer_findings};
-use super::clock::{ClockSkew, ValidityWindow, Window, window_findings};
-use super::datetime::UtcDateTime;
-use super::derivation_budget::DerivationBudget;
-use super::envelope::SoapEnvelope;
-use super::finding_code::FindingCode;
-use super::finding_location::ReceivedMap;
-use super::freshness::freshness_findings;
-use super::header::HeaderItem;
-use super::key_recipient::{other_certificate_finding, recipient_selectors};
-use super::keys::{KeyId, KeyRecord, Provenance};
-use super::resolver::{Attachments, MessageToken, Resolved, TokenValue, WssResolver};
-use super::store::{EncryptedKeyEntry, EntropyEntry, SctEntry, TokenStore};
-use super::str_ref::SecurityTokenReference;
-use super::tokens::BinaryTokenKind;
-use super::wrapping::{ActedOn, Coverage, wrapping_findings};
+use self::authentication::{identity_findings, key_transfer_findings};
+use self::clock::{ClockSkew, ValidityWindow, Window, window_findings};
+use self::finding_code::FindingCode;
+use self::finding_location::ReceivedMap;
+use self::freshness::freshness_findings;
+use self::key_recipient::{other_certificate_finding, recipient_selectors};
+use self::keys::{KeyId, KeyRecord, Provenance};
+use self::resolver::{Attachments, MessageToken, Resolved, TokenValue, WssResolver};
+use self::store::{EncryptedKeyEntry, EntropyEntry, SctEntry, TokenStore};
+use self::wrapping::{ActedOn, Coverage, wrapping_findings};
+use crate::wss::datetime::UtcDateTime;
+use crate::wss::derivation_budget::DerivationBudget;
+use crate::wss::envelope::SoapEnvelope;
+use crate::wss::header::HeaderItem;
+use crate::wss::str_ref::SecurityTokenReference;
+use crate::wss::tokens::BinaryTokenKind;
 
+pub mod actors;
+pub mod authentication;
+pub mod clock;
+pub mod conformance;
 mod decrypt;
 mod decrypt_batch;
 pub mod embedded_signatures;
+pub mod finding_code;
+pub mod finding_location;
+pub mod freshness;
 pub mod issued_tokens;
+pub mod key_assumption;
+pub mod key_recipient;
+pub mod keys;
 mod report;
+pub mod resolver;
+pub mod store;
 #[cfg(test)]
 mod tests;
 mod tokens;
 mod trust;
+pub mod work_findings;
+pub mod wrapping;
 
 pub use report::{
     EncryptionReport, Finding, ProcessOptions, ProcessedMessage, ProcessingWork, Severity,
@@ -94,7 +111,7 @@ struct Receiver<'k, 's> {
     /// Namespace scope of the places decrypted parts go (see [`decrypt_batch`]).
     contexts: decrypt_batch::ContextDeclarations,
     /// Each header signature verified, with the index of the Security header it stood in.
-    header_signatures: Vec<(usize, super::actors::SignatureMention)>,
+    header_signatures: Vec<(usize, actors::SignatureMention)>,
     /// RSTRs already acted on (see [`issued_tokens`]).
     responded: issued_tokens::Responded,
 }
@@ -143,12 +160,10 @@ pub fn process_message(
                         .finding_at_point(problem.message.clone(), problem.position),
                 );
             }
-            receiver
-                .findings
-                .extend(super::actors::unprocessed_findings(
-                    &envelope,
-                    options.actor.as_deref(),
-                ));
+            receiver.findings.extend(actors::unprocessed_findings(
+                &envelope,
+                options.actor.as_deref(),
+            ));
             if envelope.security.is_empty() {
                 receiver
                     .findings
@@ -222,8 +237,7 @@ pub fn process_message(
         }
     }
     if let Ok(envelope) = SoapEnvelope::read(&current) {
-        let encrypted =
-            super::conformance::encrypted_structure_findings(&envelope, &receiver.decrypted);
+        let encrypted = conformance::encrypted_structure_findings(&envelope, &receiver.decrypted);
         receiver.findings.extend(encrypted);
     }
     receiver.verify_embedded_assertions(&current);
@@ -231,14 +245,13 @@ pub fn process_message(
     receiver.policy_findings(&current);
     receiver
         .findings
-        .extend(super::work_findings::unchecked_references(
+        .extend(work_findings::unchecked_references(
             &current,
             &receiver.signatures,
         ));
     receiver.locate_findings();
 
-    let security_headers =
-        super::actors::header_reports(&current, actor, &receiver.header_signatures);
+    let security_headers = actors::header_reports(&current, actor, &receiver.header_signatures);
     ProcessedMessage {
         security_headers,
         document: current,
@@ -302,7 +315,7 @@ fn header_actions(doc: &Document, actor: Option<&str>) -> Vec<HeaderAction> {
     let Ok(envelope) = SoapEnvelope::read(doc) else {
         return Vec::new();
     };
-    super::actors::processed_headers(&envelope, actor)
+    actors::processed_headers(&envelope, actor)
         .flat_map(|header| header.items.iter().map(HeaderAction::of))
         .collect()
 }

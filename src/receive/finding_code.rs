@@ -5,7 +5,7 @@
 //! A code is spelled here and nowhere else: call sites build findings with
 //! [`FindingCode::finding`], so severity and spelling cannot drift between them.
 
-use super::processor::{Finding, Severity};
+use super::{Finding, Severity};
 
 /// Every finding wskex reports, in catalogue order (the order of [`CATALOGUE`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -7,10 +7,10 @@ use crate::trust::messages::find_in_envelope;
 use crate::wss::HeaderItem;
 use crate::xml::Document;
 
-use super::envelope::SoapEnvelope;
+use super::Finding;
 use super::finding_code::FindingCode;
-use super::processor::Finding;
 use super::wrapping::Coverage;
+use crate::wss::envelope::SoapEnvelope;
 
 /// Findings for key material no valid signature covers: an RSTR handing over a token or a
 /// proof key (an error, or a note when `transport_secured`), an EncryptedKey of the Security

@@ -5,9 +5,9 @@
 
 use crate::xml::{Node, Span};
 
-use super::envelope::SoapEnvelope;
+use super::Finding;
 use super::finding_code::FindingCode;
-use super::processor::Finding;
+use crate::wss::envelope::SoapEnvelope;
 
 /// Findings for SOAP structure that was encrypted as a whole, judged on the message as
 /// processed: an EncryptedData still standing in the envelope (not decrypted), or a Body or

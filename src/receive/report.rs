@@ -44,7 +44,7 @@ pub struct Finding {
     /// 1-based, in characters; with `span` when the finding is about a node.
     pub column: Option<u32>,
     /// Bytes of the received envelope text (UTF-8) the finding is about; `None` when it is
-    /// about no node. See [`crate::wss::finding_location`].
+    /// about no node. See [`crate::receive::finding_location`].
     pub span: Option<Span>,
 }
 
@@ -118,7 +118,7 @@ pub struct ProcessedMessage {
     /// How much work the header walk took (bounded-work tests assert on it).
     pub work: ProcessingWork,
     /// Every wsse:Security header, under its actor/role, processed or not.
-    pub security_headers: Vec<crate::wss::actors::SecurityHeaderReport>,
+    pub security_headers: Vec<crate::receive::actors::SecurityHeaderReport>,
 }
 
 /// Counters of the receiver's work on one message, linear in its size by construction.

@@ -4,11 +4,11 @@
 
 use crate::xml::Node;
 
+use super::Finding;
 use super::clock::{ClockSkew, after_with_skew, before_with_skew};
-use super::datetime::UtcDateTime;
 use super::finding_code::FindingCode;
-use super::processor::Finding;
-use super::tokens::Timestamp;
+use crate::wss::datetime::UtcDateTime;
+use crate::wss::tokens::Timestamp;
 
 /// The findings about the Timestamp the receiver reads: expiry and creation time against
 /// `now` when it is signed; when it is not, that it does not protect against replay (with

@@ -4,9 +4,9 @@
 //! judged against the clock (a Timestamp, an issued token's `wst:Lifetime`, a SAML assertion's
 //! `Conditions`) is widened by the same skew, and every finding says which skew it used.
 
-use super::datetime::{UtcDateTime, parse_xs_datetime};
+use super::Finding;
 use super::finding_code::FindingCode;
-use super::processor::Finding;
+use crate::wss::datetime::{UtcDateTime, parse_xs_datetime};
 use crate::xml::Node;
 
 /// How many seconds a time may be off before the receiver calls it expired or premature.

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use crate::xml::{Document, IdLookup, Node, NodeId, XmlError};
 
 use super::{HeaderAction, Receiver};
-use crate::wss::finding_code::FindingCode;
+use crate::receive::finding_code::FindingCode;
 
 impl Receiver<'_, '_> {
     /// Decrypts every EncryptedData that `targets` (DataReference URIs of one or several

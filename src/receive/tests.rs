@@ -38,7 +38,7 @@ fn process(text: &str, key: &[u8]) -> ProcessedMessage {
         &keys,
         &mut TokenStore::default(),
         &ProcessOptions::default(),
-        &crate::wss::resolver::NoAttachments,
+        &crate::receive::resolver::NoAttachments,
     )
 }
 
@@ -89,75 +89,4 @@ fn an_encrypted_part_that_decrypts_to_garbage_is_reported_once() {
         .filter(|f| f.code == FindingCode::DecryptionFailed)
         .count();
     assert_eq!(failures, 1, "{:#?}", processed.findings);
-}
-
-/// A custom header block (here a stand-in for wskex's delegation token) carrying an
-/// EncryptedKey and its own signature: the key is registered so an STR can name it, the
-/// signature is verified, and a receiver who cannot open the key gets a warning for the
-/// block and a failed signature, not a crash or a silent pass.
-#[test]
-fn keys_and_signatures_inside_unknown_header_blocks_are_processed() {
-    use crate::crypto::signature::SigningKey;
-    use crate::crypto::{DigestAlgorithm, SignatureAlgorithm};
-    use crate::patterns::draft::{Draft, encrypted_key_for, str_reference};
-    use crate::patterns::parties::{certificate, party, private_key};
-    let bob = party("bob", "receiver");
-    let alice = party("alice", "bystander");
-    let key = [9u8; 32];
-    let ek = encrypted_key_for(
-        &key,
-        certificate(&bob),
-        "EK-9",
-        &[],
-        &mut SeededRandom::new(3),
-    )
-    .unwrap();
-    let mut draft = Draft::envelope(
-        "urn:bob",
-        "urn:act",
-        "Body-1",
-        "<ex:Hi xmlns:ex=\"urn:x\"/>",
-    );
-    draft
-        .prepend_security(&format!(
-            "<x:Custom xmlns:x=\"urn:x\">{}</x:Custom>",
-            ek.xml
-        ))
-        .unwrap();
-    draft
-        .sign(
-            "SIG-1",
-            SignatureAlgorithm::Hmac(DigestAlgorithm::Sha256),
-            SigningKey::Hmac(&key),
-            &["#Body-1"],
-            &str_reference("#EK-9", Some(crate::wss::uris::ENCRYPTED_KEY_TOKEN)),
-        )
-        .unwrap();
-    for (who, expect) in [(&bob, true), (&alice, false)] {
-        let mut keys = KeyStore::new();
-        keys.add_private_key(private_key(who).clone());
-        keys.add_certificate(certificate(who).clone());
-        let processed = process_message(
-            Document::parse_str(draft.text(), "test").unwrap(),
-            0,
-            &keys,
-            &mut TokenStore::default(),
-            &ProcessOptions::default(),
-            &crate::wss::resolver::NoAttachments,
-        );
-        assert_eq!(processed.signatures.len(), 1);
-        assert_eq!(processed.signatures[0].valid, expect, "{}", who.name);
-        assert!(
-            processed.tokens.iter().any(|t| t.kind == "EncryptedKey"
-                && t.id.as_deref() == Some("EK-9")
-                && t.detail.contains("x:Custom")),
-            "{:?}",
-            processed.tokens
-        );
-        let warned = processed
-            .findings
-            .iter()
-            .any(|f| f.code == FindingCode::NestedKeyUnavailable);
-        assert_eq!(warned, !expect, "{}", who.name);
-    }
 }

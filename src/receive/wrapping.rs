@@ -9,10 +9,10 @@ use crate::dsig::SignatureReport;
 use crate::ns;
 use crate::xml::{Document, Node};
 
+use super::Finding;
 use super::actors::Addressee;
-use super::envelope::SoapEnvelope;
 use super::finding_code::FindingCode;
-use super::processor::Finding;
+use crate::wss::envelope::SoapEnvelope;
 
 /// WS-Addressing's member submission namespace (2004/08), still sent by older stacks.
 pub const WSA_2004: &str = "http://schemas.xmlsoap.org/ws/2004/08/addressing";
@@ -116,7 +116,7 @@ impl<'d> ActedOn<'d> {
         }
         let processed: Vec<_> = super::actors::processed_headers(envelope, actor).collect();
         let first_timestamp =
-            |h: &&super::header::SecurityHeader<'d>| h.timestamps().next().map(|t| t.node);
+            |h: &&crate::wss::header::SecurityHeader<'d>| h.timestamps().next().map(|t| t.node);
         let main = processed
             .iter()
             .find(|h| Addressee::of(h.actor.as_deref()) == Addressee::Receiver)
@@ -316,10 +316,7 @@ mod tests {
                 let findings = findings_when_signed(&doc);
                 assert_eq!(findings.len(), 1, "{prefix} {name}: {findings:?}");
                 assert_eq!(findings[0].code, "signature-wrapping");
-                assert_eq!(
-                    findings[0].severity,
-                    super::super::processor::Severity::Error
-                );
+                assert_eq!(findings[0].severity, crate::receive::Severity::Error);
             }
         }
     }

@@ -5,7 +5,7 @@
 //! carries by its Identifier, so its token and proof key are registered before the header walk,
 //! and the ledger says which block carried each key. Registering is not trusting: whether a
 //! signature covers the block is judged afterwards, like any key transfer
-//! ([`super::super::authentication`]).
+//! ([`super::authentication`]).
 //!
 //! A child module of the processor (it extends the receiver's walk), kept in its own file.
 

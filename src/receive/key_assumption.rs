@@ -6,8 +6,8 @@
 use crate::xenc::DataKey;
 use crate::xml::Node;
 
+use super::Finding;
 use super::finding_code::FindingCode;
-use super::processor::Finding;
 
 /// The warning that an EncryptedKey was opened with an assumed key, naming the key and why.
 pub fn assumed_key_finding(encrypted_key: &str, data_key: &DataKey, node: Node<'_>) -> Finding {

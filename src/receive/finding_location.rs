@@ -9,8 +9,8 @@
 
 use crate::xml::{Document, LineIndex, Node, Position, Span};
 
+use super::Finding;
 use super::finding_code::FindingCode;
-use super::processor::Finding;
 
 impl Finding {
     /// A finding about `node`: its span, line and column in the node's document.

@@ -5,8 +5,8 @@
 use crate::dsig::{ReferenceStatus, SignatureReport};
 use crate::xml::Document;
 
+use super::Finding;
 use super::finding_code::FindingCode;
-use super::processor::Finding;
 
 /// One error finding per signature with references left unchecked.
 /// `doc` is the version of the document the reports' spans point into.

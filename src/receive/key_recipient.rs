@@ -12,10 +12,10 @@ use crate::ns;
 use crate::resolve::selectors_of;
 use crate::xml::Node;
 
+use super::Finding;
 use super::finding_code::FindingCode;
-use super::processor::Finding;
 use super::resolver::WssResolver;
-use super::str_ref::SecurityTokenReference;
+use crate::wss::str_ref::SecurityTokenReference;
 
 /// What the EncryptedKey's KeyInfo says about its recipient, as key selectors: the
 /// SecurityTokenReference resolved as the receiver resolves it, else the plain KeyInfo.
