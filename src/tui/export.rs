@@ -118,7 +118,7 @@ fn checked_with_edits(session: &Session, reveal: bool) -> Result<Checked, String
     let (mut messages, keys, bindings, options) = match &session.source {
         Source::Walk(o) => {
             let auditor = o.auditor.as_ref().map_err(|e| format!("Export: {e}"))?;
-            let options = crate::wss::processor::ProcessOptions::default();
+            let options = crate::receive::ProcessOptions::default();
             (
                 auditor.messages.clone(),
                 &auditor.store,
