@@ -30,9 +30,10 @@ impl App {
                 "Processing stopped: {}. Steps not processed show no layers, keys or checks.",
                 crate::safe_text::one_line(&why)
             )),
-            _ if done && filled.is_some() && self.status.is_none() => {
-                self.say(format!("Processed {total} messages."))
-            }
+            _ if done && filled.is_some() && self.status.is_none() => self.say(format!(
+                "Processed {total} message{}.",
+                if total == 1 { "" } else { "s" }
+            )),
             _ => {}
         }
     }
