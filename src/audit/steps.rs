@@ -18,16 +18,40 @@ use super::message::CapturedMessage;
 /// Who knows the keys of an audited conversation: the auditor, who supplied or recovered them.
 pub const AUDITOR: &str = "auditor";
 
+/// Maps a receiver's key name to the ledger's (a walkthrough's ledger names keys its own
+/// way; a capture's ledger uses the receiver's names, see [`same_name`]).
+pub type KeyNamer<'a> = &'a dyn Fn(&str) -> String;
+
+/// The receiver's names are the ledger's.
+pub fn same_name(name: &str) -> String {
+    name.to_string()
+}
+
 /// The check a receiver's signature report amounts to.
 pub fn signature_check(s: &SignatureReport) -> Check {
+    signature_check_naming(s, &same_name)
+}
+
+/// [`signature_check`], naming a secret key as the ledger does.
+pub fn signature_check_naming(s: &SignatureReport, name_of: KeyNamer<'_>) -> Check {
     let name = format!("signature {}", s.id.as_deref().unwrap_or(""));
-    if s.valid {
+    // A secret (HMAC) key is a ledger key; a certificate is not.
+    let ledger_key = s
+        .key
+        .as_ref()
+        .filter(|_| s.signature_method.contains("hmac"))
+        .map(|k| name_of(&k.name));
+    let check = if s.valid {
         let covered: Vec<&str> = s
             .references
             .iter()
             .filter_map(|r| r.uri.as_deref())
             .collect();
-        let key = s.key.as_ref().map(|k| k.description.as_str()).unwrap_or("");
+        let key = match (&s.key, &ledger_key) {
+            (Some(k), Some(ledger)) if *ledger != k.name => format!("key {ledger}"),
+            (Some(k), _) => k.description.clone(),
+            (None, _) => String::new(),
+        };
         Check::pass(
             name.trim_end(),
             format!("verifies over {} with {key}", covered.join(", ")),
@@ -37,21 +61,29 @@ pub fn signature_check(s: &SignatureReport) -> Check {
             name.trim_end(),
             s.error.clone().unwrap_or_else(|| "invalid".into()),
         )
-    }
+    };
+    check.about_key(ledger_key)
 }
 
 /// The check an encrypted part amounts to.
 pub fn encryption_check(e: &EncryptionReport) -> Check {
+    encryption_check_naming(e, &same_name)
+}
+
+/// [`encryption_check`], naming the key as the ledger does.
+pub fn encryption_check_naming(e: &EncryptionReport, name_of: KeyNamer<'_>) -> Check {
     let name = format!("decrypt {}", e.id.as_deref().unwrap_or(""));
+    let key = e.key.as_deref().map(name_of);
     if e.ok {
         Check::pass(
             name.trim_end(),
             format!(
                 "{} opened with key {}",
                 e.target,
-                e.key.as_deref().unwrap_or("?")
+                key.as_deref().unwrap_or("?")
             ),
         )
+        .about_key(key)
     } else {
         Check::fail(
             name.trim_end(),
@@ -196,6 +228,9 @@ pub fn conversation_steps(messages: &[CapturedMessage], result: &ConversationRes
                 record.provenance.clone(),
                 AUDITOR,
             );
+            if let Some(token) = &record.token {
+                ledger.set_token(&record.name, token);
+            }
         }
         let mut layers: Vec<Layer> = m.signatures.iter().map(signature_layer).collect();
         layers.extend(m.encryptions().iter().map(encryption_layer));

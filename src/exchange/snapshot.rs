@@ -113,6 +113,9 @@ pub struct Check {
     pub name: String,
     pub ok: bool,
     pub reason: String,
+    /// The ledger name of the key the check is about (a decryption's or HMAC signature's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
 }
 
 impl Check {
@@ -121,6 +124,7 @@ impl Check {
             name: name.into(),
             ok: true,
             reason: reason.into(),
+            key: None,
         }
     }
 
@@ -129,7 +133,14 @@ impl Check {
             name: name.into(),
             ok: false,
             reason: reason.into(),
+            key: None,
         }
+    }
+
+    /// The same check, about the ledger key `key`.
+    pub fn about_key(mut self, key: Option<String>) -> Check {
+        self.key = key;
+        self
     }
 }
 

@@ -3,9 +3,12 @@
 //! ledger, the layers, and the steps recorded so far. Receivers are the `inspect` processor:
 //! each party keeps its own key store and token store across the messages it receives.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-use crate::audit::steps::{encryption_check, finding_checks, processed_view, signature_check};
+use crate::audit::steps::{
+    KeyNamer, encryption_check, encryption_check_naming, finding_checks, processed_view, same_name,
+    signature_check, signature_check_naming,
+};
 use crate::crypto::{KeyStore, RandomSource, SecretBytes, SeededRandom};
 use crate::exchange::{
     Check, Envelope, KeyLedger, Layer, LayerStatus, Party, ProcessedView, Snapshot, SpecRef, Step,
@@ -360,14 +363,38 @@ impl Scene {
         for name in names {
             self.ledger.learns(party, &name);
         }
-        self.record_checks(&processed);
+        // The receiver names keys its own way: its report speaks the ledger's names.
+        let ledger_names: HashMap<String, String> = state
+            .store
+            .keyring
+            .iter()
+            .filter_map(|(_, record)| {
+                let by_token = record
+                    .token
+                    .as_deref()
+                    .and_then(|t| self.ledger.name_for_token(t));
+                let by_bytes = || {
+                    self.ledger
+                        .keys()
+                        .iter()
+                        .find(|k| k.bytes.expose() == record.bytes.expose())
+                        .map(|k| k.name.as_str())
+                };
+                let ledger = by_token.or_else(by_bytes)?;
+                Some((record.name.clone(), ledger.to_string()))
+            })
+            .collect();
+        let name_of = |name: &str| {
+            ledger_names
+                .get(name)
+                .cloned()
+                .unwrap_or_else(|| name.to_string())
+        };
+        mark_layers(&mut self.layers, &processed);
+        self.pending_checks
+            .extend(receiver_checks_naming(&processed, &name_of));
         self.pending_processed = processed_view(&processed);
         Ok(processed)
-    }
-
-    fn record_checks(&mut self, processed: &ProcessedMessage) {
-        mark_layers(&mut self.layers, processed);
-        self.pending_checks.extend(receiver_checks(processed));
     }
 
     /// True when every check recorded for the next step passed.
@@ -438,8 +465,22 @@ impl Scene {
 /// The checks a walkthrough's receiver records for a processed message: one per signature and
 /// encrypted part, the findings that fail, and the Timestamp's freshness.
 pub fn receiver_checks(processed: &ProcessedMessage) -> Vec<Check> {
-    let mut checks: Vec<Check> = processed.signatures.iter().map(signature_check).collect();
-    checks.extend(processed.encryptions.iter().map(encryption_check));
+    receiver_checks_naming(processed, &same_name)
+}
+
+/// [`receiver_checks`], naming keys as the ledger does.
+pub fn receiver_checks_naming(processed: &ProcessedMessage, name_of: KeyNamer<'_>) -> Vec<Check> {
+    let mut checks: Vec<Check> = processed
+        .signatures
+        .iter()
+        .map(|s| signature_check_naming(s, name_of))
+        .collect();
+    checks.extend(
+        processed
+            .encryptions
+            .iter()
+            .map(|e| encryption_check_naming(e, name_of)),
+    );
     checks.extend(finding_checks(&processed.findings));
     if !processed
         .findings
