@@ -48,7 +48,44 @@ fn frames(c: &mut Criterion) {
             );
         }
     }
+    if let Some(dir) = std::env::var_os("WSKEX_BENCH_CAPTURE") {
+        large_capture(&mut group, &dir.to_string_lossy(), &palette);
+    }
     group.finish();
+}
+
+/// A large capture (`scripts/make-large-capture.sh OUT 50 0`, then
+/// `WSKEX_BENCH_CAPTURE=OUT/one-message`): its first frame while it is still being processed
+/// (coloured by the lexer), and a frame once its step has arrived (the parser's tokens).
+fn large_capture(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    dir: &str,
+    palette: &Palette,
+) {
+    use clap::Parser;
+    let argv = ["wskex", "tui", dir, "--cert", "samples/keys/alice.cert.pem"];
+    let Some(wskex::cli::Command::Tui(args)) = wskex::cli::Cli::parse_from(argv).command else {
+        panic!("not the tui command")
+    };
+    let mut app = wskex::cli::tui::app_for(&args, UiOptions::default()).unwrap();
+    update(&mut app, Action::Resize(200, 60));
+    let mut terminal = Terminal::new(TestBackend::new(200, 60)).unwrap();
+    group.bench_function("capture pending (lexer)", |b| {
+        b.iter(|| {
+            terminal
+                .draw(|f| ui::draw(f, black_box(&app), palette))
+                .unwrap();
+        })
+    });
+    wskex::tui::pending::finish_processing(&mut app);
+    update(&mut app, Action::Focus(Pane::Layers));
+    group.bench_function("capture processed", |b| {
+        b.iter(|| {
+            terminal
+                .draw(|f| ui::draw(f, black_box(&app), palette))
+                .unwrap();
+        })
+    });
 }
 
 criterion_group!(benches, frames);

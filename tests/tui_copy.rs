@@ -67,3 +67,49 @@ fn m_switches_the_mouse_and_says_which_way() {
     update(&mut app, Action::ToggleMouse);
     assert_eq!(app.mouse, before);
 }
+
+#[test]
+fn shift_y_copies_the_sha256_of_what_y_copies_and_says_what_it_is() {
+    let mut app = walk();
+    let receiver = app.session.as_ref().unwrap().receiver_step();
+    app.open_at(receiver);
+    update(&mut app, Action::Focus(Pane::Layers));
+    update(&mut app, Action::Copy);
+    let bytes = app.clipboard.take().expect("the layer's bytes");
+    update(&mut app, Action::CopyDigest);
+    let digest = app.clipboard.clone().expect("a digest copied");
+    let expected = openssl::sha::sha256(bytes.as_bytes());
+    assert_eq!(digest, hex::encode(expected));
+    assert!(!app.status_is_problem);
+    let status = app.status.clone().unwrap();
+    assert!(
+        status.contains("SHA-256") && status.contains("not canonicalized"),
+        "{status}"
+    );
+    assert!(
+        status.contains(&format!("{} bytes", bytes.len())),
+        "{status}"
+    );
+    // The key is bound in the one keymap (so the help overlay lists it).
+    assert!(
+        wskex::tui::keymap::KEYMAP
+            .iter()
+            .any(|b| b.action == Action::CopyDigest)
+    );
+}
+
+#[test]
+fn shift_y_on_a_masked_key_copies_no_digest() {
+    let mut app = walk();
+    app.open_at(3);
+    update(&mut app, Action::Focus(Pane::Keys));
+    update(&mut app, Action::CopyDigest);
+    assert!(app.clipboard.is_none());
+    assert!(app.status_is_problem);
+    assert!(app.status.clone().unwrap().contains("masked"));
+    update(&mut app, Action::ToggleReveal);
+    update(&mut app, Action::CopyDigest);
+    let digest = app.clipboard.clone().expect("a revealed key's digest");
+    assert_eq!(digest.len(), 64);
+    assert!(app.status.clone().unwrap().contains("revealed value"));
+}

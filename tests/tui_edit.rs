@@ -294,6 +294,7 @@ fn capture_app() -> App {
         panic!("not the tui command")
     };
     let mut app = wskex::cli::tui::app_for(&args, UiOptions::default()).unwrap();
+    wskex::tui::pending::finish_processing(&mut app);
     update(&mut app, Action::Resize(120, 40));
     app
 }

@@ -155,7 +155,9 @@ fn a_capture_exports_its_files_by_name() {
         let Some(wskex::cli::Command::Tui(args)) = cli.command else {
             panic!("not the tui command")
         };
-        wskex::cli::tui::app_for(&args, UiOptions::default()).unwrap()
+        let mut app = wskex::cli::tui::app_for(&args, UiOptions::default()).unwrap();
+        wskex::tui::pending::finish_processing(&mut app);
+        app
     };
     let mut app = session;
     export_to(&mut app, out.to_str().unwrap());

@@ -57,7 +57,11 @@ fn o_opens_a_capture_and_remembers_it() {
     type_line(&mut app, &line);
     assert!(!app.status_is_problem, "{:?}", app.status);
     assert_eq!(app.screen, Screen::Walk);
+    // It opens on the received bytes at once; the checks come from the background worker.
+    wskex::tui::pending::finish_processing(&mut app);
     let session = app.session.as_ref().unwrap();
+    assert!(!session.processing() && !session.is_pending(0));
+    assert!(!session.steps[0].snapshot.checks.is_empty());
     assert!(session.walk_origin().is_none());
     assert!(session.short_name().contains("samples/direct/default"));
 

@@ -151,7 +151,8 @@ fn a_capture_step_where_the_auditor_decrypted_has_a_processed_view() {
     let Some(wskex::cli::Command::Tui(args)) = cli.command else {
         panic!("not the tui command")
     };
-    let app = wskex::cli::tui::app_for(&args, UiOptions::default()).unwrap();
+    let mut app = wskex::cli::tui::app_for(&args, UiOptions::default()).unwrap();
+    wskex::tui::pending::finish_processing(&mut app);
     let session = app.session.as_ref().unwrap();
     let step = session
         .steps

@@ -73,6 +73,9 @@ fn picker_and_help() {
     insta::assert_snapshot!("picker-120x40", render(&app, (120, 40)));
     update(&mut app, Action::ToggleHelp);
     insta::assert_snapshot!("help-120x40", render(&app, (120, 40)));
+    // At 80x24 long descriptions wrap under their column instead of running off the edge.
+    update(&mut app, Action::Resize(80, 24));
+    insta::assert_snapshot!("help-80x24", render(&app, (80, 24)));
 }
 
 #[test]
@@ -113,6 +116,9 @@ fn capture_app(args: &[&str]) -> App {
         panic!("not the tui command")
     };
     let mut app = wskex::cli::tui::app_for(&args, UiOptions::default()).unwrap();
+    wskex::tui::pending::finish_processing(&mut app);
+    // The snapshot shows the key bar, not the news that processing finished.
+    app.status = None;
     update(&mut app, Action::Resize(120, 40));
     app
 }

@@ -6,6 +6,15 @@ use wskex::tui::app::{Overlay, Screen};
 use wskex::tui::keymap::{self, KEYMAP, When};
 use wskex::tui::{Action, App, Pane, Session, UiOptions, update};
 
+/// Every row of the shown envelope (wrapped to the end) and the visible height.
+fn envelope_geometry(app: &App) -> (Vec<wskex::tui::text_map::Row>, usize) {
+    app.with_envelope_rows(|index, text, height| {
+        index.ensure_rows(text, usize::MAX);
+        (index.rows().to_vec(), height)
+    })
+    .unwrap()
+}
+
 fn walk(pattern: &str, variant: Option<&str>) -> App {
     let session = Session::walk(pattern, variant, 1, None).expect("walkthrough plays");
     App::with_session(UiOptions::default(), session)
@@ -78,7 +87,7 @@ fn moving_in_each_pane_scrolls_or_selects_and_clamps() {
     for _ in 0..1000 {
         update(&mut app, Action::PageDown);
     }
-    let (rows, height) = app.envelope_geometry().unwrap();
+    let (rows, height) = envelope_geometry(&app);
     assert_eq!(app.envelope_scroll, rows.len() - height);
     update(&mut app, Action::PageUp);
     assert!(app.envelope_scroll < rows.len() - height);
@@ -279,7 +288,7 @@ fn selected_items_highlight_the_element_they_name() {
     update(&mut app, Action::FirstStep);
     app.open_at(receiver);
     let first = app.highlighted_spans()[0].start as usize;
-    let (rows, height) = app.envelope_geometry().unwrap();
+    let (rows, height) = envelope_geometry(&app);
     let row = rows.iter().position(|r| r.end > first).unwrap();
     assert!(row >= app.envelope_scroll && row < app.envelope_scroll + height);
 }
@@ -412,7 +421,7 @@ fn search_types_a_query_and_jumps_between_matches() {
     );
     update(&mut app, Action::SearchNext);
     assert_eq!(app.search.as_ref().unwrap().current, Some(1));
-    let (rows, height) = app.envelope_geometry().unwrap();
+    let (rows, height) = envelope_geometry(&app);
     let row = rows
         .iter()
         .position(|r| r.end > found[1].start as usize)
@@ -507,4 +516,29 @@ fn the_tamper_menu_replays_the_walk_at_the_receivers_step() {
             .iter()
             .all(|s| s.snapshot.checks.iter().all(|c| c.ok))
     );
+}
+
+#[test]
+fn ctrl_z_suspends_while_searching_and_while_editing() {
+    let ctrl_z = KeyEvent::new(KeyCode::Char('z'), KeyModifiers::CONTROL);
+    let mut app = walk("direct", None);
+    update(&mut app, Action::Resize(120, 40));
+    update(&mut app, Action::SearchStart);
+    assert_eq!(keymap::action_for(&ctrl_z, &app), Some(Action::Suspend));
+    // A plain z is still typed into the query.
+    let z = KeyEvent::new(KeyCode::Char('z'), KeyModifiers::NONE);
+    assert_eq!(keymap::action_for(&z, &app), Some(Action::SearchInput('z')));
+    update(&mut app, Action::SearchCancel);
+    let receiver = app.session.as_ref().unwrap().receiver_step();
+    app.open_at(receiver);
+    update(&mut app, Action::EditStart);
+    assert!(app.editor.is_some());
+    assert_eq!(keymap::action_for(&ctrl_z, &app), Some(Action::Suspend));
+    update(&mut app, Action::Suspend);
+    assert!(app.suspend, "the event loop suspends");
+    assert!(app.editor.is_some(), "and the edit is still open on resume");
+    // In a prompt too.
+    update(&mut app, Action::EditLeave);
+    update(&mut app, Action::ExportStart);
+    assert_eq!(keymap::action_for(&ctrl_z, &app), Some(Action::Suspend));
 }

@@ -22,6 +22,7 @@ mod verify;
 mod verify_repair;
 mod walk;
 mod walk_manifest;
+mod words;
 mod ws_security;
 
 use std::io::{self, Write};

@@ -5,9 +5,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::audit::conversation::inspect_conversation;
 use crate::audit::load_paths;
-use crate::audit::steps::{AUDITOR, conversation_steps};
+use crate::audit::steps::AUDITOR;
 use crate::patterns;
 use crate::tui::config::{self, Config};
 use crate::tui::session::CaptureInput;
@@ -109,10 +108,11 @@ pub fn app_for(args: &TuiArgs, options: UiOptions) -> Result<App, CliError> {
 }
 
 /// `o` in the TUI: captured messages and options as `wskex tui` takes them after its name
-/// (words split at whitespace), opened exactly as on the command line.
+/// (words split as a shell would: quotes and backslashes keep spaces in a path), opened
+/// exactly as on the command line.
 pub fn open_line(line: &str) -> Result<Session, String> {
     let mut argv = vec!["wskex".to_string(), "tui".to_string()];
-    argv.extend(line.split_whitespace().map(str::to_string));
+    argv.extend(super::words::split(line).map_err(|e| e.to_string())?);
     let cli = <super::Cli as clap::Parser>::try_parse_from(&argv).map_err(|e| {
         let text = e.to_string();
         crate::safe_text::one_line(text.lines().next().unwrap_or("")).into_owned()
@@ -147,20 +147,19 @@ fn walk_app(pattern: &str, args: &TuiArgs, options: UiOptions) -> Result<App, Cl
     Ok(app)
 }
 
-/// Loads and processes captured messages as `wskex inspect` does (the same options, read by
-/// the same code), as Steps.
+/// Loads captured messages and starts processing them as `wskex inspect` does (the same
+/// options, read by the same code) in the background: the session opens on the received
+/// bytes at once and its Steps fill in as the worker finishes them.
 fn capture_session(paths: &[String], args: &TuiArgs) -> Result<Session, CliError> {
     let path_bufs: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
     let messages = load_paths(&path_bufs).map_err(|e| CliError::Input(e.to_string()))?;
-    let (store, bindings, options) = args.processing.inputs()?;
-    let result = inspect_conversation(&messages, &store, bindings.clone(), &options);
-    let steps = conversation_steps(&messages, &result);
-    if steps.is_empty() {
+    if messages.is_empty() {
         return Err(CliError::Input(format!(
             "{}: no messages to open",
             crate::safe_text::one_line(&paths.join(" "))
         )));
     }
+    let (store, bindings, options) = args.processing.inputs()?;
     let input = CaptureInput {
         messages,
         keys: store,
@@ -170,7 +169,6 @@ fn capture_session(paths: &[String], args: &TuiArgs) -> Result<Session, CliError
     Ok(Session::capture(
         paths.to_vec(),
         input,
-        steps,
         vec![AUDITOR.to_string()],
     ))
 }

@@ -132,6 +132,11 @@ impl WalkAuditor {
         })
     }
 
+    /// The bytes of message file `name` as the walkthrough wrote it.
+    pub fn text(&self, name: &str) -> Option<&[u8]> {
+        self.texts.get(name).map(Vec::as_slice)
+    }
+
     /// The walkthrough's messages annotated and checked (key values masked unless `reveal`).
     pub fn export(&self, reveal_secrets: bool) -> Result<Checked, CheckedError> {
         let read = |name: &str| {

@@ -5,23 +5,27 @@
 
 use crate::patterns::CATALOG;
 
+use std::cell::RefCell;
 use std::time::Instant;
 
 use ratatui::crossterm::event::KeyEvent;
 
 use crate::exchange::Step;
 
+use super::background::Arrival;
 use super::detail::{self, Detail};
 use super::edit::Editor;
 use super::layout::{self, Mode};
+use super::lex::LazyTokens;
 use super::locate::StepView;
 use super::picker::{self, PickerEntry};
 use super::prompt::Prompt;
+use super::row_index::RowIndex;
 use super::search::{self, Search};
 use super::session::Session;
 use super::state;
+use super::syntax::Token;
 use super::tamper_menu;
-use super::text_map;
 pub use super::update::update;
 
 /// The panes that take focus, in Tab order (and numbered 1-5).
@@ -69,8 +73,8 @@ impl Pane {
     }
 }
 
-/// Something the user (or the terminal) asked for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Something the user (or the terminal, or the background worker) asked for.
+#[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     NextStep,
     PrevStep,
@@ -132,6 +136,8 @@ pub enum Action {
     ToggleProcessed,
     /// `y`: copy the selected item to the clipboard (OSC 52).
     Copy,
+    /// `Y`: copy the SHA-256 of the selected item's bytes instead.
+    CopyDigest,
     /// `m`: mouse capture on or off.
     ToggleMouse,
     /// Ctrl-Z: suspend to the shell (the terminal restored), redraw on resume.
@@ -149,6 +155,8 @@ pub enum Action {
     PromptClear,
     /// Enter: do what the prompt asks with its text.
     PromptSubmit,
+    /// The background worker finished a step of the open capture (or stopped).
+    Arrived(Arrival),
     /// Test hook (bound only when `WSKEX_TUI_TEST_PANIC` is set): panics inside the loop, to
     /// prove the terminal is restored on a panic.
     TestPanic,
@@ -245,6 +253,10 @@ pub struct App {
     pub remember_state: bool,
     /// A theme chosen in the picker, for the event loop to load and draw with.
     pub theme_request: Option<String>,
+    /// The shown envelope's rows, wrapped as far as the screen has needed.
+    envelope_rows: RefCell<Option<RowIndex>>,
+    /// Lexer checkpoints in a pending step's text (colours before the parser's tokens arrive).
+    lazy_tokens: RefCell<Option<LazyTokens>>,
 }
 
 /// Turns the text of the `o` prompt into an open conversation, or says why not.
@@ -283,6 +295,8 @@ impl App {
             opener: None,
             remember_state: false,
             theme_request: None,
+            envelope_rows: RefCell::new(None),
+            lazy_tokens: RefCell::new(None),
         }
     }
 
@@ -395,22 +409,75 @@ impl App {
         spans.cloned().unwrap_or_default()
     }
 
-    /// Rows of the current envelope at the width the layout gives it, and the visible height.
-    pub fn envelope_geometry(&self) -> Option<(Vec<text_map::Row>, usize)> {
-        let text = self.envelope_text()?;
+    /// Runs `f` on the row index of the current envelope text at the width the layout gives
+    /// it (kept between calls, grown on demand), with the text and the visible height.
+    pub fn with_envelope_rows<R>(
+        &self,
+        f: impl FnOnce(&mut RowIndex, &str, usize) -> R,
+    ) -> Option<R> {
         let area = layout::envelope_inner(self)?;
-        let gutter = layout::gutter_width(text);
-        let rows = text_map::wrap(text, (area.width as usize).saturating_sub(gutter));
-        Some((rows, area.height as usize))
+        self.with_rows_at(area.width as usize, area.height as usize, f)
+    }
+
+    /// [`App::with_envelope_rows`] for a pane body of `width` x `height` cells.
+    pub fn with_rows_at<R>(
+        &self,
+        width: usize,
+        height: usize,
+        f: impl FnOnce(&mut RowIndex, &str, usize) -> R,
+    ) -> Option<R> {
+        let text = self.envelope_text()?;
+        let mut cache = self.envelope_rows.borrow_mut();
+        if cache.as_ref().is_none_or(|c| !c.is_for(text, width)) {
+            *cache = Some(RowIndex::new(text, width));
+        }
+        cache.as_mut().map(|index| f(index, text, height))
+    }
+
+    /// Tokens for bytes `start..end` of `text` from the lexer (for a step whose parsed tokens
+    /// have not arrived), resuming from the checkpoints kept for that text.
+    pub fn lexed_tokens(&self, text: &str, start: usize, end: usize) -> Vec<Token> {
+        let mut cache = self.lazy_tokens.borrow_mut();
+        if cache.as_ref().is_none_or(|c| !c.is_for(text)) {
+            *cache = Some(LazyTokens::new(text));
+        }
+        cache
+            .as_mut()
+            .map(|lazy| lazy.tokens(text, start, end))
+            .unwrap_or_default()
+    }
+
+    /// Whether the shown step is a placeholder still being processed.
+    pub fn shown_pending(&self) -> bool {
+        self.editor.is_none()
+            && self
+                .session
+                .as_ref()
+                .is_some_and(|s| s.is_pending(self.step))
+    }
+
+    /// Drops what was computed from the shown texts (a step was replaced).
+    pub(super) fn forget_text_caches(&mut self) {
+        self.envelope_rows.get_mut().take();
+        self.lazy_tokens.get_mut().take();
+    }
+
+    /// The first byte of envelope row `row`, when the envelope is on screen.
+    pub fn envelope_row_start(&self, row: usize) -> Option<usize> {
+        self.with_envelope_rows(|index, text, _| {
+            index.window(text, row, 1).first().map(|r| r.start)
+        })
+        .flatten()
     }
 
     pub(super) fn scroll_envelope_to(&mut self, offset: usize) {
-        let Some((rows, height)) = self.envelope_geometry() else {
-            return;
-        };
-        let row = text_map::row_of(&rows, offset);
-        if row < self.envelope_scroll || row >= self.envelope_scroll + height.max(1) {
-            self.envelope_scroll = row.saturating_sub(height / 3);
+        let scroll = self.envelope_scroll;
+        let moved = self.with_envelope_rows(|index, text, height| {
+            let row = index.row_of(text, offset);
+            (row < scroll || row >= scroll + height.max(1)).then(|| row.saturating_sub(height / 3))
+        });
+        if let Some(Some(to)) = moved {
+            self.envelope_scroll = to;
         }
     }
 
@@ -441,10 +508,18 @@ impl App {
     }
 
     pub(super) fn clamp_envelope_scroll(&mut self) {
-        let max = self
-            .envelope_geometry()
-            .map_or(0, |(rows, h)| rows.len().saturating_sub(h.max(1)));
-        self.envelope_scroll = self.envelope_scroll.min(max);
+        let scroll = self.envelope_scroll;
+        // Only as many rows are wrapped as reach the bottom of the screen from the scroll.
+        let max = self.with_envelope_rows(|index, text, height| {
+            let height = height.max(1);
+            index.ensure_rows(text, scroll.saturating_add(height));
+            if index.complete() {
+                index.rows().len().saturating_sub(height)
+            } else {
+                scroll
+            }
+        });
+        self.envelope_scroll = scroll.min(max.unwrap_or(0));
     }
 
     /// Keeps each list's selection within its items (after the step or its checks changed).
@@ -485,9 +560,8 @@ impl App {
 
     pub(super) fn page(&self) -> usize {
         match self.focus {
-            Pane::Envelope => self
-                .envelope_geometry()
-                .map_or(10, |(_, h)| h.saturating_sub(1).max(1)),
+            Pane::Envelope => layout::envelope_inner(self)
+                .map_or(10, |a| (a.height as usize).saturating_sub(1).max(1)),
             _ => 5,
         }
     }

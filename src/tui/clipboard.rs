@@ -41,6 +41,56 @@ pub fn selection(app: &App) -> Result<String, String> {
     Ok(copied.join("\n"))
 }
 
+/// What `Y` copies: the SHA-256 (hex) of the bytes `y` would copy, and the status line's
+/// words for it. A masked key gives no digest either: a digest of a secret confirms guesses.
+pub fn digest_selection(app: &App) -> Result<(String, String), String> {
+    let bytes = match app.focus {
+        Pane::Keys => {
+            let (step, _) = app.shown().ok_or("Nothing to copy.")?;
+            let key = step
+                .snapshot
+                .ledger
+                .keys()
+                .get(app.keys.selected)
+                .ok_or("No key selected.")?;
+            if !app.reveal {
+                return Err(format!(
+                    "{} is masked: no digest copied (r reveals it, then Y copies its digest).",
+                    crate::safe_text::one_line(&key.name)
+                ));
+            }
+            let value = key.bytes.expose().to_vec();
+            let digest = sha256(&value)?;
+            let words = format!(
+                "Copied the SHA-256 (hex) of key {}'s {} bytes (the revealed value): {}.",
+                crate::safe_text::one_line(&key.name),
+                value.len(),
+                digest
+            );
+            return Ok((digest, words));
+        }
+        _ => selection(app)?.into_bytes(),
+    };
+    let digest = sha256(&bytes)?;
+    let view = if app.showing_processed() {
+        "processed view"
+    } else {
+        "received envelope"
+    };
+    let words = format!(
+        "Copied the SHA-256 (hex) of the selected item's {} bytes as they are in the {view} \
+         (not canonicalized): {digest}.",
+        bytes.len()
+    );
+    Ok((digest, words))
+}
+
+fn sha256(bytes: &[u8]) -> Result<String, String> {
+    crate::crypto::digest::digest(crate::crypto::DigestAlgorithm::Sha256, bytes)
+        .map(hex::encode)
+        .map_err(|e| format!("No digest: {e}"))
+}
+
 /// The OSC 52 sequence that sets the clipboard to `text`.
 pub fn osc52(text: &str) -> String {
     format!("\x1b]52;c;{}\x07", base64::encode(text.as_bytes()))

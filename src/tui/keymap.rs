@@ -64,7 +64,7 @@ const fn ctrl(c: char) -> Key {
 }
 
 /// One line of the keymap.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Binding {
     pub keys: &'static [Key],
     pub action: Action,
@@ -304,6 +304,13 @@ pub const KEYMAP: &[Binding] = &[
         help: "copy the selected item's bytes, or a revealed key, to the clipboard (OSC 52)",
     },
     Binding {
+        keys: &[ch('Y')],
+        action: Action::CopyDigest,
+        when: When::Walk,
+        bar: None,
+        help: "copy the SHA-256 (hex) of what y would copy; the status line says what",
+    },
+    Binding {
         keys: &[ch('x')],
         action: Action::ExportStart,
         when: When::Walk,
@@ -479,7 +486,7 @@ fn typing(app: &App) -> bool {
 }
 
 /// Whether `binding` works in the app's current state. While a query is typed only the
-/// search's own keys (and Ctrl-C) work.
+/// search's own keys (and Ctrl-C, Ctrl-Z) work.
 pub fn applies(binding: &Binding, app: &App) -> bool {
     if let Some(when) = exclusive_keys(app) {
         return binding.when == when;
@@ -487,8 +494,7 @@ pub fn applies(binding: &Binding, app: &App) -> bool {
     let overlay = app.overlay.is_some();
     let walk = !overlay && app.screen == Screen::Walk;
     if typing(app) && !overlay {
-        return binding.when == When::SearchTyping
-            || (binding.action == Action::Quit && binding.when == When::Always);
+        return binding.when == When::SearchTyping || works_while_typing(binding);
     }
     match binding.when {
         When::Always => true,
@@ -511,6 +517,12 @@ pub fn applies(binding: &Binding, app: &App) -> bool {
         When::Editing | When::EditPrompt | When::Prompt => false,
         When::TestHook => app.options.test_hooks,
     }
+}
+
+/// Quitting (Ctrl-C) and suspending (Ctrl-Z) work even while text is typed: in a search, a
+/// prompt or the editor (their control keys only; a typed `q` is text there).
+fn works_while_typing(binding: &Binding) -> bool {
+    binding.when == When::Always && matches!(binding.action, Action::Quit | Action::Suspend)
 }
 
 /// While the editor or a prompt is open, the only bindings that apply (its own).
@@ -546,10 +558,14 @@ pub fn action_for(event: &KeyEvent, app: &App) -> Option<Action> {
             .filter(|b| b.when == when)
             .find(|b| b.keys.iter().any(|k| matches(*k, event)));
         if let Some(b) = own {
-            return Some(b.action);
+            return Some(b.action.clone());
         }
-        if matches(ctrl('c'), event) {
-            return Some(Action::Quit);
+        let anywhere = KEYMAP
+            .iter()
+            .filter(|b| works_while_typing(b))
+            .find(|b| b.keys.iter().any(|k| k.ctrl && matches(*k, event)));
+        if let Some(b) = anywhere {
+            return Some(b.action.clone());
         }
         return match (when, event.code) {
             (When::Editing, _) => Some(Action::EditKey(*event, Instant::now())),
@@ -572,7 +588,7 @@ pub fn action_for(event: &KeyEvent, app: &App) -> Option<Action> {
         .iter()
         .filter(|b| applies(b, app))
         .find(|b| b.keys.iter().any(|k| matches(*k, event)))
-        .map(|b| b.action)
+        .map(|b| b.action.clone())
 }
 
 /// How a key is written in the help and the key bar.

@@ -107,12 +107,6 @@ pub fn areas(app: &App) -> Areas {
     out
 }
 
-/// Columns of the envelope's gutter: the widest line number, a change mark and a space.
-pub fn gutter_width(text: &str) -> usize {
-    let lines = text.bytes().filter(|b| *b == b'\n').count() + 1;
-    lines.to_string().len() + 2
-}
-
 /// The envelope pane's inside (within its border), when it is on screen.
 pub fn envelope_inner(app: &App) -> Option<Rect> {
     if app.screen != Screen::Walk {

@@ -6,20 +6,25 @@
 //! event loop. The TUI draws the engine's `Step`s and nothing else; the engine never imports it.
 
 pub mod app;
+pub mod background;
 pub mod clipboard;
 pub mod commands;
 pub mod config;
 pub mod detail;
 pub mod edit;
 pub mod export;
+pub mod help;
 pub mod keymap;
 pub mod layout;
+pub mod lex;
 pub mod locate;
 pub mod palette;
 pub mod panes;
+pub mod pending;
 pub mod picker;
 pub mod prompt;
 pub mod recompute;
+pub mod row_index;
 pub mod search;
 pub mod session;
 pub mod state;

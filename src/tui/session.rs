@@ -2,6 +2,9 @@
 //! and the per-step views located in each envelope (built once, on first use).
 
 use std::cell::OnceCell;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, TryRecvError};
 
 use crate::audit::CapturedMessage;
 use crate::crypto::KeyStore;
@@ -11,6 +14,7 @@ use crate::patterns::{self, PatternError, PatternInfo, Receipt, Tamper};
 use crate::receive::ProcessOptions;
 use crate::receive::store::Binding;
 
+use super::background::{self, Arrival};
 use super::locate::StepView;
 
 /// Where the Steps came from.
@@ -43,8 +47,17 @@ pub enum Source {
     /// The paths as the user gave them.
     Capture {
         paths: Vec<String>,
-        input: Box<CaptureInput>,
+        /// Shared with the background worker (a 50 MB capture is not copied for it).
+        input: Arc<CaptureInput>,
     },
+}
+
+/// A step whose edit the user kept: its envelope as it was before the first kept edit, and
+/// as kept (`x` exports the kept text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeptEdit {
+    pub original: String,
+    pub edited: String,
 }
 
 /// An open conversation: its Steps and everything drawn from them.
@@ -55,6 +68,16 @@ pub struct Session {
     pub parties: Vec<String>,
     pub steps: Vec<Step>,
     views: Vec<OnceCell<StepView>>,
+    /// Which steps are placeholders still being processed in the background.
+    pending: Vec<bool>,
+    /// Where the background worker's results come from, while it runs.
+    incoming: Option<Receiver<Arrival>>,
+    /// Why background processing stopped early, if it did.
+    pub processing_failed: Option<String>,
+    /// What a pending step shows for its layers, keys and checks: nothing yet.
+    empty_view: StepView,
+    /// The steps whose edits were kept, by step.
+    pub kept: BTreeMap<usize, KeptEdit>,
 }
 
 impl Session {
@@ -80,29 +103,124 @@ impl Session {
                 auditor,
             }),
             parties: walk.parties.iter().map(|p| p.name.clone()).collect(),
+            pending: vec![false; walk.steps.len()],
             steps: walk.steps,
             views,
+            incoming: None,
+            processing_failed: None,
+            empty_view: StepView::default(),
+            kept: BTreeMap::new(),
         })
     }
 
-    /// A processed capture: one Step per message (see `audit::steps`), known to `parties`;
-    /// `input` is what it was processed with.
-    pub fn capture(
-        paths: Vec<String>,
-        input: CaptureInput,
-        steps: Vec<Step>,
-        parties: Vec<String>,
-    ) -> Session {
-        let views = steps.iter().map(|_| OnceCell::new()).collect();
+    /// A capture opened at once: one placeholder Step per message (its received bytes), to be
+    /// processed with `input` by a background worker (see [`background`]) once
+    /// [`Session::start_processing`] is called (the event loop calls it after drawing the first
+    /// frame, so the worker does not compete with it); the event loop hands what the worker
+    /// finishes to `update` as `Action::Arrived`. `parties` know the keys.
+    pub fn capture(paths: Vec<String>, input: CaptureInput, parties: Vec<String>) -> Session {
+        let steps: Vec<Step> = input
+            .messages
+            .iter()
+            .enumerate()
+            .map(|(i, m)| background::placeholder(i, m))
+            .collect();
         Session {
             source: Source::Capture {
                 paths,
-                input: Box::new(input),
+                input: Arc::new(input),
             },
             parties,
+            views: steps.iter().map(|_| OnceCell::new()).collect(),
+            pending: vec![true; steps.len()],
             steps,
-            views,
+            incoming: None,
+            processing_failed: None,
+            empty_view: StepView::default(),
+            kept: BTreeMap::new(),
         }
+    }
+
+    /// Starts the background worker for the steps still pending, once.
+    pub fn start_processing(&mut self) {
+        let Source::Capture { input, .. } = &self.source else {
+            return;
+        };
+        let waiting = self.pending.iter().any(|p| *p) && self.processing_failed.is_none();
+        if waiting && self.incoming.is_none() {
+            self.incoming = Some(background::spawn(Arc::clone(input)));
+        }
+    }
+
+    /// Whether step `i` is still a placeholder (its message not processed yet).
+    pub fn is_pending(&self, i: usize) -> bool {
+        self.pending.get(i).copied().unwrap_or(false)
+    }
+
+    /// Whether steps are still waiting for the background worker.
+    pub fn processing(&self) -> bool {
+        self.processing_failed.is_none() && self.pending.iter().any(|p| *p)
+    }
+
+    /// What the worker has finished since the last call, without waiting.
+    pub fn arrivals(&self) -> Vec<Arrival> {
+        let Some(incoming) = &self.incoming else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        loop {
+            match incoming.try_recv() {
+                Ok(a) => out.push(a),
+                Err(TryRecvError::Empty) => return out,
+                Err(TryRecvError::Disconnected) => {
+                    if self.pending.iter().any(|p| *p) && out.is_empty() {
+                        out.push(Arrival::Failed("the worker stopped early".to_string()));
+                    }
+                    return out;
+                }
+            }
+        }
+    }
+
+    /// Everything the worker has still to deliver, starting it if need be and waiting for it
+    /// (tests, benches).
+    pub fn wait_for_arrivals(&mut self) -> Vec<Arrival> {
+        self.start_processing();
+        let Some(incoming) = &self.incoming else {
+            return Vec::new();
+        };
+        let mut out: Vec<Arrival> = incoming.iter().collect();
+        let delivered = out
+            .iter()
+            .filter(|a| matches!(a, Arrival::Step { .. }))
+            .count();
+        let missing = self.pending.iter().filter(|p| **p).count();
+        if delivered < missing && !out.iter().any(|a| matches!(a, Arrival::Failed(_))) {
+            out.push(Arrival::Failed("the worker stopped early".to_string()));
+        }
+        out
+    }
+
+    /// Puts a worker result in place. Returns the step it filled, if any.
+    pub fn receive(&mut self, arrival: Arrival) -> Option<usize> {
+        let filled = match arrival {
+            Arrival::Step { index, step, view } if self.is_pending(index) => {
+                self.steps[index] = *step;
+                self.views[index] = OnceCell::from(*view);
+                self.pending[index] = false;
+                Some(index)
+            }
+            Arrival::Step { .. } => None,
+            Arrival::Failed(why) => {
+                self.processing_failed = Some(why);
+                self.incoming = None;
+                None
+            }
+        };
+        if !self.pending.iter().any(|p| *p) {
+            self.incoming = None;
+        }
+        filled
     }
 
     /// The walkthrough this session plays, if it is one.
@@ -125,10 +243,34 @@ impl Session {
     pub fn replace_step(&mut self, i: usize, step: Step) {
         self.steps[i] = step;
         self.views[i] = OnceCell::new();
+        self.pending[i] = false;
     }
 
-    /// The located view of step `i`, built on first use.
+    /// Keeps an edit of step `i`: the step becomes `step`, and the texts before and after
+    /// are remembered (the first original when a step is edited twice).
+    pub fn keep_edit(&mut self, i: usize, step: Step) {
+        let text = |s: &Step| {
+            s.snapshot
+                .envelope
+                .as_ref()
+                .map(|e| e.text.clone())
+                .unwrap_or_default()
+        };
+        let edited = text(&step);
+        let original = match self.kept.remove(&i) {
+            Some(k) => k.original,
+            None => text(&self.steps[i]),
+        };
+        self.kept.insert(i, KeptEdit { original, edited });
+        self.replace_step(i, step);
+    }
+
+    /// The located view of step `i`, built on first use (an empty one while the step is
+    /// pending: locating means parsing, which is the worker's job).
     pub fn view(&self, i: usize) -> &StepView {
+        if self.is_pending(i) {
+            return &self.empty_view;
+        }
         self.views[i].get_or_init(|| StepView::build(&self.steps[i]))
     }
 

@@ -5,7 +5,7 @@
 use std::io::{self, Stdout, Write};
 use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
@@ -83,6 +83,11 @@ fn install_panic_hook() {
     ONCE.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
+            // The capture worker's panics are caught and shown in the status line; printing
+            // them would scribble over the screen the TUI is still drawing.
+            if std::thread::current().name() == Some(super::background::WORKER) {
+                return;
+            }
             restore();
             previous(info);
         }));
@@ -106,6 +111,10 @@ pub fn run(mut app: App, palette: &Palette, mode: ColorMode, mouse: bool) -> io:
     let mut mouse_on = mouse;
     while !app.quit {
         terminal.draw(|frame| ui::draw(frame, &app, &palette))?;
+        // A capture's processing starts once its first frame is on screen.
+        if let Some(session) = &mut app.session {
+            session.start_processing();
+        }
         for action in next_actions(&app)? {
             update(&mut app, action);
         }
@@ -155,6 +164,9 @@ fn apply_side_effects(app: &mut App, mouse_on: &mut bool) -> io::Result<()> {
     Ok(())
 }
 
+/// How long the loop waits for a key before looking for background results again.
+const ARRIVAL_POLL: Duration = Duration::from_millis(50);
+
 /// Waits for the next event that means something, or until the editor's pending change is
 /// due (then the action is a [`Action::Tick`]).
 fn next_actions(app: &App) -> io::Result<Vec<Action>> {
@@ -162,6 +174,20 @@ fn next_actions(app: &App) -> io::Result<Vec<Action>> {
         let wait = deadline.saturating_duration_since(Instant::now());
         if !event::poll(wait)? {
             return Ok(vec![Action::Tick(Instant::now())]);
+        }
+    }
+    // While a capture is processed in the background, look for its results between keys.
+    if let Some(session) = app.session.as_ref().filter(|s| s.processing()) {
+        let arrived: Vec<Action> = session
+            .arrivals()
+            .into_iter()
+            .map(Action::Arrived)
+            .collect();
+        if !arrived.is_empty() {
+            return Ok(arrived);
+        }
+        if !event::poll(ARRIVAL_POLL)? {
+            return Ok(Vec::new());
         }
     }
     let event = event::read()?;

@@ -55,43 +55,58 @@ pub fn width(c: char, next: Option<char>) -> usize {
 
 /// Rows of `text` at `columns` wide (at least 1).
 pub fn wrap(text: &str, columns: usize) -> Vec<Row> {
-    let columns = columns.max(1);
     let mut rows = Vec::new();
     let mut line_start = 0;
     for (line_index, line) in text.split('\n').enumerate() {
-        let line_end = line_start + line.len();
-        let mut row_start = line_start;
-        let mut used = 0;
-        let mut first = true;
-        let mut chars = line.char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
-            let next = chars.peek().map(|&(_, n)| n).or_else(|| {
-                // The line ends at a '\n' unless it is the last line.
-                (line_end < text.len()).then_some('\n')
-            });
-            let w = width(c, next);
-            if used + w > columns && used > 0 {
-                rows.push(Row {
-                    line: line_index + 1,
-                    first,
-                    start: row_start,
-                    end: line_start + i,
-                });
-                first = false;
-                row_start = line_start + i;
-                used = 0;
-            }
-            used += w;
-        }
-        rows.push(Row {
-            line: line_index + 1,
-            first,
-            start: row_start,
-            end: line_end,
-        });
-        line_start = line_end + 1;
+        wrap_line(text, line_start, line_index + 1, columns, &mut rows);
+        line_start += line.len() + 1;
     }
     rows
+}
+
+/// Appends the rows of the line of `text` that starts at byte `line_start` (line number
+/// `line`, 1-based) at `columns` wide; returns where the next line starts (past the end of
+/// `text` after the last line).
+pub fn wrap_line(
+    text: &str,
+    line_start: usize,
+    line: usize,
+    columns: usize,
+    rows: &mut Vec<Row>,
+) -> usize {
+    let columns = columns.max(1);
+    let line_end = memchr::memchr(b'\n', &text.as_bytes()[line_start..])
+        .map_or(text.len(), |i| line_start + i);
+    let mut row_start = line_start;
+    let mut used = 0;
+    let mut first = true;
+    let mut chars = text[line_start..line_end].char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let next = chars.peek().map(|&(_, n)| n).or_else(|| {
+            // The line ends at a '\n' unless it is the last line.
+            (line_end < text.len()).then_some('\n')
+        });
+        let w = width(c, next);
+        if used + w > columns && used > 0 {
+            rows.push(Row {
+                line,
+                first,
+                start: row_start,
+                end: line_start + i,
+            });
+            first = false;
+            row_start = line_start + i;
+            used = 0;
+        }
+        used += w;
+    }
+    rows.push(Row {
+        line,
+        first,
+        start: row_start,
+        end: line_end,
+    });
+    line_end + 1
 }
 
 /// The row showing byte `offset` (the last row when it is past the end).

@@ -8,7 +8,6 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::app::{App, Overlay, Pane, Screen};
 use super::detail::{Detail, LineKind};
-use super::keymap;
 use super::layout::{self, MIN_SIZE, Mode};
 use super::palette::Palette;
 use super::panes::{self, Ctx, header};
@@ -51,7 +50,13 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, palette: &Palette) {
         }
     }
     match &app.overlay {
-        Some(Overlay::Help { scroll }) => draw_help(frame, area, app, *scroll, palette),
+        Some(Overlay::Help { scroll }) => super::help::draw(
+            frame,
+            overlay_area(area),
+            app.options.ascii,
+            *scroll,
+            palette,
+        ),
         Some(Overlay::Detail(d)) => draw_detail(frame, area, app, d, palette),
         Some(Overlay::Tamper { selected }) => {
             if let Some(session) = &app.session {
@@ -90,6 +95,9 @@ fn draw_walk(frame: &mut Frame<'_>, ctx: &Ctx<'_>) {
                 }
                 None => panes::envelope::draw(frame, *rect, ctx),
             },
+            Pane::Layers | Pane::Keys | Pane::Checks if ctx.app.shown_pending() => {
+                super::pending::draw_pane(frame, *rect, *pane, ctx)
+            }
             Pane::Layers => panes::layers::draw(frame, *rect, ctx),
             Pane::Keys => panes::keys::draw(frame, *rect, ctx),
             Pane::Narrative => panes::narrative::draw(frame, *rect, ctx),
@@ -101,24 +109,6 @@ fn draw_walk(frame: &mut Frame<'_>, ctx: &Ctx<'_>) {
 
 fn overlay_area(area: Rect) -> Rect {
     widgets::centered(area, 86, 84)
-}
-
-fn draw_help(frame: &mut Frame<'_>, area: Rect, app: &App, scroll: u16, palette: &Palette) {
-    let rect = overlay_area(area);
-    frame.render_widget(Clear, rect);
-    let lines: Vec<Line<'_>> = keymap::help_lines(app.options.ascii)
-        .into_iter()
-        .map(|(keys, help, place)| {
-            Line::from(vec![
-                Span::styled(format!(" {keys:<14}"), palette.key_hint),
-                Span::styled(format!("{help:<66}"), palette.base),
-                Span::styled(place, palette.dim),
-            ])
-        })
-        .collect();
-    let block = widgets::block("Keys (Esc or ? closes)", true, app.options.ascii, palette);
-    let text = Paragraph::new(lines).block(block).scroll((scroll, 0));
-    frame.render_widget(text, rect);
 }
 
 fn draw_detail(frame: &mut Frame<'_>, area: Rect, app: &App, d: &Detail, palette: &Palette) {

@@ -14,11 +14,15 @@ use super::{export, layout, tamper_menu, theme};
 /// Applies `action` to `app`.
 pub fn update(app: &mut App, action: Action) {
     // A status message stands until the next thing the user does.
-    if !matches!(action, Action::Tick(_) | Action::Resize(..)) {
+    if !matches!(
+        action,
+        Action::Tick(_) | Action::Resize(..) | Action::Arrived(_)
+    ) {
         app.status = None;
     }
     match action {
         Action::Quit => app.quit = true,
+        Action::Arrived(arrival) => app.receive_arrival(arrival),
         Action::Resize(w, h) => {
             app.size = (w, h);
             app.reveal_in_envelope();
@@ -54,6 +58,9 @@ pub fn update(app: &mut App, action: Action) {
         | Action::EditDiscard
         | Action::EditResume
         | Action::Tick(_) => edit::update(app, action),
+        Action::EditStart if app.screen == Screen::Walk && app.shown_pending() => app.complain(
+            "This message is still being processed: edit it when its checks are in.".to_string(),
+        ),
         Action::EditStart if app.screen == Screen::Walk => edit::update(app, action),
         Action::PromptInput(_)
         | Action::PromptBackspace
@@ -119,6 +126,13 @@ fn update_walk(app: &mut App, action: Action) {
                     text.len()
                 ));
                 app.clipboard = Some(text);
+            }
+            Err(why) => app.complain(why),
+        },
+        Action::CopyDigest => match clipboard::digest_selection(app) {
+            Ok((digest, words)) => {
+                app.say(words);
+                app.clipboard = Some(digest);
             }
             Err(why) => app.complain(why),
         },

@@ -176,10 +176,7 @@ pub fn start(app: &mut App) {
     });
     let cursor = matched
         .or_else(|| app.highlighted_spans().first().map(|s| s.start as usize))
-        .or_else(|| {
-            let (rows, _) = app.envelope_geometry()?;
-            rows.get(app.envelope_scroll).map(|r| r.start)
-        })
+        .or_else(|| app.envelope_row_start(app.envelope_scroll))
         .unwrap_or(0);
     let editor = Editor::new(app.step, &envelope.text, cursor);
     app.status = editor.read_only.then(|| {
@@ -225,7 +222,7 @@ fn keep(app: &mut App) {
     if let Some(result) = editor.result.take() {
         let mut edited = result.step;
         edited.title.push_str(" (edited)");
-        session.replace_step(step, edited);
+        session.keep_edit(step, edited);
         app.status = Some(format!("Kept the edit of step {}.", step + 1));
     }
     app.editor = None;

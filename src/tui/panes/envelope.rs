@@ -11,7 +11,8 @@ use crate::safe_text::one_line;
 use crate::xml::Span as ByteSpan;
 
 use super::super::app::Pane;
-use super::super::layout::{gutter_width, inner};
+use super::super::layout::inner;
+use super::super::row_index::gutter_width;
 use super::super::syntax::Token;
 use super::super::text_map::{self, Row};
 use super::super::widgets;
@@ -52,6 +53,9 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
         ));
     }
     title.push(')');
+    if ctx.app.shown_pending() {
+        title.push_str(" processing...");
+    }
     if let Some(search) = &ctx.app.search {
         let found = ctx.app.search_matches().len();
         let at = search.current.map_or(0, |i| i + 1);
@@ -66,8 +70,21 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
     let block = widgets::block(&title, focused, ctx.ascii(), ctx.palette);
     let body = inner(area);
     frame.render_widget(block, area);
-    let gutter = gutter_width(text);
-    let rows = text_map::wrap(text, (body.width as usize).saturating_sub(gutter));
+    let (width, height) = (body.width as usize, body.height as usize);
+    let window = ctx.app.with_rows_at(width, height, |index, text, height| {
+        let rows = index.window(text, ctx.app.envelope_scroll, height).to_vec();
+        (index.gutter, rows)
+    });
+    let (gutter, rows) = window.unwrap_or_else(|| (gutter_width(text), Vec::new()));
+    // A step still being processed has no parsed tokens: lex just the rows on screen.
+    let lexed;
+    let tokens = match (ctx.app.shown_pending(), rows.first(), rows.last()) {
+        (true, Some(first), Some(last)) if processed.is_none() => {
+            lexed = ctx.app.lexed_tokens(text, first.start, last.end);
+            &lexed
+        }
+        _ => tokens,
+    };
     let highlighted = ctx.app.highlighted_spans();
     let found = ctx.app.search_matches();
     let changed = ctx.app.marked_spans();
@@ -79,8 +96,6 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
     };
     let lines: Vec<Line<'_>> = rows
         .iter()
-        .skip(ctx.app.envelope_scroll)
-        .take(body.height as usize)
         .map(|row| draw_row(text, row, gutter, &marks, ctx))
         .collect();
     frame.render_widget(Paragraph::new(lines).style(ctx.palette.base), body);

@@ -20,25 +20,31 @@ pub fn draw_header(frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
     let checks = &ctx.step.snapshot.checks;
     let passed = checks.iter().filter(|c| c.ok).count();
     let failed = checks.len() - passed;
-    let line = Line::from(vec![
+    let mut spans = vec![
         Span::styled(" wskex ", p.key_hint),
         Span::styled(ctx.session.short_name(), p.title),
         Span::styled(
             format!("  step {}/{}", ctx.app.step + 1, ctx.session.len()),
             p.base,
         ),
-        Span::styled(format!("  checks: {passed} ok"), p.pass),
-        Span::styled(
+    ];
+    if ctx.app.shown_pending() {
+        spans.push(Span::styled("  checks: processing...", p.dim));
+    } else {
+        spans.push(Span::styled(format!("  checks: {passed} ok"), p.pass));
+        spans.push(Span::styled(
             format!(", {failed} FAILED"),
             if failed > 0 { p.fail } else { p.base },
-        ),
-        Span::styled(format!("  {}", ctx.session.title()), p.dim),
-    ]);
+        ));
+    }
+    spans.push(Span::styled(format!("  {}", ctx.session.title()), p.dim));
+    let line = Line::from(spans);
     frame.render_widget(Paragraph::new(line).style(p.base), area);
 }
 
 /// `3 alice→bob` for a step that builds or sends a message, `4 bob checks ok` for a receiver's.
-fn step_label(i: usize, step: &Step, ascii: bool) -> String {
+/// A step still being processed reads `2 auditor ...`.
+fn step_label(i: usize, step: &Step, pending: bool, ascii: bool) -> String {
     let arrow = if ascii { "->" } else { "→" };
     let actor = one_line(&step.actor);
     let who = match &step.snapshot.envelope {
@@ -49,7 +55,9 @@ fn step_label(i: usize, step: &Step, ascii: bool) -> String {
         _ => actor.into_owned(),
     };
     let checks = &step.snapshot.checks;
-    let verdict = if checks.is_empty() {
+    let verdict = if pending {
+        " ..."
+    } else if checks.is_empty() {
         ""
     } else if checks.iter().all(|c| c.ok) {
         " ok"
@@ -66,7 +74,7 @@ pub fn draw_strip(frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
         .steps
         .iter()
         .enumerate()
-        .map(|(i, s)| step_label(i, s, ctx.ascii()))
+        .map(|(i, s)| step_label(i, s, ctx.session.is_pending(i), ctx.ascii()))
         .collect();
     let width = area.width as usize;
     let current = ctx.app.step;
