@@ -207,6 +207,7 @@ fn encrypt_body_for(
         )),
         key: key_name.into(),
         target: "s:Body content".into(),
+        spans: Vec::new(),
         status: LayerStatus::Created,
     }));
     Ok(())
@@ -520,17 +521,20 @@ fn encrypted_key(seed: u64, tamper: Option<Tamper>, setup: Setup) -> Result<Scen
         key_transport: Some("RSA-OAEP to bob's certificate (by thumbprint)".into()),
         key: SESSION_KEY.into(),
         target: "saml2:SubjectConfirmationData (holder-of-key)".into(),
+        spans: Vec::new(),
         status: LayerStatus::Created,
     }));
     scene.layers.push(Layer::Signature(SignatureLayer {
         id: assertion.sig_id.clone(),
         method: "rsa-sha256".into(),
         key: "sts's certificate".into(),
-        references: vec![ReferenceStatus {
-            uri: format!("#{}", assertion.id),
-            target: "saml2:Assertion (enveloped)".into(),
-            status: LayerStatus::Created,
-        }],
+        span: None,
+        canonical_signed_info: None,
+        key_choice: None,
+        references: vec![ReferenceStatus::created(
+            &format!("#{}", assertion.id),
+            "saml2:Assertion (enveloped)",
+        )],
         status: LayerStatus::Created,
     }));
     scene.step(
@@ -561,6 +565,7 @@ fn encrypted_key(seed: u64, tamper: Option<Tamper>, setup: Setup) -> Result<Scen
         key_transport: Some("RSA-OAEP to alice's certificate (by thumbprint)".into()),
         key: SESSION_KEY.into(),
         target: "RequestedProofToken".into(),
+        spans: Vec::new(),
         status: LayerStatus::Created,
     }));
     scene.sign_body_and_timestamp(&mut draft, "sts", &body_id, "s:Body (the RSTR collection)")?;
@@ -663,17 +668,12 @@ fn encrypted_key(seed: u64, tamper: Option<Tamper>, setup: Setup) -> Result<Scen
         id: sig_id,
         method: "hmac-sha256".into(),
         key: SESSION_KEY.into(),
+        span: None,
+        canonical_signed_info: None,
+        key_choice: None,
         references: vec![
-            ReferenceStatus {
-                uri: format!("#{body_id}"),
-                target: "s:Body".into(),
-                status: LayerStatus::Created,
-            },
-            ReferenceStatus {
-                uri: format!("#{ts_id}"),
-                target: "wsu:Timestamp".into(),
-                status: LayerStatus::Created,
-            },
+            ReferenceStatus::created(&format!("#{body_id}"), "s:Body"),
+            ReferenceStatus::created(&format!("#{ts_id}"), "wsu:Timestamp"),
         ],
         status: LayerStatus::Created,
     }));
@@ -1313,17 +1313,12 @@ fn secure_with_context(
         id: sig_id,
         method: "hmac-sha256".into(),
         key: sign_name.into(),
+        span: None,
+        canonical_signed_info: None,
+        key_choice: None,
         references: vec![
-            ReferenceStatus {
-                uri: format!("#{body_id}"),
-                target: "s:Body".into(),
-                status: LayerStatus::Created,
-            },
-            ReferenceStatus {
-                uri: format!("#{ts_id}"),
-                target: "wsu:Timestamp".into(),
-                status: LayerStatus::Created,
-            },
+            ReferenceStatus::created(&format!("#{body_id}"), "s:Body"),
+            ReferenceStatus::created(&format!("#{ts_id}"), "wsu:Timestamp"),
         ],
         status: LayerStatus::Created,
     }));
@@ -1334,6 +1329,7 @@ fn secure_with_context(
         key_transport: None,
         key: enc_name.into(),
         target: "s:Body content".into(),
+        spans: Vec::new(),
         status: LayerStatus::Created,
     }));
     scene.step(

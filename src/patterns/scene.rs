@@ -5,10 +5,12 @@
 
 use std::collections::BTreeMap;
 
-use crate::audit::steps::{encryption_check, finding_checks, processed_view, signature_check};
 use crate::crypto::{KeyStore, RandomSource, SecretBytes, SeededRandom};
+use crate::exchange::receipt::{mark_layers, processed_view, receiver_checks};
+use crate::exchange::step_spans::locate_spans;
 use crate::exchange::{
-    Check, Envelope, KeyLedger, Layer, LayerStatus, Party, ProcessedView, Snapshot, SpecRef, Step,
+    Check, CheckKind, Envelope, KeyLedger, Layer, LayerStatus, Party, ProcessedView, Snapshot,
+    SpecRef, Step,
 };
 use crate::receive::keys::Provenance;
 use crate::receive::resolver::NoAttachments;
@@ -262,13 +264,20 @@ impl Scene {
         spec: SpecRef,
         envelope: Option<Envelope>,
     ) {
-        let snapshot = Snapshot {
+        let mut snapshot = Snapshot {
             envelope,
             processed: self.pending_processed.take(),
             ledger: self.ledger.clone(),
             layers: self.layers.clone(),
             checks: std::mem::take(&mut self.pending_checks),
         };
+        let number = self.steps.len() + 1;
+        locate_spans(&mut snapshot, number);
+        for key in snapshot.ledger.keys() {
+            if let Some(step) = key.token_step {
+                self.ledger.note_token_step(&key.name, step);
+            }
+        }
         self.steps.push(Step {
             actor: actor.to_string(),
             title: title.to_string(),
@@ -367,16 +376,17 @@ impl Scene {
 
     fn record_checks(&mut self, processed: &ProcessedMessage) {
         mark_layers(&mut self.layers, processed);
-        self.pending_checks.extend(receiver_checks(processed));
+        let checks = receiver_checks(processed, &self.layers);
+        self.pending_checks.extend(checks);
+    }
+
+    /// Withdraws the pending checks of `kind`: a later check of the same step answered them
+    /// (a delegation token naming the certificate a message carries).
+    pub fn withdraw_checks(&mut self, kind: CheckKind) {
+        self.pending_checks.retain(|c| c.kind != kind);
     }
 
     /// True when every check recorded for the next step passed.
-    /// Withdraws the pending failed checks named `name`: a later check of the same step
-    /// answered them (a delegation token naming the certificate a message carries).
-    pub fn withdraw_checks(&mut self, name: &str) {
-        self.pending_checks.retain(|c| c.name != name);
-    }
-
     pub fn pending_checks_pass(&self) -> bool {
         self.pending_checks.iter().all(|c| c.ok)
     }
@@ -432,54 +442,6 @@ impl Scene {
             text: m.text.clone(),
             changed: Vec::new(),
         })
-    }
-}
-
-/// The checks a walkthrough's receiver records for a processed message: one per signature and
-/// encrypted part, the findings that fail, and the Timestamp's freshness.
-pub fn receiver_checks(processed: &ProcessedMessage) -> Vec<Check> {
-    let mut checks: Vec<Check> = processed.signatures.iter().map(signature_check).collect();
-    checks.extend(processed.encryptions.iter().map(encryption_check));
-    checks.extend(finding_checks(&processed.findings));
-    if !processed
-        .findings
-        .iter()
-        .any(|f| f.code.concerns_timestamp())
-    {
-        checks.push(Check::pass(
-            "timestamp",
-            "the Timestamp is fresh and signed",
-        ));
-    }
-    checks
-}
-
-/// Gives each signature and encryption layer the receiver checked its verdict.
-pub fn mark_layers(layers: &mut [Layer], processed: &ProcessedMessage) {
-    for s in &processed.signatures {
-        set_layer_status(layers, s.id.as_deref(), &signature_check(s));
-    }
-    for e in &processed.encryptions {
-        set_layer_status(layers, e.id.as_deref(), &encryption_check(e));
-    }
-}
-
-/// Marks the signature or encryption layer with this id as verified or failed.
-pub fn set_layer_status(layers: &mut [Layer], id: Option<&str>, check: &Check) {
-    let Some(id) = id else { return };
-    let status = if check.ok {
-        LayerStatus::Verified
-    } else {
-        LayerStatus::Failed(check.reason.clone())
-    };
-    for layer in layers {
-        match layer {
-            Layer::Signature(s) if s.id == id => s.status = status.clone(),
-            Layer::Encryption(e) if e.encrypted_data.iter().any(|d| d == id) => {
-                e.status = status.clone()
-            }
-            _ => {}
-        }
     }
 }
 

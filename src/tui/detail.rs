@@ -9,8 +9,8 @@ use crate::safe_text::one_line;
 use crate::xml::{Document, Node};
 
 use super::locate::{Finder, LayerRowKind};
-use super::recompute::{self, Recomputed};
 use super::session::Session;
+use crate::exchange::recompute::{self, Recomputed};
 
 /// How a line of a detail is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -19,7 +19,7 @@ pub mod palette;
 pub mod panes;
 pub mod picker;
 pub mod prompt;
-pub mod recompute;
+
 pub mod search;
 pub mod session;
 pub mod state;
