@@ -22,8 +22,8 @@ pub struct Key {
     pub token: Option<String>,
     /// The token's element in this step's text (see [`super::step_spans`]).
     pub token_span: Option<TextSpan>,
-    /// The step (numbered as the JSON's `index`) whose message carried the token, when it is
-    /// in this step's text or an earlier one.
+    /// The latest step (numbered as the JSON's `index`) whose text carried the token: this
+    /// one when `token_span` is set, else an earlier one.
     pub token_step: Option<usize>,
 }
 
@@ -116,10 +116,10 @@ impl KeyLedger {
         &mut self.keys
     }
 
-    /// Remembers the first step whose message carried the token of key `name`.
+    /// Remembers the latest step whose message carried the token of key `name`.
     pub fn note_token_step(&mut self, name: &str, step: usize) {
         if let Some(k) = self.keys.iter_mut().find(|k| k.name == name) {
-            k.token_step.get_or_insert(step);
+            k.token_step = Some(step);
         }
     }
 
