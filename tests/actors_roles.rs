@@ -259,3 +259,57 @@ fn a_signed_body_moved_into_a_header_for_another_role_is_wrapping() {
     assert_eq!(inspect.code, 1);
     assert!(codes(&inspect.json).contains(&"signature-wrapping".to_string()));
 }
+
+/// The auditor's message checks look at every Security header the receiver processed, whatever
+/// role it is addressed to: a signed header for a gateway without a Timestamp is as replayable
+/// as one for the ultimate receiver.
+#[test]
+fn a_processed_header_for_an_actor_without_a_timestamp_is_a_finding() {
+    let walk = DirectWalk::new();
+    let file = rstr_with(&walk, "gateway-no-ts.xml", |text| {
+        let role = with_role(GATEWAY)(text);
+        let start = role.find("<wsu:Timestamp").unwrap();
+        let end = role.find("</wsu:Timestamp>").unwrap() + "</wsu:Timestamp>".len();
+        format!("{}{}", &role[..start], &role[end..])
+    });
+    let inspect = run("inspect", &file, &walk.bob_keys());
+    assert_eq!(inspect.code, 1, "{}", inspect.text);
+    assert!(
+        codes(&inspect.json).contains(&"timestamp-missing".to_string()),
+        "{:?}",
+        codes(&inspect.json)
+    );
+
+    // Played as another role, the receiver processes nothing there: no claim about its content.
+    let other = run(
+        "inspect",
+        &file,
+        &args(&walk.bob_keys(), &["--actor", "urn:wskex:elsewhere"]),
+    );
+    assert!(
+        !codes(&other.json).contains(&"timestamp-missing".to_string()),
+        "{:?}",
+        codes(&other.json)
+    );
+    assert!(codes(&other.json).contains(&"security-header-not-processed".to_string()));
+}
+
+/// Replay is judged on the processed headers too: the same signed message for a gateway,
+/// twice in one conversation, is a replay.
+#[test]
+fn a_message_for_an_actor_sent_twice_is_a_replay() {
+    let walk = DirectWalk::new();
+    let first = rstr_with(&walk, "01-gateway.xml", with_role(GATEWAY));
+    let text = std::fs::read_to_string(&first).unwrap();
+    let dir = walk.scratch("replayed");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("01.xml"), &text).unwrap();
+    std::fs::write(dir.join("02.xml"), &text).unwrap();
+    let inspect = run("inspect", &dir, &walk.bob_keys());
+    assert_eq!(inspect.code, 1, "{}", inspect.text);
+    assert!(
+        codes(&inspect.json).contains(&"replay".to_string()),
+        "{:?}",
+        codes(&inspect.json)
+    );
+}

@@ -286,3 +286,49 @@ fn a_saml_1_1_assertion_is_verified_too() {
     assert_eq!(s["references"][0]["uri"], "#_a11");
     assert!(r.text.contains("/saml:Assertion: ok"), "{}", r.text);
 }
+
+/// An assertion outside the Security header (here an unsigned one in a Body RSTR) has its
+/// Conditions window judged against `--now` with the clock skew, as a header assertion has.
+#[test]
+fn an_embedded_assertion_past_its_conditions_window_is_expired() {
+    let keys = DirectWalk::new();
+    let assertion = format!(
+        "<saml2:Assertion xmlns:saml2=\"{SAML2}\" ID=\"A-late\" IssueInstant=\"2026-12-01T09:00:00Z\" Version=\"2.0\"><saml2:Issuer>urn:wskex:sts</saml2:Issuer><saml2:Conditions NotBefore=\"2026-12-01T08:55:00Z\" NotOnOrAfter=\"2026-12-01T10:00:00Z\"/></saml2:Assertion>"
+    );
+    let text = message(&assertion, false);
+    let file = keys.write("embedded-late.xml", &text);
+    let at = |now: &str| vec!["--now".to_string(), now.to_string()];
+
+    let late = run("inspect", &file, &at("2026-12-02T00:00:00Z"));
+    assert!(
+        codes(&late.json).contains(&"saml-expired".to_string()),
+        "{}",
+        late.text
+    );
+    let finding = late.json["messages"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "saml-expired")
+        .unwrap();
+    let span = &finding["span"];
+    let start = span["start"].as_u64().unwrap() as usize;
+    assert!(
+        text[start..].starts_with("<saml2:Assertion"),
+        "the finding points at the assertion: {finding}"
+    );
+
+    let early = run("inspect", &file, &at("2026-12-01T08:00:00Z"));
+    assert!(
+        codes(&early.json).contains(&"saml-not-yet-valid".to_string()),
+        "{}",
+        early.text
+    );
+
+    let within = run("inspect", &file, &at("2026-12-01T09:30:00Z"));
+    assert!(
+        !codes(&within.json).iter().any(|c| c.starts_with("saml-")),
+        "{}",
+        within.text
+    );
+}

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 
 use crate::ns;
+use crate::receive::actors::headers_processed_per_report;
 use crate::receive::finding_code::FindingCode;
 use crate::receive::finding_location::{Location, ReceivedMap};
 use crate::receive::keys::Keyring;
@@ -71,7 +72,7 @@ fn read_seen(processed: &ProcessedMessage) -> Seen {
         signed: processed.signatures.iter().any(|s| s.valid),
         ..Seen::default()
     };
-    for header in envelope.security.iter().filter(|h| h.actor.is_none()) {
+    for header in headers_processed_per_report(&envelope, &processed.security_headers) {
         for child in header.node.child_elements() {
             read_header_child(child, &processed.received, &mut seen);
         }

@@ -5,6 +5,7 @@
 
 use crate::dsig::SignatureReport;
 use crate::ns;
+use crate::receive::actors::headers_processed_per_report;
 use crate::receive::finding_code::FindingCode;
 use crate::receive::wrapping::WSA_2004;
 use crate::receive::{EncryptionReport, Finding, ProcessedMessage};
@@ -19,12 +20,16 @@ pub fn message_findings(processed: &ProcessedMessage, captured: Option<&Document
     let mut findings = sha1_findings(&processed.document, &processed.signatures);
     findings.extend(truncated_hmac_findings(&processed.document));
     if let Ok(envelope) = SoapEnvelope::read(&processed.document) {
-        findings.extend(timestamp_missing_finding(&envelope, &processed.signatures));
+        let headers: Vec<Node<'_>> =
+            headers_processed_per_report(&envelope, &processed.security_headers)
+                .map(|h| h.node)
+                .collect();
+        findings.extend(timestamp_missing_finding(&headers, &processed.signatures));
         findings.extend(unsigned_addressing_findings(
             &envelope,
             &processed.signatures,
         ));
-        findings.extend(saml_condition_findings(&envelope));
+        findings.extend(saml_condition_findings(&envelope, &headers));
     }
     for finding in &mut findings {
         processed.received.relocate(finding);
@@ -168,17 +173,12 @@ pub fn cbc_unsigned_findings(
     findings
 }
 
-/// A message with a valid signature in its Security header and no Timestamp there.
+/// A message with a signature in a Security header the receiver processed (`headers`) and no
+/// Timestamp in any of them.
 fn timestamp_missing_finding(
-    envelope: &SoapEnvelope<'_>,
+    headers: &[Node<'_>],
     signatures: &[SignatureReport],
 ) -> Option<Finding> {
-    let headers: Vec<Node<'_>> = envelope
-        .security
-        .iter()
-        .filter(|h| h.actor.is_none())
-        .map(|h| h.node)
-        .collect();
     let signed_in_header = !signatures.is_empty()
         && headers
             .iter()
@@ -236,12 +236,11 @@ fn unsigned_addressing_findings(
 /// SAML assertions the Security header presents: their Audience against the message's
 /// `wsa:To` (their validity against `--now`, with the clock skew, is the receiver's: see
 /// `wss::clock`).
-fn saml_condition_findings(envelope: &SoapEnvelope<'_>) -> Vec<Finding> {
+fn saml_condition_findings(envelope: &SoapEnvelope<'_>, headers: &[Node<'_>]) -> Vec<Finding> {
     let to = addressing_to(envelope);
     let mut findings = Vec::new();
-    for header in envelope.security.iter().filter(|h| h.actor.is_none()) {
+    for header in headers {
         for assertion in header
-            .node
             .child_elements()
             .filter(|n| n.has_name(ns::SAML1, "Assertion") || n.has_name(ns::SAML2, "Assertion"))
         {

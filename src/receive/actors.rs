@@ -89,6 +89,21 @@ pub fn processed_headers<'e, 'd>(
     })
 }
 
+/// The Security headers of `envelope` that `reports` (the receiver's [`header_reports`] for
+/// the same document) mark as processed: what later checks must look at, whatever role the
+/// receiver played. Positions are stable while decryption rewrites the document.
+pub fn headers_processed_per_report<'e, 'd>(
+    envelope: &'e SoapEnvelope<'d>,
+    reports: &'e [SecurityHeaderReport],
+) -> impl Iterator<Item = &'e SecurityHeader<'d>> {
+    envelope
+        .security
+        .iter()
+        .enumerate()
+        .filter(move |(i, _)| reports.get(*i).is_some_and(|r| r.processed()))
+        .map(|(_, h)| h)
+}
+
 /// The position (0-based, in document order among the header's `wsse:Security` blocks) of the
 /// Security header that holds `node`, if any. Stable while decryption rewrites the document,
 /// and found from the node's ancestors (no pass over the message per signature).

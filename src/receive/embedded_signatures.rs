@@ -2,16 +2,19 @@
 //! in an RSTR's RequestedSecurityToken (in the Body or a `wst:IssuedTokens` header block), or
 //! anywhere else in the message, carries its issuer's enveloped signature. The receiver
 //! verifies it like a header signature (its key from the assertion's ds:KeyInfo, or a supplied
-//! STS certificate) and reports it among the message's signatures. Assertions inside a
+//! STS certificate) and reports it among the message's signatures, and judges its Conditions
+//! window against `--now` with the clock skew, as for a header assertion. Assertions inside a
 //! Security header are the header walk's (processed with their header, or reported unprocessed
 //! with it).
 //!
 //! A child module of the processor (it extends the receiver's walk), kept in its own file.
 
 use crate::ns;
+use crate::wss::SamlAssertion;
 use crate::xml::{Document, Node};
 
 use super::Receiver;
+use super::clock::{ValidityWindow, Window, window_findings};
 
 /// Whether `node` is a SAML assertion (either version).
 fn is_assertion(node: Node<'_>) -> bool {
@@ -38,5 +41,31 @@ impl Receiver<'_, '_> {
             .filter(|n| n.is_element() && is_embedded_assertion_signature(*n))
             .collect();
         self.verify_token_signatures(doc, signatures);
+        self.judge_embedded_assertion_windows(doc);
+    }
+
+    /// The Conditions window (NotBefore, NotOnOrAfter) of every SAML assertion outside the
+    /// Security headers, against `--now`: an STS that hands out an expired assertion, or a
+    /// message that presents one in its Body, is judged like a header assertion.
+    fn judge_embedded_assertion_windows(&mut self, doc: &Document) {
+        let assertions = doc.descendants().filter(|n| {
+            n.is_element()
+                && is_assertion(*n)
+                && !n.ancestors().any(|a| a.has_name(ns::WSSE, "Security"))
+        });
+        for node in assertions {
+            let assertion = SamlAssertion::read(node);
+            let window = Window {
+                kind: ValidityWindow::SamlConditions,
+                starts: assertion.not_before.as_deref(),
+                ends: assertion.not_on_or_after.as_deref(),
+                node: Some(node),
+            };
+            self.findings.extend(window_findings(
+                window,
+                self.options.now,
+                self.options.clock_skew,
+            ));
+        }
     }
 }
