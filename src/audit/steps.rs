@@ -10,8 +10,9 @@ use crate::exchange::step_spans::locate_spans;
 use crate::exchange::{Check, Envelope, KeyLedger, Layer, LayerStatus, Snapshot, SpecRef, Step};
 use crate::xml::whitespace::WhitespaceMode;
 
-use super::conversation::{ConversationResult, SignatureVerdict};
+use super::conversation::{ConversationResult, MessageResult, SignatureVerdict};
 use super::message::CapturedMessage;
+use super::parties;
 
 /// Who knows the keys of an audited conversation: the auditor, who supplied or recovered them.
 pub const AUDITOR: &str = "auditor";
@@ -48,6 +49,19 @@ fn signature_layer(v: &SignatureVerdict) -> Layer {
     Layer::Signature(layer)
 }
 
+/// The message as received, decoded to UTF-8 as the receiver read it (from UTF-16 or
+/// Latin-1 where it arrived so), never re-serialized.
+fn received_text(m: &MessageResult, captured: &CapturedMessage) -> String {
+    match &m.processed {
+        Some(p) => p
+            .received
+            .received_text()
+            .unwrap_or_else(|| p.document.text())
+            .to_string(),
+        None => String::from_utf8_lossy(&captured.soap).into_owned(),
+    }
+}
+
 /// One step per message of `result` (which processed `messages`, in the same order).
 pub fn conversation_steps(messages: &[CapturedMessage], result: &ConversationResult) -> Vec<Step> {
     let mut ledger = KeyLedger::default();
@@ -79,8 +93,16 @@ pub fn conversation_steps(messages: &[CapturedMessage], result: &ConversationRes
             check.layer = Some(i);
         }
         checks.extend(finding_checks(&m.findings));
-        let text = String::from_utf8(captured.soap.clone())
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        let text = received_text(m, captured);
+        let (from, to) =
+            parties::message_parties(captured, m.processed.as_ref().map(|p| &p.document));
+        // The endpoints of the message that carried a key hold it (one made it, the other
+        // processed it), as does the auditor who recovered it.
+        for id in m.keys() {
+            let name = &result.store.keyring.get(*id).name;
+            ledger.learns(&from, name);
+            ledger.learns(&to, name);
+        }
         let mut narrative = format!(
             "{} ({}): {} tokens, {} signatures, {} encrypted parts.",
             m.file,
@@ -98,8 +120,8 @@ pub fn conversation_steps(messages: &[CapturedMessage], result: &ConversationRes
         }
         let mut snapshot = Snapshot {
             envelope: Some(Envelope {
-                from: String::new(),
-                to: String::new(),
+                from,
+                to,
                 text,
                 changed: Vec::new(),
             }),
