@@ -42,3 +42,56 @@ pub fn message_parties(message: &CapturedMessage, doc: Option<&Document>) -> (St
     let to = header("To").unwrap_or_else(|| by_direction_to.to_string());
     (from, to)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ns;
+
+    fn message(framing: Framing) -> CapturedMessage {
+        CapturedMessage {
+            source_name: "m.xml".into(),
+            file: "m.xml".into(),
+            framing,
+            mime: None,
+            soap: Vec::new(),
+            soap_offset: None,
+            soap_first_line: 1,
+            attachments: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    fn envelope(headers: &str) -> Document {
+        let text = format!(
+            r#"<s:Envelope xmlns:s="{}" xmlns:a="{}"><s:Header>{headers}</s:Header><s:Body/></s:Envelope>"#,
+            ns::SOAP12,
+            ns::WSA
+        );
+        Document::parse_str(&text, "m").unwrap()
+    }
+
+    #[test]
+    fn addressing_names_the_parties_and_direction_fills_in_the_rest() {
+        let doc = envelope(
+            "<a:To>https://bank.example/pay</a:To>\
+             <a:ReplyTo><a:Address>http://www.w3.org/2005/08/addressing/anonymous</a:Address></a:ReplyTo>",
+        );
+        let (from, to) = message_parties(&message(Framing::RawXml), Some(&doc));
+        assert_eq!(
+            (from.as_str(), to.as_str()),
+            (CLIENT, "https://bank.example/pay")
+        );
+
+        let reply = envelope("<a:RelatesTo>urn:uuid:1</a:RelatesTo>");
+        let (from, to) = message_parties(&message(Framing::RawXml), Some(&reply));
+        assert_eq!((from.as_str(), to.as_str()), (SERVICE, CLIENT));
+
+        let http = Framing::Http {
+            start_line: "HTTP/1.1 200 OK".into(),
+            headers: Vec::new(),
+        };
+        let (from, to) = message_parties(&message(http), None);
+        assert_eq!((from.as_str(), to.as_str()), (SERVICE, CLIENT));
+    }
+}

@@ -295,3 +295,63 @@ pub fn processed_view(p: &ProcessedMessage) -> Option<ProcessedView> {
         parts,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dsig::verify::ReferenceStatus as Verdict;
+    use crate::xml::Document;
+
+    fn report(valid_body: bool) -> SignatureReport {
+        let doc = Document::parse_str("<ds:Signature xmlns:ds=\"urn:ds\" Id=\"S\"/>", "t").unwrap();
+        let mut report = SignatureReport::malformed(doc.root_element(), "x");
+        report.valid = valid_body;
+        report.error = (!valid_body).then(|| "digest mismatch".to_string());
+        report.canonical_signed_info = "<ds:SignedInfo/>".into();
+        report.references = vec![ReferenceReport {
+            uri: Some("#B".into()),
+            target: Some("soap:Body".into()),
+            target_line: None,
+            transforms: vec!["exc-c14n".into()],
+            digest_method: "sha256".into(),
+            digest_expected: Some("AAAA".into()),
+            digest_computed: Some(if valid_body { "AAAA" } else { "BBBB" }.into()),
+            canonical_length: 12,
+            canonical: None,
+            valid: valid_body,
+            status: if valid_body {
+                Verdict::Valid
+            } else {
+                Verdict::Invalid
+            },
+            error: (!valid_body).then(|| "digest mismatch".to_string()),
+            cause: None,
+            first_difference: None,
+        }];
+        report
+    }
+
+    #[test]
+    fn a_checked_signature_leaves_no_reference_created() {
+        let created =
+            Layer::signature_created("S", "rsa-sha256", "k", &[("#B", "Body"), ("#T", "TS")]);
+        for valid in [true, false] {
+            let mut layer = match created.clone() {
+                Layer::Signature(s) => s,
+                Layer::Encryption(_) => unreachable!(),
+            };
+            mark_signature(&mut layer, &report(valid));
+            let body = &layer.references[0];
+            assert_eq!(body.stated_digest.as_deref(), Some("AAAA"));
+            assert_eq!(body.canonical_length, Some(12));
+            assert_eq!(body.status == LayerStatus::Verified, valid);
+            // The reference the receiver never saw fails with a reason rather than stay
+            // `created`.
+            assert!(matches!(layer.references[1].status, LayerStatus::Failed(_)));
+            assert_eq!(
+                layer.canonical_signed_info.as_deref(),
+                Some("<ds:SignedInfo/>")
+            );
+        }
+    }
+}
