@@ -324,3 +324,96 @@ fn trust_anchors_are_offered_where_signers_are_judged_and_not_on_decrypt() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--ca"));
 }
+
+/// A DER `SEQUENCE OF Certificate` (an X509PKIPathv1 token's content), root side first.
+fn pki_path_der(certificates: &[&X509]) -> Vec<u8> {
+    let content: Vec<u8> = certificates
+        .iter()
+        .flat_map(|c| c.to_der().unwrap())
+        .collect();
+    let mut der = vec![0x30, 0x82];
+    der.extend_from_slice(&(content.len() as u16).to_be_bytes());
+    der.extend(content);
+    der
+}
+
+/// The envelope's Body signed by `signer`, its KeyInfo an STR to a BinarySecurityToken of
+/// type X509PKIPathv1 that holds `path`.
+fn signed_with_pki_path(signer: &Issued, path: &[&X509]) -> String {
+    use base64::Engine as _;
+    const PKI_PATH: &str = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-x509-token-profile-1.0#X509PKIPathv1";
+    let bst = format!(
+        "<wsse:BinarySecurityToken wsu:Id=\"BST-path\" ValueType=\"{PKI_PATH}\" EncodingType=\"http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-soap-message-security-1.0#Base64Binary\">{}</wsse:BinarySecurityToken>",
+        base64::engine::general_purpose::STANDARD.encode(pki_path_der(path))
+    );
+    let envelope = ENVELOPE.replace(
+        "<wsse:Security s:mustUnderstand=\"true\">",
+        &format!("<wsse:Security s:mustUnderstand=\"true\">{bst}"),
+    );
+    let doc = Document::parse_str(&envelope, "envelope").unwrap();
+    let spec = SignatureSpec {
+        id: Some("SIG-1".into()),
+        c14n: C14nMethod::exclusive(false),
+        algorithm: SignatureAlgorithm::Rsa(DigestAlgorithm::Sha256),
+        hmac_output_bits: None,
+        references: vec![ReferenceSpec {
+            uri: "#Body-1".into(),
+            transforms: vec![TransformSpec::Canonicalize(C14nMethod::exclusive(false))],
+            digest: DigestAlgorithm::Sha256,
+        }],
+        key_info: Some(format!(
+            "<wsse:SecurityTokenReference><wsse:Reference URI=\"#BST-path\" ValueType=\"{PKI_PATH}\"/></wsse:SecurityTokenReference>"
+        )),
+    };
+    let insert_at = envelope.find("</wsse:Security>").unwrap();
+    let signed = sign(
+        &doc,
+        &spec,
+        SigningKey::Rsa(&signer.key),
+        insert_at,
+        &IdAttributes::default(),
+        None,
+    )
+    .unwrap();
+    signed.document.text().to_string()
+}
+
+/// The CA certificates a PKIPath token carries are the intermediates of its signer's chain:
+/// with only the root as anchor, the chain reaches it through the path's intermediate.
+#[test]
+fn a_pki_path_token_carries_the_intermediates_of_its_chain() {
+    let p = pki();
+    let leaf = issue("Path Signer", Some(&p.mid), Usage::Signing, -1, 30, 4);
+    let file = p.write(
+        "pki-path.xml",
+        &signed_with_pki_path(&leaf, &[&p.mid.certificate, &leaf.certificate]),
+    );
+    let root = p.root_pem();
+    let ca = ["--ca", root.to_str().unwrap()];
+    for command in ["verify", "inspect"] {
+        let r = run(command, &file, &ca);
+        let key = key_of(&r.json);
+        assert_eq!(
+            key["chain"]["trusted"], true,
+            "{command}: {key}\n{}",
+            r.text
+        );
+        assert_eq!(
+            key["chain"]["chain"],
+            serde_json::json!([
+                "CN=Path Signer",
+                "CN=wskex Test Intermediate",
+                "CN=wskex Test Root"
+            ])
+        );
+        assert_eq!(key["proves_identity"], true, "{command}: {key}");
+    }
+
+    // Without the intermediate in the path, the same anchor is not reached.
+    let alone = p.write(
+        "pki-path-leaf-only.xml",
+        &signed_with_pki_path(&leaf, &[&leaf.certificate]),
+    );
+    let r = run("verify", &alone, &ca);
+    assert_eq!(key_of(&r.json)["chain"]["trusted"], false, "{}", r.text);
+}

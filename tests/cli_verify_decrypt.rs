@@ -882,3 +882,28 @@ fn verify_reports_signatures_outside_the_security_header_of_a_soap_message() {
     assert_eq!(json["valid"], true, "{json:#}");
     assert_eq!(out.status.code(), Some(0));
 }
+
+/// Each command's help describes the options as that command uses them: `decrypt` reads plain
+/// XML Encryption, where no WS-Security token answers to a `--key-name`.
+#[test]
+fn key_name_help_says_what_each_command_binds() {
+    let help = |command: &str| {
+        let out = wskex().args([command, "--help"]).output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let decrypt = help("decrypt");
+    assert!(
+        decrypt.contains("bound to the ds:KeyName it answers to"),
+        "{decrypt}"
+    );
+    assert!(!decrypt.contains("wsc:Identifier"), "{decrypt}");
+    for command in ["verify", "inspect"] {
+        let text = help(command);
+        assert!(
+            text.contains("wsc:Identifier or wsu:Id is NAME"),
+            "{command}: {text}"
+        );
+        assert!(!text.contains("for inspect"), "{command}: {text}");
+    }
+}

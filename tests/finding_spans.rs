@@ -293,3 +293,43 @@ fn references_left_unchecked_point_at_their_signature() {
     assert_eq!(finding["severity"], "error");
     assert_eq!(bytes, signature);
 }
+
+/// In a conversation, a message that does not parse is a finding (the rest goes on) that
+/// points at the byte where parsing stopped, with its line and column.
+#[test]
+fn an_unparsable_message_points_where_parsing_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    let good =
+        "<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\"><s:Body/></s:Envelope>\n";
+    let broken = "<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\">\n  <s:Body><a></b></s:Body>\n</s:Envelope>\n";
+    let conversation = dir.path().join("conversation");
+    std::fs::create_dir(&conversation).unwrap();
+    std::fs::write(conversation.join("01.xml"), good).unwrap();
+    std::fs::write(conversation.join("02.xml"), broken).unwrap();
+    let out = wskex()
+        .arg("inspect")
+        .arg(&conversation)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let finding = json["messages"][1]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "damaged")
+        .unwrap_or_else(|| panic!("no damaged finding in {json}"))
+        .clone();
+    let start = finding["span"]["start"].as_u64().unwrap() as usize;
+    let (line, column) = line_col(broken, start);
+    assert_eq!(line, 2, "{finding}");
+    assert_eq!(
+        (finding["line"].as_u64(), finding["column"].as_u64()),
+        (Some(line), Some(column)),
+        "{finding}"
+    );
+    assert!(
+        broken[start..].starts_with("</b>") || broken[..start].ends_with("</b"),
+        "{finding}"
+    );
+}

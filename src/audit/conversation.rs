@@ -148,10 +148,7 @@ fn inspect_message(
                 notes: message.notes.clone(),
                 processed: None,
                 signatures: Vec::new(),
-                findings: vec![FindingCode::Damaged.finding(
-                    format!("the message does not parse: {e}"),
-                    Some(e.position.line),
-                )],
+                findings: vec![unparsable_finding(&e, message.soap.len())],
                 ok: false,
             };
         }
@@ -412,4 +409,20 @@ fn delegation_findings(
         findings,
         identity_established,
     }
+}
+
+/// A message that does not parse: the finding points at the byte where the parser stopped
+/// (offsets are in the envelope text, positions already in the file).
+fn unparsable_finding(e: &crate::xml::XmlError, length: usize) -> Finding {
+    let mut finding = FindingCode::Damaged.finding(
+        format!("the message does not parse: {e}"),
+        Some(e.position.line),
+    );
+    let start = e.position.offset.min(length);
+    finding.column = Some(e.position.column);
+    finding.span = Some(crate::xml::Span {
+        start: start as u32,
+        end: (start + 1).min(length) as u32,
+    });
+    finding
 }

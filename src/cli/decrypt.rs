@@ -28,7 +28,11 @@ use crate::xml::{Document, IdAttributes, IdIndex};
                   --format json the JSON report goes to standard output instead and the document is \
                   written only with -o.\n\n\
                   Exit codes: 0 everything decrypted, 1 a decryption failed or nothing was encrypted, 2 \
-                  usage error or malformed input."
+                  usage error or malformed input.",
+    // decrypt reads plain XML Encryption: no WS-Security tokens answer to a name here.
+    mut_arg("key_names", |a| a.help(
+        "A symmetric key bound to the ds:KeyName it answers to. NAME=V, V as for --hmac-secret. Repeatable"
+    ))
 )]
 pub struct DecryptArgs {
     /// The encrypted XML document (`-` for standard input).

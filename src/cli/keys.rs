@@ -32,8 +32,8 @@ pub struct KeyArgs {
     /// base64:... or file:PATH.
     #[arg(long, value_name = "V")]
     pub aes_key: Option<String>,
-    /// A symmetric key bound to a name: the ds:KeyName it answers to (and, for inspect, a
-    /// token's wsc:Identifier or wsu:Id). NAME=V, V as for --hmac-secret. Repeatable.
+    /// A symmetric key bound to a name: the ds:KeyName it answers to and, in a SOAP message, the
+    /// token whose wsc:Identifier or wsu:Id is NAME. NAME=V, V as for --hmac-secret. Repeatable.
     #[arg(long = "key-name", value_name = "NAME=V")]
     pub key_names: Vec<String>,
 }

@@ -208,15 +208,24 @@ impl<'d> DelegationToken<'d> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::patterns::parties::{certificate, party};
+    use crate::crypto::{Certificate, keys::load_key_bytes};
+
+    /// Alice's demonstration certificate (the delegate), read from the samples.
+    fn alice_certificate() -> Certificate {
+        let pem = include_str!("../../samples/keys/alice.cert.pem");
+        load_key_bytes(pem.as_bytes(), "alice.cert.pem", None)
+            .unwrap()
+            .certificates
+            .remove(0)
+    }
 
     fn token(secret: &SecretBytes) -> String {
-        let alice = party("alice", "delegate");
+        let alice = alice_certificate();
         let spec = TokenSpec {
             id: "DT-1",
             signature_id: "SIG-DT",
             delegator: "urn:wskex:carol",
-            delegate: certificate(&alice),
+            delegate: &alice,
             audience: "urn:wskex:bob",
             rights: &[Right {
                 name: "submit-purchase-order".into(),
@@ -240,10 +249,9 @@ mod tests {
         assert_eq!(t.id, Some("DT-1"));
         assert_eq!(t.delegator.as_deref(), Some("urn:wskex:carol"));
         assert_eq!(t.audience.as_deref(), Some("urn:wskex:bob"));
-        let alice = party("alice", "delegate");
         assert_eq!(
             t.delegate_thumbprint,
-            Some(certificate(&alice).thumbprint_sha1().unwrap())
+            Some(alice_certificate().thumbprint_sha1().unwrap())
         );
         assert_eq!(t.right_names(), "submit-purchase-order");
         assert!(t.right_for("urn:wskex:example/PurchaseOrder").is_some());

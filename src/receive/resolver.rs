@@ -59,6 +59,9 @@ pub struct MessageToken {
     pub line: u32,
     pub value: TokenValue,
     pub detail: String,
+    /// Certificates that travel inside the token beside its own (the CA certificates of an
+    /// X509PKIPathv1 token): untrusted intermediates when the token's chain is validated.
+    pub issuers: Vec<Certificate>,
 }
 
 /// The result of following an STR.
@@ -176,6 +179,7 @@ impl<'a, 'd> WssResolver<'a, 'd> {
                 TokenValue::Certificate(c) if c.to_der().ok() != own => Some(c.clone()),
                 _ => None,
             })
+            .chain(self.tokens.iter().flat_map(|t| t.issuers.iter().cloned()))
             .chain(self.keys.certificates().iter().cloned())
             .collect();
         self.keys.trust().validate(certificate, &others)

@@ -62,6 +62,7 @@ impl Receiver<'_, '_> {
             line,
             value,
             detail,
+            issuers: Vec::new(),
         };
         match item {
             HeaderItem::Timestamp(t) => {
@@ -112,6 +113,7 @@ impl Receiver<'_, '_> {
                         .as_deref()
                         .and_then(|href| self.attachments.attachment(href))
                 });
+                let mut path_issuers = Vec::new();
                 let value = match (&b.kind, &data) {
                     (_, None) if b.xop_include.is_some() => TokenValue::Unresolved(
                         "the token is an MTOM attachment that is not in this copy".into(),
@@ -128,12 +130,15 @@ impl Receiver<'_, '_> {
                             )),
                         }
                     }
-                    (BinaryTokenKind::X509PkiPathV1, Some(der)) => {
-                        match last_certificate_of_pki_path(der) {
-                            Ok(c) => TokenValue::Certificate(c),
-                            Err(e) => TokenValue::Unresolved(e),
+                    (BinaryTokenKind::X509PkiPathV1, Some(der)) => match pki_path(der) {
+                        Ok(mut path) => {
+                            // The signer's certificate is the last; the others issued it.
+                            let leaf = path.pop().expect("pki_path returns at least one");
+                            path_issuers = path;
+                            TokenValue::Certificate(leaf)
                         }
-                    }
+                        Err(e) => TokenValue::Unresolved(e),
+                    },
                     (kind, Some(_)) => {
                         TokenValue::Unresolved(format!("a {kind:?} token is shown, not used"))
                     }
@@ -166,7 +171,9 @@ impl Receiver<'_, '_> {
                     }
                     _ => String::new(),
                 };
-                token("BinarySecurityToken", value, detail)
+                let mut t = token("BinarySecurityToken", value, detail);
+                t.issuers = path_issuers;
+                t
             }
             HeaderItem::SecurityContextToken(sct) => {
                 let key =
@@ -295,6 +302,7 @@ impl Receiver<'_, '_> {
                 line,
                 value,
                 detail: format!("inside {} (line {})", block.qname(), block.position().line),
+                issuers: Vec::new(),
             });
         }
         let signatures: Vec<Node<'_>> = block
@@ -575,19 +583,23 @@ impl Receiver<'_, '_> {
     }
 }
 
-/// The end-entity certificate of an X509PKIPathv1 token: a DER SEQUENCE of certificates,
-/// the signer's last.
-fn last_certificate_of_pki_path(der: &[u8]) -> Result<Certificate, String> {
+/// The certificates of an X509PKIPathv1 token, in order: a DER SEQUENCE of certificates from
+/// the one nearest the root to the signer's (X.509 Token Profile 1.1, 3.1). Never empty.
+fn pki_path(der: &[u8]) -> Result<Vec<Certificate>, String> {
     let (content, _) = der_sequence(der).ok_or("the PKIPath is not a DER SEQUENCE")?;
     let mut rest = content;
-    let mut last = None;
+    let mut path = Vec::new();
     while !rest.is_empty() {
         let (_, total) = der_sequence(rest).ok_or("a PKIPath entry is not a certificate")?;
-        last = Some(&rest[..total]);
+        let certificate = Certificate::from_der(&rest[..total], "PKIPath certificate")
+            .map_err(|e| e.to_string())?;
+        path.push(certificate);
         rest = &rest[total..];
     }
-    let der = last.ok_or("the PKIPath holds no certificate")?;
-    Certificate::from_der(der, "PKIPath certificate").map_err(|e| e.to_string())
+    if path.is_empty() {
+        return Err("the PKIPath holds no certificate".into());
+    }
+    Ok(path)
 }
 
 /// A DER SEQUENCE at the start of `bytes`: its content and its total length.

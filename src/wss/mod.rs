@@ -3,8 +3,9 @@
 //! These are readers only: no cryptography, no key derivation, no resolution. Each reader takes
 //! an element, keeps it (for spans and positions in the UI), keeps the values as written, and
 //! never fails as a whole on one bad part: what is missing or malformed becomes a [`Problem`]
-//! with its line and column. The receiving processor above (`crate::receive`) walks [`SecurityHeader::items`] in
-//! document order and resolves each [`SecurityTokenReference`] against its token store.
+//! with its line and column. The receiving processor above (the `receive` module) walks
+//! [`SecurityHeader::items`] in document order and resolves each [`SecurityTokenReference`]
+//! against its token store.
 
 pub mod datetime;
 pub mod derivation_budget;
