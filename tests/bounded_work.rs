@@ -88,7 +88,7 @@ fn a_derived_key_beyond_64_kib_of_stream_is_an_error_and_no_key() {
     assert_eq!(
         tokens,
         vec![
-            (Some("dk0"), Some("dk0")),
+            (Some("dk0"), Some("derived-key-1")),
             (Some("dk1"), None),
             (Some("dk2"), None)
         ]
@@ -124,7 +124,7 @@ fn a_derived_key_beyond_64_kib_of_stream_is_an_error_and_no_key() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|k| k["name"].as_str().unwrap())
+        .map(|k| k["token"].as_str().unwrap())
         .collect();
     assert!(
         keys.contains(&"dk0") && !keys.contains(&"dk1") && !keys.contains(&"dk2"),

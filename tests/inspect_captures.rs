@@ -224,7 +224,11 @@ fn check_outcome(id: &str, run: &Run) -> Result<(), String> {
                 .store
                 .keyring
                 .iter()
-                .find(|(_, k)| k.name.starts_with("urn:uuid:20189D76"))
+                .find(|(_, k)| {
+                    k.token
+                        .as_deref()
+                        .is_some_and(|t| t.starts_with("urn:uuid:20189D76"))
+                })
                 .ok_or("no SCT key")?;
             ensure(
                 wskex::xml::base64::encode(sct_key.1.bytes.expose())

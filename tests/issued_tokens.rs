@@ -71,13 +71,14 @@ fn codes(message: &Value) -> Vec<String> {
         .collect()
 }
 
-fn key<'j>(message: &'j Value, name: &str) -> &'j Value {
+/// The key of the token `token` (a key's name says what it is, its token where it came from).
+fn key<'j>(message: &'j Value, token: &str) -> &'j Value {
     message["keys"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|k| k["name"] == name)
-        .unwrap_or_else(|| panic!("no key {name}: {}", message["keys"]))
+        .find(|k| k["token"] == token)
+        .unwrap_or_else(|| panic!("no key of token {token}: {}", message["keys"]))
 }
 
 /// The keys of DK-1 and DK-2 when the two messages are inspected as one conversation (the
@@ -240,9 +241,7 @@ fn an_rstr_in_the_signed_body_keys_a_derived_key_of_the_same_message() {
         run.text
     );
     assert_eq!(run.code, 0, "{}", run.text);
-    assert!(
-        run.text.contains(
-            "DerivedKeyToken DK-1 (line 1): offset 0, length 32, default label -> key DK-1"
-        )
-    );
+    assert!(run.text.contains(
+        "DerivedKeyToken DK-1 (line 1): offset 0, length 32, default label -> key derived-key-1"
+    ));
 }

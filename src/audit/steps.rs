@@ -78,6 +78,9 @@ pub fn conversation_steps(messages: &[CapturedMessage], result: &ConversationRes
                 record.provenance.clone(),
                 AUDITOR,
             );
+            if let Some(token) = &record.token {
+                ledger.set_token(&record.name, token);
+            }
         }
         let mut layers: Vec<Layer> = m.signatures.iter().map(signature_layer).collect();
         let encryptions = m.encryptions();

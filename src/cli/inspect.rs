@@ -19,7 +19,7 @@ use crate::audit::steps::conversation_steps;
 use crate::audit::{CapturedMessage, load_paths};
 use crate::crypto::KeyStore;
 use crate::receive::actors::SecurityHeaderReport;
-use crate::receive::keys::KeyRecord;
+use crate::receive::keys::{KeyRecord, Provenance};
 use crate::receive::store::Binding;
 use crate::receive::{EncryptionReport, Finding, ProcessOptions, Severity, TokenReport};
 use crate::safe_text::{self, one_line, write_escaped};
@@ -70,12 +70,16 @@ pub struct InspectArgs {
 
 #[derive(Serialize)]
 struct KeyJson {
+    /// What the key is (`session-key-1`); its token's id is `token`.
     name: String,
+    token: Option<String>,
     origin: &'static str,
     algorithm: String,
     length_bits: usize,
     derived_from: Vec<String>,
     provenance: String,
+    /// The formula's inputs as fields, tagged by `kind`.
+    inputs: Provenance,
     usage: Vec<String>,
     /// The block that carried the key when it came from outside the Security header (an
     /// RSTR in `wst:IssuedTokens` or in the Body).
@@ -89,6 +93,7 @@ fn key_json(k: &KeyRecord, carried_in: Option<&str>, reveal: bool) -> KeyJson {
     KeyJson {
         carried_in: carried_in.map(str::to_string),
         name: k.name.clone(),
+        token: k.token.clone(),
         origin: k.provenance.origin(),
         algorithm: k
             .usage
@@ -98,6 +103,7 @@ fn key_json(k: &KeyRecord, carried_in: Option<&str>, reveal: bool) -> KeyJson {
         length_bits: k.length_bits(),
         derived_from: k.derived_from(),
         provenance: k.describe(),
+        inputs: k.provenance.clone(),
         usage: k.usage.clone(),
         value_hex: reveal.then(|| hex::encode(k.bytes.expose())),
     }

@@ -5,9 +5,9 @@
 use crate::crypto::signature::{self, SigningKey};
 use crate::crypto::{CryptoError, DigestAlgorithm, SignatureAlgorithm};
 use crate::ns;
-use crate::xml::base64;
 use crate::xml::c14n::{C14nMethod, NodeSet, canonicalize_to_vec};
 use crate::xml::{Document, Edit, IdAttributes, IdIndex, Span, XmlError};
+use crate::xml::{base64, escape};
 
 use super::model::{ENVELOPED_SIGNATURE, STR_TRANSFORM, SignatureElement, TransformKind};
 use super::reference::{ReferenceContext, StrDereference, process_reference};
@@ -71,12 +71,6 @@ pub struct Signed {
     pub signature_span: Span,
 }
 
-fn escape_attr(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('"', "&quot;")
-}
-
 fn c14n_method_xml(element: &str, m: &C14nMethod) -> String {
     if m.inclusive_prefixes.is_empty() || !m.exclusive {
         return format!("<ds:{element} Algorithm=\"{}\"/>", m.uri());
@@ -90,7 +84,7 @@ fn c14n_method_xml(element: &str, m: &C14nMethod) -> String {
         "<ds:{element} Algorithm=\"{}\"><ec:InclusiveNamespaces xmlns:ec=\"{}\" PrefixList=\"{}\"/></ds:{element}>",
         m.uri(),
         crate::xml::c14n::EXC_C14N,
-        escape_attr(&list.join(" "))
+        escape::attribute(&list.join(" "))
     )
 }
 
@@ -157,7 +151,7 @@ pub fn sign(
     let id = spec
         .id
         .as_ref()
-        .map(|id| format!(" Id=\"{}\"", escape_attr(id)))
+        .map(|id| format!(" Id=\"{}\"", escape::attribute(id)))
         .unwrap_or_default();
     let key_info = spec
         .key_info
@@ -209,7 +203,7 @@ fn reference_xml(r: &ReferenceSpec, digest: &str) -> String {
     };
     format!(
         "<ds:Reference URI=\"{}\">{transforms}<ds:DigestMethod Algorithm=\"{}\"/><ds:DigestValue>{digest}</ds:DigestValue></ds:Reference>",
-        escape_attr(&r.uri),
+        escape::attribute(&r.uri),
         r.digest.uri()
     )
 }

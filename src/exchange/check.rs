@@ -77,6 +77,8 @@ pub struct Check {
     pub spans: Vec<TextSpan>,
     /// Index into the step's layers of the layer the check is about.
     pub layer: Option<usize>,
+    /// The ledger name of the key the check is about (a decryption's or HMAC signature's).
+    pub key: Option<String>,
 }
 
 impl Check {
@@ -104,12 +106,20 @@ impl Check {
             reason: reason.into(),
             spans: Vec::new(),
             layer: None,
+            key: None,
         }
+    }
+
+    /// The same check, about the ledger key `key`.
+    pub fn about_key(mut self, key: Option<String>) -> Check {
+        self.key = key;
+        self
     }
 
     /// Whether `other` is the same check with the same verdict, wherever each points.
     pub fn same_verdict(&self, other: &Check) -> bool {
         self.kind == other.kind
+            && self.key == other.key
             && self.name == other.name
             && self.ok == other.ok
             && self.reason == other.reason
@@ -133,6 +143,8 @@ pub struct CheckJson<'a> {
     pub reason: &'a str,
     pub spans: &'a [TextSpan],
     pub layer: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<&'a str>,
 }
 
 impl Check {
@@ -146,6 +158,7 @@ impl Check {
             reason: &self.reason,
             spans: &self.spans,
             layer: self.layer,
+            key: self.key.as_deref(),
         }
     }
 }

@@ -44,6 +44,7 @@ impl Key {
     fn as_record(&self) -> KeyRecord {
         KeyRecord {
             name: self.name.clone(),
+            token: self.token.clone(),
             bytes: self.bytes.clone(),
             provenance: self.provenance.clone(),
             usage: Vec::new(),
@@ -99,6 +100,16 @@ impl KeyLedger {
         }
     }
 
+    /// The ledger name of the key that belongs to the token `token` (an EncryptedKey, SCT or
+    /// DerivedKeyToken id): how a receiver's report about `EK-1` finds `session-key`.
+    pub fn name_for_token(&self, token: &str) -> Option<&str> {
+        self.keys
+            .iter()
+            .rev()
+            .find(|k| k.token.as_deref() == Some(token))
+            .map(|k| k.name.as_str())
+    }
+
     pub fn get(&self, name: &str) -> Option<&Key> {
         self.keys.iter().find(|k| k.name == name)
     }
@@ -136,7 +147,10 @@ pub struct KeyJson {
     pub algorithm: String,
     pub length_bits: usize,
     pub origin: &'static str,
+    /// The formula (`session-key = unwrap(EncryptedKey EK-1, ...)`).
     pub provenance: String,
+    /// The formula's inputs as fields, tagged by `kind` (see [`Provenance`]).
+    pub inputs: Provenance,
     pub derived_from: Vec<String>,
     pub known_by: Vec<String>,
     pub token: Option<String>,
@@ -154,6 +168,7 @@ impl Key {
             length_bits: self.length_bits(),
             origin: self.provenance.origin(),
             provenance: self.describe(),
+            inputs: self.provenance.clone(),
             derived_from: self.derived_from(),
             known_by: self.known_by.iter().cloned().collect(),
             token: self.token.clone(),
@@ -185,5 +200,12 @@ mod tests {
         let json = ledger.get("k").unwrap().to_json(false);
         assert_eq!(json.known_by, vec!["alice", "bob"]);
         assert!(json.value_hex.is_none());
+        assert_eq!(
+            serde_json::to_value(&json.inputs).unwrap(),
+            serde_json::json!({"kind": "generated", "by": "alice"})
+        );
+        assert_eq!(ledger.name_for_token("EK-1"), None);
+        ledger.set_token("k", "EK-1");
+        assert_eq!(ledger.name_for_token("EK-1"), Some("k"));
     }
 }

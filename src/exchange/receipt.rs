@@ -16,17 +16,41 @@ use super::snapshot::{
 };
 use super::span::TextSpan;
 
+/// Maps a receiver's key name to the ledger's (a walkthrough's ledger names keys its own
+/// way; a capture's ledger uses the receiver's names, see [`same_name`]).
+pub type KeyNamer<'a> = &'a dyn Fn(&str) -> String;
+
+/// The receiver's names are the ledger's.
+pub fn same_name(name: &str) -> String {
+    name.to_string()
+}
+
 /// The check a receiver's signature report amounts to.
 pub fn signature_check(s: &SignatureReport) -> Check {
+    signature_check_naming(s, &same_name)
+}
+
+/// [`signature_check`], naming a secret (HMAC) key as the ledger does; a certificate is no
+/// ledger key.
+pub fn signature_check_naming(s: &SignatureReport, name_of: KeyNamer<'_>) -> Check {
     let name = format!("signature {}", s.id.as_deref().unwrap_or(""));
     let name = name.trim_end();
-    if s.valid {
+    let ledger_key = s
+        .key
+        .as_ref()
+        .filter(|_| s.signature_method.contains("hmac"))
+        .map(|k| name_of(&k.name));
+    let check = if s.valid {
         let covered: Vec<&str> = s
             .references
             .iter()
             .filter_map(|r| r.uri.as_deref())
             .collect();
-        let key = s.key.as_ref().map(|k| k.description.as_str()).unwrap_or("");
+        let key = match (&s.key, &ledger_key) {
+            (Some(k), Some(ledger)) if *ledger != k.name => format!("key {ledger}"),
+            (Some(k), _) => k.description.clone(),
+            (None, _) => String::new(),
+        };
         Check::of(
             CheckKind::Signature,
             name,
@@ -36,20 +60,27 @@ pub fn signature_check(s: &SignatureReport) -> Check {
     } else {
         let reason = s.error.clone().unwrap_or_else(|| "invalid".into());
         Check::of(CheckKind::Signature, name, false, reason)
-    }
+    };
+    check.about_key(ledger_key)
 }
 
 /// The check an encrypted part amounts to.
 pub fn encryption_check(e: &EncryptionReport) -> Check {
+    encryption_check_naming(e, &same_name)
+}
+
+/// [`encryption_check`], naming the key as the ledger does.
+pub fn encryption_check_naming(e: &EncryptionReport, name_of: KeyNamer<'_>) -> Check {
     let name = format!("decrypt {}", e.id.as_deref().unwrap_or(""));
     let name = name.trim_end();
+    let key = e.key.as_deref().map(name_of);
     if e.ok {
         let reason = format!(
             "{} opened with key {}",
             e.target,
-            e.key.as_deref().unwrap_or("?")
+            key.as_deref().unwrap_or("?")
         );
-        Check::of(CheckKind::Decryption, name, true, reason)
+        Check::of(CheckKind::Decryption, name, true, reason).about_key(key)
     } else {
         let reason = e.error.clone().unwrap_or_else(|| "failed".into());
         Check::of(CheckKind::Decryption, name, false, reason)
@@ -79,10 +110,14 @@ pub fn finding_checks(findings: &[Finding]) -> Vec<Check> {
 
 /// Every check a receiver's report amounts to: one per signature and encrypted part (naming
 /// the layer of `layers` it is about), the findings that fail, and the Timestamp's freshness.
-pub fn receiver_checks(processed: &ProcessedMessage, layers: &[Layer]) -> Vec<Check> {
+pub fn receiver_checks(
+    processed: &ProcessedMessage,
+    layers: &[Layer],
+    name_of: KeyNamer<'_>,
+) -> Vec<Check> {
     let mut checks: Vec<Check> = Vec::new();
     for s in &processed.signatures {
-        let mut check = signature_check(s);
+        let mut check = signature_check_naming(s, name_of);
         check.layer =
             s.id.as_deref()
                 .and_then(|id| signature_layer_index(layers, id));

@@ -315,7 +315,15 @@ fn send_delegation(scene: &mut Scene, token: &str, token_id: &str) -> Result<(),
         SpecRef::new("WS-Trust 1.4", "4.4 Returning a Security Token; Appendix I"),
         env,
     );
+    alice_reads_delegation(scene, &draft, &body_id)
+}
 
+/// Alice verifies Carol's RSTR and unwraps the session key, without learning the secret.
+fn alice_reads_delegation(
+    scene: &mut Scene,
+    draft: &Draft,
+    body_id: &str,
+) -> Result<(), PatternError> {
     scene.advance(1);
     let processed = scene.deliver("carol", "alice", draft.text(), None)?;
     let from_carol = signed_with_identity_over(&processed, &format!("#{body_id}"));

@@ -3,7 +3,7 @@
 //! RSTR; both then secure messages with keys derived from the context.
 
 use crate::crypto::signature::SigningKey;
-use crate::crypto::{BlockCipherAlgorithm, DigestAlgorithm, SignatureAlgorithm};
+use crate::crypto::{BlockCipherAlgorithm, DigestAlgorithm, SecretBytes, SignatureAlgorithm};
 use crate::exchange::{
     Check, EncryptionLayer, Envelope, Layer, LayerStatus, ReferenceStatus, SignatureLayer, SpecRef,
 };
@@ -44,7 +44,48 @@ pub fn run(seed: u64, tamper: Option<Tamper>) -> Result<Scene, PatternError> {
     );
     scene.trust("bob", "alice");
     scene.trust("alice", "bob");
+    let (context, mut draft) = create_context(&mut scene)?;
+    wrap_secret(&mut scene, &mut draft, &context.secret)?;
+    sign_rstr(&mut scene, &mut draft, &context.body_id)?;
+    if !bob_unwraps(&mut scene, &draft, tamper)? {
+        return Ok(scene);
+    }
+    let (identifier, sct_id) = (context.identifier, context.sct_id);
 
+    // 5. A request secured with keys derived from the context.
+    secure_with_context(
+        &mut scene,
+        "alice",
+        "bob",
+        &identifier,
+        &sct_id,
+        1,
+        "<ex:Quote xmlns:ex=\"urn:wskex:example\"><ex:Item>2 widgets</ex:Item></ex:Quote>",
+    )?;
+    // 6. The reply, with fresh derived keys.
+    secure_with_context(
+        &mut scene,
+        "bob",
+        "alice",
+        &identifier,
+        &sct_id,
+        2,
+        "<ex:QuoteResponse xmlns:ex=\"urn:wskex:example\"><ex:Price currency=\"EUR\">19.90</ex:Price></ex:QuoteResponse>",
+    )?;
+    Ok(scene)
+}
+
+/// The security context Alice creates: its Identifier, its token's wsu:Id, its secret, and the
+/// Body id of the RSTR that announces it.
+struct Context {
+    identifier: String,
+    sct_id: String,
+    secret: SecretBytes,
+    body_id: String,
+}
+
+/// Step 1: Alice's context and secret, and the RSTR that announces it.
+fn create_context(scene: &mut Scene) -> Result<(Context, Draft), PatternError> {
     // 1. The context and its secret.
     let identifier = scene.uuid();
     let sct_id = scene.next_id("SCT");
@@ -60,6 +101,7 @@ pub fn run(seed: u64, tamper: Option<Tamper>) -> Result<Scene, PatternError> {
     // Alice remembers her own context, so she can read bob's replies.
     let record = KeyRecord {
         name: "context-key".into(),
+        token: Some(identifier.clone()),
         bytes: secret.clone(),
         provenance: Provenance::Generated { by: "alice".into() },
         usage: vec![],
@@ -85,7 +127,7 @@ pub fn run(seed: u64, tamper: Option<Tamper>) -> Result<Scene, PatternError> {
          <wst:Lifetime><wsu:Created>{created}</wsu:Created><wsu:Expires>{expires}</wsu:Expires></wst:Lifetime></wst:RequestSecurityTokenResponse>",
         ctx = scene.uuid()
     );
-    let mut draft = Draft::envelope(
+    let draft = Draft::envelope(
         "urn:wskex:bob",
         "http://docs.oasis-open.org/ws-sx/ws-trust/200512/RSTR/Issue",
         &body_id,
@@ -105,9 +147,24 @@ pub fn run(seed: u64, tamper: Option<Tamper>) -> Result<Scene, PatternError> {
          with a SecurityContextToken (an Identifier both sides will use). She starts an unsolicited \
          RequestSecurityTokenResponse that announces the token and its lifetime to Bob. Nobody else knows the secret yet.",
         SpecRef::new("WS-SecureConversation 1.4", "3 Security Context Token; WS-Trust 1.4 Appendix I (direct key transfer)"),
-        envelope(&scene, "alice", "bob", &draft, span),
+        envelope(scene, "alice", "bob", &draft, span),
     );
 
+    let context = Context {
+        identifier,
+        sct_id,
+        secret,
+        body_id,
+    };
+    Ok((context, draft))
+}
+
+/// Step 2: the secret wrapped for Bob as the proof token.
+fn wrap_secret(
+    scene: &mut Scene,
+    draft: &mut Draft,
+    secret: &SecretBytes,
+) -> Result<(), PatternError> {
     // 2. Wrap the secret for bob as the proof token.
     let ek_id = scene.next_id("EK");
     let bob_cert = certificate(scene.party("bob")).clone();
@@ -131,9 +188,13 @@ pub fn run(seed: u64, tamper: Option<Tamper>) -> Result<Scene, PatternError> {
          its thumbprint, and puts it in the RSTR as the RequestedProofToken. Only Bob's private key opens it: the \
          secret is confidential to Bob even though the message travels in the clear.",
         SpecRef::new(WST_SPEC, "4.4.3 Requested proof token; XML Encryption 3.5.1 EncryptedKey"),
-        envelope(&scene, "alice", "bob", &draft, changed),
+        envelope(scene, "alice", "bob", draft, changed),
     );
+    Ok(())
+}
 
+/// Step 3: Timestamp, certificate, signature over Body and Timestamp.
+fn sign_rstr(scene: &mut Scene, draft: &mut Draft, body_id: &str) -> Result<(), PatternError> {
     // 3. Timestamp, certificate, signature over Body and Timestamp.
     let (ts_id, ts) = scene.timestamp_xml(300);
     let bst_id = scene.next_id("X509");
@@ -169,9 +230,17 @@ pub fn run(seed: u64, tamper: Option<Tamper>) -> Result<Scene, PatternError> {
          over the Body and the Timestamp. The signature binds the proof token to Alice: Bob can tell the secret came \
          from her, and that nobody changed or replayed the message.",
         SpecRef::new("WS-Security 1.1", "8 Signatures; 10 Security Timestamps"),
-        envelope(&scene, "alice", "bob", &draft, changed),
+        envelope(scene, "alice", "bob", draft, changed),
     );
+    Ok(())
+}
 
+/// Step 4: Bob verifies the RSTR and unwraps the secret; false when he refuses it.
+fn bob_unwraps(
+    scene: &mut Scene,
+    draft: &Draft,
+    tamper: Option<Tamper>,
+) -> Result<bool, PatternError> {
     // 4. Bob receives.
     scene.advance(1);
     let processed = scene.deliver("alice", "bob", draft.text(), tamper)?;
@@ -221,31 +290,7 @@ pub fn run(seed: u64, tamper: Option<Tamper>) -> Result<Scene, PatternError> {
         SpecRef::new(WST_SPEC, "Appendix I (direct key transfer): the recipient's checks"),
         scene.last_envelope(),
     );
-    if !accepted {
-        return Ok(scene);
-    }
-
-    // 5. A request secured with keys derived from the context.
-    secure_with_context(
-        &mut scene,
-        "alice",
-        "bob",
-        &identifier,
-        &sct_id,
-        1,
-        "<ex:Quote xmlns:ex=\"urn:wskex:example\"><ex:Item>2 widgets</ex:Item></ex:Quote>",
-    )?;
-    // 6. The reply, with fresh derived keys.
-    secure_with_context(
-        &mut scene,
-        "bob",
-        "alice",
-        &identifier,
-        &sct_id,
-        2,
-        "<ex:QuoteResponse xmlns:ex=\"urn:wskex:example\"><ex:Price currency=\"EUR\">19.90</ex:Price></ex:QuoteResponse>",
-    )?;
-    Ok(scene)
+    Ok(accepted)
 }
 
 /// One message secured with two DerivedKeyTokens from the context: one signs (HMAC-SHA256),
@@ -295,10 +340,11 @@ fn secure_with_context(
         from,
         &format!("Derive a signing key and an encryption key from the context ({})", if round == 1 { "request" } else { "reply" }),
         &format!(
-            "{from} never uses the context secret directly. Two DerivedKeyTokens each carry a fresh random nonce; \
+            "{sender} never uses the context secret directly. Two DerivedKeyTokens each carry a fresh random nonce; \
              P_SHA-1(secret, label || nonce) gives a 256-bit signing key and a 128-bit encryption key. The tokens go in \
              the header so {to} can derive the same keys; an eavesdropper sees the nonces but, without the secret, \
-             learns nothing about the keys. Separate keys for separate purposes limit what one broken key exposes."
+             learns nothing about the keys. Separate keys for separate purposes limit what one broken key exposes.",
+            sender = capitalized(from)
         ),
         SpecRef::new("WS-SecureConversation 1.4", "7 Deriving Keys"),
         Some(Envelope { from: from.into(), to: to.into(), text: draft.text().to_string(), changed }),
@@ -350,18 +396,32 @@ fn secure_with_context(
         from,
         &format!("Sign with {sign_name}, then encrypt the Body with {enc_name}"),
         &format!(
-            "{from} signs the Body and the Timestamp with HMAC-SHA256 under the derived signing key, then encrypts the \
+            "{sender} signs the Body and the Timestamp with HMAC-SHA256 under the derived signing key, then encrypts the \
              Body's content with AES-128-CBC under the derived encryption key and lists it in a ReferenceList. Only a \
              holder of the context secret can read the Body or produce this signature: the keys bind the message to \
-             the context."
+             the context.",
+            sender = capitalized(from)
         ),
         SpecRef::new("WS-Security 1.1", "8 Signatures; 9 Encryption"),
         Some(Envelope { from: from.into(), to: to.into(), text: draft.text().to_string(), changed: changed_sign_encrypt }),
     );
 
+    receive_with_context(scene, from, to, &draft, &sign_name, &enc_name, round)
+}
+
+/// `to` receives the message secured with the derived keys `sign_name` and `enc_name`.
+fn receive_with_context(
+    scene: &mut Scene,
+    from: &str,
+    to: &str,
+    draft: &Draft,
+    sign_name: &str,
+    enc_name: &str,
+    round: usize,
+) -> Result<(), PatternError> {
     scene.advance(1);
     let _processed = scene.deliver(from, to, draft.text(), None)?;
-    let knows = scene.ledger.knows(to, &sign_name) && scene.ledger.knows(to, &enc_name);
+    let knows = scene.ledger.knows(to, sign_name) && scene.ledger.knows(to, enc_name);
     scene.check(if knows {
         Check::pass(
             "derived keys",
@@ -375,9 +435,10 @@ fn secure_with_context(
         to,
         if accepted { "Derive the same keys, decrypt and verify" } else { "Reject the message" },
         &format!(
-            "{to} finds the context by its Identifier, derives both keys from the DerivedKeyTokens, decrypts the Body \
+            "{receiver} finds the context by its Identifier, derives both keys from the DerivedKeyTokens, decrypts the Body \
              named in the ReferenceList and verifies the HMAC over the Body and Timestamp. A valid HMAC under a key \
-             derived from the context proves the message came from the other holder of the context."
+             derived from the context proves the message came from the other holder of the context.",
+            receiver = capitalized(to)
         ),
         SpecRef::new("WS-SecureConversation 1.4", "7 Deriving Keys"),
         scene.last_envelope(),
@@ -388,4 +449,13 @@ fn secure_with_context(
         )));
     }
     Ok(())
+}
+
+/// A party's name at the start of a sentence (`alice` → `Alice`).
+fn capitalized(name: &str) -> String {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }

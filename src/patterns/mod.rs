@@ -12,6 +12,8 @@ mod brokered;
 mod delegated;
 mod direct;
 pub mod draft;
+#[cfg(test)]
+mod ledger_names_tests;
 pub mod parties;
 mod request_reply;
 pub mod scene;

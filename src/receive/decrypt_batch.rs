@@ -137,11 +137,7 @@ fn in_scope_declarations(node: Node<'_>) -> String {
                 if !seen.insert(declaration.prefix) {
                     continue;
                 }
-                let uri = declaration
-                    .uri
-                    .replace('&', "&amp;")
-                    .replace('<', "&lt;")
-                    .replace('"', "&quot;");
+                let uri = crate::xml::escape::attribute(declaration.uri);
                 match declaration.prefix {
                     Some(prefix) => out.push_str(&format!(" xmlns:{prefix}=\"{uri}\"")),
                     None => out.push_str(&format!(" xmlns=\"{uri}\"")),

@@ -4,12 +4,25 @@
 //! computed from entropies; an auditor needs the whole chain for each (`dk-2 = P_SHA-1(sct-1
 //! key, label, nonce)[0..16]`, `sct-1 key = ComputedKey(requestor entropy in msg 1, issuer
 //! entropy in msg 2)`). The key bytes stay in [`SecretBytes`] and are shown only on request.
+//!
+//! Naming: a key's name says what it is, and its token id is kept apart ([`KeyRecord::token`]),
+//! so a formula never defines a key by itself. The receiver names keys `KIND-key-N`, where
+//! KIND is `session` (unwrapped from an EncryptedKey), `derived` (a DerivedKeyToken),
+//! `context` (a WS-Trust ComputedKey), `proof` (a proof token's BinarySecret), `supplied` (a
+//! secret the user bound to a token) or `generated`, and N counts keys of that kind from 1 in
+//! the order the conversation established them: stable for a conversation, unique in it.
+//! Formulas read `session-key-1 = unwrap(EncryptedKey EK-1, rsa-oaep-mgf1p, bob's private key)`.
+
+use serde::Serialize;
 
 use crate::crypto::SecretBytes;
 use crate::xml::base64;
 
-/// How a key came to be.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// How a key came to be. As JSON a tagged object (`{"kind": "derived", "base": ...}`), the
+/// structured inputs of the formula [`KeyRecord::describe`] writes; a nonce is base64 (it is
+/// not a secret), key bytes never appear.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Provenance {
     /// Given by the user (`--key-name`, `--hmac-secret`, ...), or by a walkthrough's setup.
     Supplied { label: String },
@@ -17,14 +30,18 @@ pub enum Provenance {
     Generated { by: String },
     /// Recovered from an EncryptedKey with a private key or a key-encryption key.
     Unwrapped {
+        /// The EncryptedKey's id (its token), not a key name.
         encrypted_key: String,
+        /// The key-transport or key-wrap algorithm.
         transport: String,
+        /// The key-encryption key: a key name, or the private key that opened it.
         with: String,
     },
     /// P_SHA-1 of another key (a DerivedKeyToken).
     Derived {
         base: String,
         label: Option<String>,
+        #[serde(serialize_with = "as_base64")]
         nonce: Vec<u8>,
         offset: usize,
         length: usize,
@@ -39,7 +56,53 @@ pub enum Provenance {
     ProofToken { source: String },
 }
 
+fn as_base64<S: serde::Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&base64::encode(bytes))
+}
+
 impl Provenance {
+    /// The kind of key this makes, the stem of a receiver's key name (see the module doc).
+    pub fn name_stem(&self) -> &'static str {
+        match self {
+            Provenance::Supplied { .. } => "supplied-key",
+            Provenance::Generated { .. } => "generated-key",
+            Provenance::Unwrapped { .. } => "session-key",
+            Provenance::Derived { .. } => "derived-key",
+            Provenance::Computed { .. } => "context-key",
+            Provenance::ProofToken { .. } => "proof-key",
+        }
+    }
+
+    /// The same provenance with every key name it mentions passed through `rename` (a
+    /// receiver's names mapped to a walkthrough ledger's).
+    pub fn renamed(&self, rename: impl Fn(&str) -> String) -> Provenance {
+        match self {
+            Provenance::Unwrapped {
+                encrypted_key,
+                transport,
+                with,
+            } => Provenance::Unwrapped {
+                encrypted_key: encrypted_key.clone(),
+                transport: transport.clone(),
+                with: rename(with),
+            },
+            Provenance::Derived {
+                base,
+                label,
+                nonce,
+                offset,
+                length,
+            } => Provenance::Derived {
+                base: rename(base),
+                label: label.clone(),
+                nonce: nonce.clone(),
+                offset: *offset,
+                length: *length,
+            },
+            other => other.clone(),
+        }
+    }
+
     /// A one-word origin for tables and JSON.
     pub fn origin(&self) -> &'static str {
         match self {
@@ -56,8 +119,10 @@ impl Provenance {
 /// One key and its story.
 #[derive(Debug, Clone)]
 pub struct KeyRecord {
-    /// A short name: the token id it belongs to (`EncKeyId-1`, `derivedKeyId-2`) or a role.
+    /// What the key is (`session-key-1`, `derived-key-2`; see the module doc).
     pub name: String,
+    /// The id of the token it belongs to (`EK-1`, an SCT Identifier, a DerivedKeyToken id).
+    pub token: Option<String>,
     pub bytes: SecretBytes,
     pub provenance: Provenance,
     /// What the key was used for, in order (`HMAC-SHA1 signature SIG-1`, `AES-128-CBC EncryptedData ED-2`).
@@ -92,7 +157,7 @@ impl KeyRecord {
                 transport,
                 with,
             } => {
-                format!("{name} = unwrap({encrypted_key}, {transport}) with {with}")
+                format!("{name} = unwrap(EncryptedKey {encrypted_key}, {transport}, {with})")
             }
             Provenance::Derived {
                 base,
@@ -151,6 +216,17 @@ impl Keyring {
             .map(|(_, c)| c.as_str())
     }
 
+    /// The name for the next key of this provenance: `KIND-key-N` (see the module doc).
+    pub fn next_name(&self, provenance: &Provenance) -> String {
+        let stem = provenance.name_stem();
+        let taken = self
+            .keys
+            .iter()
+            .filter(|k| k.provenance.name_stem() == stem)
+            .count();
+        format!("{stem}-{}", taken + 1)
+    }
+
     pub fn add(&mut self, record: KeyRecord) -> KeyId {
         self.keys.push(record);
         KeyId(self.keys.len() - 1)
@@ -193,6 +269,7 @@ mod tests {
     fn describes_a_derivation_like_a_formula() {
         let k = KeyRecord {
             name: "dk-2".into(),
+            token: Some("DK-2".into()),
             bytes: SecretBytes::new(vec![0; 16]),
             provenance: Provenance::Derived {
                 base: "sct-1 key".into(),
@@ -209,11 +286,54 @@ mod tests {
             k.describe(),
             "dk-2 = P_SHA-1(sct-1 key, default label || nonce AQID)[0..16]"
         );
+        let json = serde_json::to_value(&k.provenance).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"kind": "derived", "base": "sct-1 key", "label": null,
+                "nonce": "AQID", "offset": 0, "length": 16})
+        );
         assert_eq!(k.derived_from(), vec!["sct-1 key".to_string()]);
         assert_eq!(k.length_bits(), 128);
         assert!(
             !format!("{k:?}").contains("0, 0, 0"),
             "key bytes must not show in Debug"
         );
+    }
+
+    #[test]
+    fn names_keys_by_kind_and_never_by_their_token() {
+        let mut ring = Keyring::default();
+        let unwrapped = Provenance::Unwrapped {
+            encrypted_key: "EK-1".into(),
+            transport: "rsa-oaep-mgf1p".into(),
+            with: "bob's private key".into(),
+        };
+        let name = ring.next_name(&unwrapped);
+        assert_eq!(name, "session-key-1");
+        ring.add(KeyRecord {
+            name,
+            token: Some("EK-1".into()),
+            bytes: SecretBytes::new(vec![7; 16]),
+            provenance: unwrapped.clone(),
+            usage: vec![],
+            message: 0,
+            line: None,
+        });
+        assert_eq!(ring.next_name(&unwrapped), "session-key-2");
+        let derived = Provenance::Derived {
+            base: "session-key-1".into(),
+            label: None,
+            nonce: vec![],
+            offset: 0,
+            length: 16,
+        };
+        assert_eq!(ring.next_name(&derived), "derived-key-1");
+        let record = ring.get(KeyId(0));
+        assert_eq!(
+            record.describe(),
+            "session-key-1 = unwrap(EncryptedKey EK-1, rsa-oaep-mgf1p, bob's private key)"
+        );
+        let renamed = derived.renamed(|n| n.replace("session-key-1", "session-key"));
+        assert!(matches!(renamed, Provenance::Derived { base, .. } if base == "session-key"));
     }
 }

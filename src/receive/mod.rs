@@ -369,15 +369,18 @@ impl Receiver<'_, '_> {
         )
     }
 
+    /// Adds a key the message established, named by what it is (see [`keys`]) and tied to
+    /// the id of its `token`.
     fn add_key(
         &mut self,
-        name: String,
+        token: Option<String>,
         bytes: crate::crypto::SecretBytes,
         provenance: Provenance,
         line: u32,
     ) -> KeyId {
         let id = self.store.keyring.add(KeyRecord {
-            name,
+            name: self.store.keyring.next_name(&provenance),
+            token,
             bytes,
             provenance,
             usage: Vec::new(),

@@ -111,16 +111,14 @@ impl TokenStore {
             .iter()
             .find(|b| Some(b.name.as_str()) == identifier || Some(b.name.as_str()) == wsu_id)?
             .clone();
-        let name = identifier
-            .or(wsu_id)
-            .unwrap_or("SecurityContextToken")
-            .to_string();
+        let provenance = Provenance::Supplied {
+            label: binding.label,
+        };
         Some(self.keyring.add(KeyRecord {
-            name,
+            name: self.keyring.next_name(&provenance),
+            token: Some(binding.name),
             bytes: binding.secret,
-            provenance: Provenance::Supplied {
-                label: binding.label,
-            },
+            provenance,
             usage: Vec::new(),
             message,
             line: None,

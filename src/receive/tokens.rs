@@ -384,7 +384,7 @@ impl Receiver<'_, '_> {
         {
             let name = binding.name.clone();
             let id = self.add_key(
-                name.clone(),
+                Some(name.clone()),
                 binding.secret,
                 Provenance::Supplied {
                     label: binding.label,
@@ -440,7 +440,10 @@ impl Receiver<'_, '_> {
                     .map(str::to_string)
                     .unwrap_or_else(|| format!("EncryptedKey (line {line})"));
                 let provenance = Provenance::Unwrapped {
-                    encrypted_key: name.clone(),
+                    encrypted_key: ek
+                        .id
+                        .map(str::to_string)
+                        .unwrap_or_else(|| format!("at line {line}")),
                     transport: ek.method_uri.map(algorithm_name).unwrap_or_default(),
                     with: data_key.opened_with.clone(),
                 };
@@ -453,7 +456,7 @@ impl Receiver<'_, '_> {
                 if ek.method_uri.is_some_and(|m| m.ends_with("#rsa-1_5")) {
                     self.findings.push(FindingCode::Rsa15KeyTransport.finding_at(format!("{name} uses RSA PKCS#1 v1.5 key transport, open to Bleichenbacher-style padding oracles; prefer RSA-OAEP"), node));
                 }
-                let id = self.add_key(name, data_key.key, provenance, line);
+                let id = self.add_key(ek.id.map(str::to_string), data_key.key, provenance, line);
                 if let Some(sha1) = encrypted_key_sha1(&ek) {
                     self.store.encrypted_keys.push(EncryptedKeyEntry {
                         id: ek.id.map(str::to_string),
@@ -576,7 +579,7 @@ impl Receiver<'_, '_> {
                     offset: e.offset as usize,
                     length: e.length as usize,
                 };
-                TokenValue::Key(self.add_key(name, bytes, provenance, line))
+                TokenValue::Key(self.add_key(dkt.id.clone(), bytes, provenance, line))
             }
             Err(err) => fail(self, err.to_string()),
         }

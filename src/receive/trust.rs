@@ -161,14 +161,14 @@ impl Receiver<'_, '_> {
         what: &str,
     ) -> Option<KeyId> {
         let bytes = secret.bytes.clone()?;
-        let name = rstr_key_name(rstr);
+        let token = rstr_token(rstr);
         let source = format!(
             "msg {} {what} (line {})",
             self.message + 1,
             secret.node.position().line
         );
         Some(self.add_key(
-            name,
+            token,
             crate::crypto::SecretBytes::new(bytes),
             Provenance::ProofToken { source },
             secret.node.position().line,
@@ -212,7 +212,7 @@ impl Receiver<'_, '_> {
                     issuer_entropy: format!("msg {} RSTR Entropy (line {line})", self.message + 1),
                     key_size_bits: bits,
                 };
-                Some(self.add_key(rstr_key_name(rstr), bytes, provenance, line))
+                Some(self.add_key(rstr_token(rstr), bytes, provenance, line))
             }
             Err(e) => {
                 self.findings.push(
@@ -224,19 +224,11 @@ impl Receiver<'_, '_> {
     }
 }
 
-/// A name for a key an RSTR establishes: the token's id or Identifier, else the Context.
-fn rstr_key_name(rstr: &RequestSecurityTokenResponse<'_>) -> String {
+/// The token a key an RSTR establishes belongs to: the issued token's Identifier or id.
+fn rstr_token(rstr: &RequestSecurityTokenResponse<'_>) -> Option<String> {
     match rstr.token() {
-        Some(HeaderItem::SecurityContextToken(sct)) => {
-            format!(
-                "{} key",
-                sct.identifier
-                    .clone()
-                    .or(sct.id.clone())
-                    .unwrap_or_else(|| "SecurityContextToken".into())
-            )
-        }
-        Some(other) => format!("{} proof key", other.id().unwrap_or(other.kind_name())),
-        None => format!("proof key {}", rstr.context.as_deref().unwrap_or("")),
+        Some(HeaderItem::SecurityContextToken(sct)) => sct.identifier.clone().or(sct.id.clone()),
+        Some(other) => other.id().map(str::to_string),
+        None => None,
     }
 }

@@ -9,7 +9,7 @@ use crate::crypto::{
     BlockCipherAlgorithm, CryptoError, KeyWrapAlgorithm, RandomSource, cipher, key_wrap,
 };
 use crate::ns;
-use crate::xml::{Document, Edit, Edited, NodeId, XmlError, base64};
+use crate::xml::{Document, Edit, Edited, NodeId, XmlError, base64, escape};
 use openssl::pkey::{HasPublic, PKeyRef};
 
 use super::model::{TYPE_CONTENT, TYPE_ELEMENT};
@@ -22,12 +22,6 @@ pub enum EncryptError {
     Xml(#[from] XmlError),
     #[error("{0}")]
     Target(String),
-}
-
-fn escape_attr(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('"', "&quot;")
 }
 
 /// How the key inside an EncryptedKey is protected.
@@ -114,10 +108,10 @@ pub fn build_encrypted_key<T: HasPublic>(
     };
     let mut xml = format!("<xenc:EncryptedKey xmlns:xenc=\"{}\"", ns::XENC);
     if let Some(id) = &spec.id {
-        xml.push_str(&format!(" Id=\"{}\"", escape_attr(id)));
+        xml.push_str(&format!(" Id=\"{}\"", escape::attribute(id)));
     }
     if let Some(r) = &spec.recipient {
-        xml.push_str(&format!(" Recipient=\"{}\"", escape_attr(r)));
+        xml.push_str(&format!(" Recipient=\"{}\"", escape::attribute(r)));
     }
     xml.push('>');
     xml.push_str(&method_xml);
@@ -134,14 +128,17 @@ pub fn build_encrypted_key<T: HasPublic>(
     if !spec.data_references.is_empty() {
         xml.push_str("<xenc:ReferenceList>");
         for r in &spec.data_references {
-            xml.push_str(&format!("<xenc:DataReference URI=\"{}\"/>", escape_attr(r)));
+            xml.push_str(&format!(
+                "<xenc:DataReference URI=\"{}\"/>",
+                escape::attribute(r)
+            ));
         }
         xml.push_str("</xenc:ReferenceList>");
     }
     if let Some(name) = &spec.carried_key_name {
         xml.push_str(&format!(
             "<xenc:CarriedKeyName>{}</xenc:CarriedKeyName>",
-            name.replace('&', "&amp;").replace('<', "&lt;")
+            escape::text(name)
         ));
     }
     xml.push_str("</xenc:EncryptedKey>");
@@ -187,7 +184,7 @@ pub fn encrypt_node(
     let ciphertext = cipher::encrypt(spec.algorithm, key, plaintext.as_bytes(), rng)?;
     let mut xml = format!("<xenc:EncryptedData xmlns:xenc=\"{}\"", ns::XENC);
     if let Some(id) = &spec.id {
-        xml.push_str(&format!(" Id=\"{}\"", escape_attr(id)));
+        xml.push_str(&format!(" Id=\"{}\"", escape::attribute(id)));
     }
     xml.push_str(&format!(
         " Type=\"{type_uri}\"><xenc:EncryptionMethod Algorithm=\"{}\"/>",

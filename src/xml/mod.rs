@@ -24,6 +24,7 @@ pub mod id_index;
 pub use id_index::{IdAttributes, IdIndex, IdLookup};
 pub mod base64;
 pub mod edit;
+pub mod escape;
 pub mod whitespace;
 
 pub use edit::{Edit, Edited, shift_span};

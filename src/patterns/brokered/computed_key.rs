@@ -13,7 +13,21 @@ pub(super) fn computed_key(seed: u64, tamper: Option<Tamper>) -> Result<Scene, P
     );
     scene.trust("bob", "alice");
     scene.trust("alice", "bob");
+    let (context, draft) = request_context(&mut scene)?;
+    let Some(requestor_entropy) = bob_reads_request(&mut scene, &draft, &context, tamper)? else {
+        return Ok(scene);
+    };
+    let (identifier, sct_id, draft) = issue_context(&mut scene, &context, &requestor_entropy)?;
+    alice_computes_key(&mut scene, &draft)?;
 
+    // 7-9. A request secured with keys derived from the context.
+    secure_with_context(&mut scene, &identifier, &sct_id)?;
+    Ok(scene)
+}
+
+/// Steps 1-2: Alice's RST for a security context with her entropy, encrypted for Bob and
+/// signed; returns the request's Context and the message.
+fn request_context(scene: &mut Scene) -> Result<(String, Draft), PatternError> {
     // 1. The request, with Alice's entropy.
     let context = scene.uuid();
     let entropy = scene.random(32);
@@ -62,14 +76,7 @@ pub(super) fn computed_key(seed: u64, tamper: Option<Tamper>) -> Result<Scene, P
     );
 
     // 2. Encrypt for Bob, sign.
-    encrypt_body_for(
-        &mut scene,
-        &mut draft,
-        "alice",
-        "bob",
-        &body_id,
-        "rst-body-key",
-    )?;
+    encrypt_body_for(scene, &mut draft, "alice", "bob", &body_id, "rst-body-key")?;
     scene.sign_body_and_timestamp(&mut draft, "alice", &body_id, "s:Body (the encrypted RST)")?;
     let changed = draft.take_changed();
     scene.step(
@@ -82,20 +89,29 @@ pub(super) fn computed_key(seed: u64, tamper: Option<Tamper>) -> Result<Scene, P
         SpecRef::new(WSS_SPEC, "8 Signatures; 9 Encryption; WS-Trust 1.4 3.3 Binary secrets"),
         shown("alice", "bob", &draft, changed),
     );
+    Ok((context, draft))
+}
 
+/// Step 3: Bob verifies the request and reads Alice's entropy; `None` when he rejects it.
+fn bob_reads_request(
+    scene: &mut Scene,
+    draft: &Draft,
+    context: &str,
+    tamper: Option<Tamper>,
+) -> Result<Option<SecretBytes>, PatternError> {
     // 3. Bob receives.
     scene.advance(1);
     let processed = scene.deliver("alice", "bob", draft.text(), tamper)?;
     scene.check(identity_check(
         "requestor identity",
         &processed,
-        &scene,
+        scene,
         "alice",
     ));
     let request = read_trust_body(&processed.document).filter(|r| r.request);
     let remembered = scene
         .store_mut("bob")
-        .entropy_for(Some(&context))
+        .entropy_for(Some(context))
         .map(|e| e.bytes.clone());
     let entropy_ok = match (&request, &remembered) {
         (Some(r), Some(e)) => {
@@ -138,10 +154,18 @@ pub(super) fn computed_key(seed: u64, tamper: Option<Tamper>) -> Result<Scene, P
         scene.last_envelope(),
     );
     if !accepted {
-        return Ok(scene);
+        return Ok(None);
     }
-    let requestor_entropy = remembered.ok_or_else(|| internal("no entropy"))?;
+    remembered.map(Some).ok_or_else(|| internal("no entropy"))
+}
 
+/// Steps 4-5: Bob's entropy, the computed key and the SCT, in an RSTR encrypted for Alice and
+/// signed; returns the SCT's Identifier and wsu:Id, and the message.
+fn issue_context(
+    scene: &mut Scene,
+    context: &str,
+    requestor_entropy: &SecretBytes,
+) -> Result<(String, String, Draft), PatternError> {
     // 4. Bob's entropy, the computed key, the SCT.
     scene.advance(1);
     let issuer_entropy = scene.random(32);
@@ -159,8 +183,8 @@ pub(super) fn computed_key(seed: u64, tamper: Option<Tamper>) -> Result<Scene, P
     )
     .map_err(internal)?;
     let provenance = Provenance::Computed {
-        requestor_entropy: "alice-entropy (msg 1 RST Entropy)".into(),
-        issuer_entropy: "bob-entropy (msg 2 RSTR Entropy)".into(),
+        requestor_entropy: "alice-entropy".into(),
+        issuer_entropy: "bob-entropy".into(),
         key_size_bits: KEY_BITS,
     };
     scene.ledger.add(
@@ -175,12 +199,14 @@ pub(super) fn computed_key(seed: u64, tamper: Option<Tamper>) -> Result<Scene, P
     let message = scene.messages.len();
     let record = KeyRecord {
         name: CONTEXT_KEY.into(),
+        token: Some(identifier.clone()),
         bytes: key.clone(),
         provenance,
         usage: vec![],
         message,
         line: None,
     };
+    scene.ledger.set_token(CONTEXT_KEY, &identifier);
     let key_id = scene.store_mut("bob").keyring.add(record);
     scene.store_mut("bob").register_sct(SctEntry {
         wsu_id: Some(sct_id.clone()),
@@ -223,14 +249,7 @@ pub(super) fn computed_key(seed: u64, tamper: Option<Tamper>) -> Result<Scene, P
     );
 
     // 5. Encrypt for Alice, sign.
-    encrypt_body_for(
-        &mut scene,
-        &mut draft,
-        "bob",
-        "alice",
-        &body_id,
-        "rstr-body-key",
-    )?;
+    encrypt_body_for(scene, &mut draft, "bob", "alice", &body_id, "rstr-body-key")?;
     scene.sign_body_and_timestamp(&mut draft, "bob", &body_id, "s:Body (the encrypted RSTR)")?;
     let changed = draft.take_changed();
     scene.step(
@@ -242,11 +261,15 @@ pub(super) fn computed_key(seed: u64, tamper: Option<Tamper>) -> Result<Scene, P
         SpecRef::new(WSS_SPEC, "8 Signatures; 9 Encryption"),
         shown("bob", "alice", &draft, changed),
     );
+    Ok((identifier, sct_id, draft))
+}
 
+/// Step 6: Alice verifies the response and computes the same key.
+fn alice_computes_key(scene: &mut Scene, draft: &Draft) -> Result<(), PatternError> {
     // 6. Alice receives and computes the same key.
     scene.advance(1);
     let processed = scene.deliver("bob", "alice", draft.text(), None)?;
-    scene.check(identity_check("issuer identity", &processed, &scene, "bob"));
+    scene.check(identity_check("issuer identity", &processed, scene, "bob"));
     let computed = scene.ledger.knows("alice", CONTEXT_KEY);
     if computed {
         scene.ledger.learns("alice", "bob-entropy");
@@ -277,10 +300,7 @@ pub(super) fn computed_key(seed: u64, tamper: Option<Tamper>) -> Result<Scene, P
     if !accepted {
         return Err(internal("the untampered RSTR was rejected"));
     }
-
-    // 7-9. A request secured with keys derived from the context.
-    secure_with_context(&mut scene, &identifier, &sct_id)?;
-    Ok(scene)
+    Ok(())
 }
 
 /// Alice's request secured with two DerivedKeyTokens on the context (HMAC-SHA256 signature,
@@ -303,6 +323,8 @@ fn secure_with_context(
     draft.prepend_security(&ts)?;
     let sct_ref = str_reference(identifier, Some(SCT_200512));
     let (dks_id, dke_id) = (scene.next_id("DK"), scene.next_id("DK"));
+    scene.ledger.set_token(sign_name, &dks_id);
+    scene.ledger.set_token(enc_name, &dke_id);
     draft.prepend_security(&derived_key_token_xml(
         &dke_id,
         &sct_ref,
@@ -383,6 +405,17 @@ fn secure_with_context(
         shown(from, to, &draft, changed),
     );
 
+    bob_derives(scene, &draft, sign_name, enc_name)
+}
+
+/// Bob receives the request and derives `sign_name` and `enc_name` from the context key.
+fn bob_derives(
+    scene: &mut Scene,
+    draft: &Draft,
+    sign_name: &str,
+    enc_name: &str,
+) -> Result<(), PatternError> {
+    let (from, to) = ("alice", "bob");
     scene.advance(1);
     scene.deliver(from, to, draft.text(), None)?;
     let derived = scene.ledger.knows(to, sign_name) && scene.ledger.knows(to, enc_name);

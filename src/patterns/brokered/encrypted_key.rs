@@ -2,6 +2,7 @@
 //! holder-of-key assertion and hands the requestor the same key in an EncryptedKey for her.
 
 use super::*;
+use crate::xml::{Node, escape};
 
 pub(super) fn encrypted_key(
     seed: u64,
@@ -21,7 +22,20 @@ pub(super) fn encrypted_key(
     if setup.bob_trusts_sts {
         scene.trust("bob", "sts");
     }
+    let (context, draft) = request_token(&mut scene)?;
+    let Some(request) = sts_reads_request(&mut scene, &draft, tamper)? else {
+        return Ok(scene);
+    };
+    let (issued, draft) = issue_token(&mut scene, &request)?;
+    let assertion_text = alice_reads_response(&mut scene, &draft, &context)?;
+    let draft = prove_possession(&mut scene, &assertion_text, &issued)?;
+    bob_reads_request(&mut scene, &draft, &issued, setup)?;
+    Ok(scene)
+}
 
+/// Steps 1-2: Alice's RST for a token for Bob, encrypted for the STS and signed; returns the
+/// request's Context and the message.
+fn request_token(scene: &mut Scene) -> Result<(String, Draft), PatternError> {
     // 1. The request.
     let context = scene.uuid();
     let body_id = scene.next_id("Body");
@@ -47,14 +61,7 @@ pub(super) fn encrypted_key(
     );
 
     // 2. Encrypt for the STS, sign.
-    encrypt_body_for(
-        &mut scene,
-        &mut draft,
-        "alice",
-        "sts",
-        &body_id,
-        "rst-body-key",
-    )?;
+    encrypt_body_for(scene, &mut draft, "alice", "sts", &body_id, "rst-body-key")?;
     scene.sign_body_and_timestamp(&mut draft, "alice", &body_id, "s:Body (the encrypted RST)")?;
     let changed = draft.take_changed();
     scene.step(
@@ -69,13 +76,22 @@ pub(super) fn encrypted_key(
         shown("alice", "sts", &draft, changed),
     );
 
+    Ok((context, draft))
+}
+
+/// Step 3: the STS verifies and reads the request; `None` when it rejects it.
+fn sts_reads_request(
+    scene: &mut Scene,
+    draft: &Draft,
+    tamper: Option<Tamper>,
+) -> Result<Option<TrustRead>, PatternError> {
     // 3. The STS receives.
     scene.advance(1);
     let processed = scene.deliver("alice", "sts", draft.text(), tamper)?;
     scene.check(identity_check(
         "requestor identity",
         &processed,
-        &scene,
+        scene,
         "alice",
     ));
     let request = read_trust_body(&processed.document).filter(|r| r.request);
@@ -121,11 +137,21 @@ pub(super) fn encrypted_key(
         scene.last_envelope(),
     );
     if !accepted {
-        return Ok(scene);
+        return Ok(None);
     }
-    let request = request.unwrap_or_default();
-    let key_bits = request.key_size.unwrap_or(KEY_BITS);
+    Ok(Some(request.unwrap_or_default()))
+}
 
+/// The session key K and the assertion that carries it for Bob.
+struct Issued {
+    key: SecretBytes,
+    assertion: IssuedAssertion,
+}
+
+/// Steps 4-5: the STS draws K, seals it for Bob in a signed holder-of-key assertion and for
+/// Alice as the proof token, and signs its response.
+fn issue_token(scene: &mut Scene, request: &TrustRead) -> Result<(Issued, Draft), PatternError> {
+    let key_bits = request.key_size.unwrap_or(KEY_BITS);
     // 4. The session key and the assertion for Bob.
     scene.advance(1);
     let key = scene.random(key_bits as usize / 8);
@@ -139,7 +165,7 @@ pub(super) fn encrypted_key(
     let assertion_id = format!("_{}", hex::encode(scene.random(16).expose()));
     let issued = scene.now();
     let expires = at(issued.unix_seconds + TOKEN_LIFETIME);
-    let assertion = issue_assertion(&mut scene, &assertion_id, &key, issued, expires)?;
+    let assertion = issue_assertion(scene, &assertion_id, &key, issued, expires)?;
     let attached = saml_str(&assertion.id);
     let response_body = format!(
         "<wst:RequestSecurityTokenResponseCollection><wst:RequestSecurityTokenResponse Context=\"{ctx}\">\
@@ -152,7 +178,7 @@ pub(super) fn encrypted_key(
         uris::SAML_V20_TOKEN,
         assertion.xml,
         applies_to(BOB_ENDPOINT),
-        ctx = escape(request.context.as_deref().unwrap_or("")),
+        ctx = escape::attribute(request.context.as_deref().unwrap_or("")),
     );
     let body_id = scene.next_id("Body");
     let mut draft = Draft::envelope(ALICE_ENDPOINT, ACTION_RSTRC_ISSUE, &body_id, &response_body);
@@ -225,15 +251,23 @@ pub(super) fn encrypted_key(
         SpecRef::new(WST_SPEC, "4.4 Returning a Security Token; 4.4.3 Requested proof token"),
         shown("sts", "alice", &draft, changed),
     );
+    Ok((Issued { key, assertion }, draft))
+}
 
+/// Step 6: Alice verifies the response and unwraps K; returns the assertion's text.
+fn alice_reads_response(
+    scene: &mut Scene,
+    draft: &Draft,
+    context: &str,
+) -> Result<String, PatternError> {
     // 6. Alice receives.
     scene.advance(1);
     let processed = scene.deliver("sts", "alice", draft.text(), None)?;
-    scene.check(identity_check("issuer identity", &processed, &scene, "sts"));
+    scene.check(identity_check("issuer identity", &processed, scene, "sts"));
     let response = read_trust_body(&processed.document).filter(|r| !r.request);
     scene.check(match &response {
         Some(r)
-            if r.context.as_deref() == Some(context.as_str())
+            if r.context.as_deref() == Some(context)
                 && r.applies_to.as_deref() == Some(BOB_ENDPOINT) =>
         {
             Check::pass(
@@ -278,14 +312,23 @@ pub(super) fn encrypted_key(
         .find(|n| n.has_name(ns::SAML2, "Assertion"))
         .map(|n| n.source_text().to_string())
         .ok_or_else(|| internal("no assertion in the RSTR"))?;
+    Ok(assertion_text)
+}
 
+/// Steps 7-8: Alice's request to Bob carries the assertion and an HMAC under K.
+fn prove_possession(
+    scene: &mut Scene,
+    assertion_text: &str,
+    issued: &Issued,
+) -> Result<Draft, PatternError> {
+    let (key, assertion) = (&issued.key, &issued.assertion);
     // 7. Alice puts the assertion in her request to Bob.
     scene.advance(1);
     let body_id = scene.next_id("Body");
     let mut draft = Draft::envelope(BOB_ENDPOINT, ACTION_QUOTE, &body_id, QUOTE);
     let (ts_id, ts) = scene.timestamp_xml(300);
     draft.prepend_security(&ts)?;
-    draft.prepend_security(&assertion_text)?;
+    draft.prepend_security(assertion_text)?;
     let changed = draft.take_changed();
     scene.step(
         "alice",
@@ -331,21 +374,26 @@ pub(super) fn encrypted_key(
         SpecRef::new(SAML_SPEC, "3.5 Holder-of-key; 3.4.2 KeyIdentifier SAMLID; WS-Security 1.1 8 Signatures"),
         shown("alice", "bob", &draft, changed),
     );
+    Ok(draft)
+}
 
+/// Step 9: Bob verifies the assertion and Alice's proof of possession.
+fn bob_reads_request(
+    scene: &mut Scene,
+    draft: &Draft,
+    issued: &Issued,
+    setup: Setup,
+) -> Result<(), PatternError> {
     // 9. Bob receives.
     scene.advance(1);
     let processed = scene.deliver("alice", "bob", draft.text(), None)?;
     // Scene::deliver runs the receiver's clock two seconds after the sender's.
     let bob_now = at(scene.now().unix_seconds + 2);
-    for check in assertion_checks(&scene, &processed, &assertion.id, bob_now) {
+    for check in assertion_checks(scene, &processed, &issued.assertion.id, bob_now) {
         scene.check(check);
     }
-    scene.check(confined_check(
-        &scene,
-        SESSION_KEY,
-        &["alice", "bob", "sts"],
-    ));
-    scene.check(private_keys_check(&scene));
+    scene.check(confined_check(scene, SESSION_KEY, &["alice", "bob", "sts"]));
+    scene.check(private_keys_check(scene));
     let accepted = scene.pending_checks_pass();
     scene.step(
         "bob",
@@ -371,7 +419,7 @@ pub(super) fn encrypted_key(
     if !accepted && setup.bob_trusts_sts {
         return Err(internal("the untampered request to bob was rejected"));
     }
-    Ok(scene)
+    Ok(())
 }
 
 /// A signed assertion and the ids inside it.
@@ -395,7 +443,7 @@ fn issue_assertion(
     let ek_id = scene.next_id("EK");
     let bob_cert = certificate(scene.party("bob")).clone();
     let ek = encrypted_key_for(key.expose(), &bob_cert, &ek_id, &[], scene.rng())?;
-    let subject = escape(&certificate(scene.party("alice")).subject());
+    let subject = escape::text(&certificate(scene.party("alice")).subject());
     let text = format!(
         "<saml2:Assertion xmlns:saml2=\"{saml}\" xmlns:ds=\"{ds}\" xmlns:wsse=\"{wsse}\" xmlns:xsi=\"{XSI}\" ID=\"{id}\" IssueInstant=\"{issued}\" Version=\"2.0\">\
          <saml2:Issuer>{STS_ENDPOINT}</saml2:Issuer>\
@@ -481,8 +529,21 @@ pub(super) fn assertion_checks(
         return checks;
     };
     let read = SamlAssertion::read(node);
-    let reference = format!("#{assertion_id}");
 
+    checks.push(issuer_check(scene, processed, &read, assertion_id));
+    checks.extend(conditions_checks(node, &read, now));
+    checks.push(possession_check(processed, assertion_id));
+    checks
+}
+
+/// Issued by a trusted STS: the assertion's own signature verifies with the STS's certificate.
+fn issuer_check(
+    scene: &Scene,
+    processed: &ProcessedMessage,
+    read: &SamlAssertion<'_>,
+    assertion_id: &str,
+) -> Check {
+    let reference = format!("#{assertion_id}");
     // Issued by a trusted STS: its own signature verifies with the STS's certificate.
     let signature: Vec<SignatureReport> = processed
         .signatures
@@ -495,7 +556,7 @@ pub(super) fn assertion_checks(
         .cloned()
         .collect();
     let by_sts = signed_by(&signature, certificate(scene.party("sts")));
-    checks.push(match (by_sts, read.issuer.as_deref()) {
+    match (by_sts, read.issuer.as_deref()) {
         (true, Some(STS_ENDPOINT)) => Check::pass(
             "assertion issued by a trusted STS",
             format!(
@@ -516,21 +577,26 @@ pub(super) fn assertion_checks(
                     "the assertion's signature does not verify: {}",
                     s.error.as_deref().unwrap_or("invalid")
                 ),
-                Some(_) => "the assertion's signature verifies only with a key Bob does not trust (the \
+                Some(_) => {
+                    "the assertion's signature verifies only with a key Bob does not trust (the \
                             certificate it carries itself): anyone could have made it"
-                    .to_string(),
+                        .to_string()
+                }
                 None => "the assertion is not signed".to_string(),
             },
         ),
-    });
+    }
+}
 
+/// The assertion's audience and validity period, judged on Bob's clock `now`.
+fn conditions_checks(node: Node<'_>, read: &SamlAssertion<'_>, now: UtcDateTime) -> [Check; 2] {
     // The audience and the validity period.
     let audiences: Vec<String> = node
         .descendants()
         .filter(|n| n.has_name(ns::SAML2, "Audience"))
         .map(|n| n.text_content().trim().to_string())
         .collect();
-    checks.push(if audiences.iter().any(|a| a == BOB_ENDPOINT) {
+    let audience = if audiences.iter().any(|a| a == BOB_ENDPOINT) {
         Check::pass(
             "audience is bob",
             format!(
@@ -545,14 +611,14 @@ pub(super) fn assertion_checks(
                 audiences.join(", ")
             ),
         )
-    });
+    };
     let time = |t: &Option<String>| {
         t.as_deref()
             .and_then(|t| parse_xs_datetime(t).ok())
             .map(|t| t.utc.unix_seconds)
     };
     let (not_before, not_after) = (time(&read.not_before), time(&read.not_on_or_after));
-    checks.push(match (not_before, not_after) {
+    let validity = match (not_before, not_after) {
         (Some(b), Some(a)) if b <= now.unix_seconds && now.unix_seconds < a => Check::pass(
             "assertion validity",
             format!(
@@ -567,8 +633,12 @@ pub(super) fn assertion_checks(
                 "Bob's clock ({now}) is outside the assertion's Conditions, or they are missing"
             ),
         ),
-    });
+    };
+    [audience, validity]
+}
 
+/// Proof of possession: a valid HMAC over Body and Timestamp with the assertion's key.
+fn possession_check(processed: &ProcessedMessage, assertion_id: &str) -> Check {
     // Proof of possession: a valid HMAC over Body and Timestamp with the assertion's key.
     let via_assertion = format!("SAML assertion {assertion_id}");
     let proof = processed.signatures.iter().find(|s| {
@@ -576,7 +646,7 @@ pub(super) fn assertion_checks(
             .as_ref()
             .is_some_and(|k| k.description.starts_with(&via_assertion))
     });
-    checks.push(match proof {
+    match proof {
         Some(s) if s.valid && s.references.len() >= 2 => Check::pass(
             "proof of possession",
             format!(
@@ -599,8 +669,7 @@ pub(super) fn assertion_checks(
             "proof of possession",
             "no signature was made with the assertion's key",
         ),
-    });
-    checks
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

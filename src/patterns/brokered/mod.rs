@@ -137,13 +137,6 @@ fn span_of(draft: &Draft, local: &str) -> Result<Vec<Span>, PatternError> {
         .collect())
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 fn at(seconds: i64) -> UtcDateTime {
     UtcDateTime {
         unix_seconds: seconds,

@@ -6,7 +6,7 @@
 
 use crate::audit::conversation::inspect_conversation;
 use crate::audit::steps::conversation_steps;
-use crate::exchange::receipt::{mark_layers, processed_view, receiver_checks};
+use crate::exchange::receipt::{mark_layers, processed_view, receiver_checks, same_name};
 use crate::exchange::step_spans::locate_spans;
 use crate::exchange::{Check, Layer, LayerStatus, Step};
 use crate::patterns::Receipt;
@@ -155,12 +155,12 @@ fn walk_step(original: &Step, receipt: &Receipt, step: usize, doc: Document) -> 
         mark_missing(layers, before, &processed);
     }
     mark_layers(layers, &processed);
-    let checks = receiver_checks(&processed, layers);
+    let checks = receiver_checks(&processed, layers, &same_name);
     // At the receiver's own step the walkthrough may have added checks of its own after
     // processing: keep them, marked as not made again.
     let own: Vec<Check> = match (&before, receipt.step == step) {
         (Some(before), true) => {
-            let receiver = receiver_checks(before, &original.snapshot.layers);
+            let receiver = receiver_checks(before, &original.snapshot.layers, &same_name);
             original
                 .snapshot
                 .checks
