@@ -124,7 +124,7 @@ pub fn receiver_checks(
         checks.push(check);
     }
     for e in &processed.encryptions {
-        let mut check = encryption_check(e);
+        let mut check = encryption_check_naming(e, name_of);
         check.layer =
             e.id.as_deref()
                 .and_then(|id| encryption_layer_index(layers, id));
