@@ -18,6 +18,7 @@ mod load;
 mod message;
 pub mod message_checks;
 mod mime;
+pub mod parties;
 pub mod pattern;
 mod read;
 mod source;

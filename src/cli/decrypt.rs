@@ -12,7 +12,7 @@ use super::report_format::Format;
 use super::{CliError, Outcome, read_input, stderr_error, stdout_error};
 use crate::ns;
 use crate::resolve::StandardResolver;
-use crate::safe_text::{one_line, write_escaped, write_json_pretty};
+use crate::safe_text::{one_line, write_escaped};
 use crate::safe_write::{self, Privacy};
 use crate::xenc::{DecryptionReport, decrypt_document};
 use crate::xml::{Document, IdAttributes, IdIndex};
@@ -104,7 +104,7 @@ pub fn run(
                 ok,
                 decrypted: &result.reports,
             };
-            write_json_pretty(stdout, &json).map_err(stdout_error)?;
+            super::report_format::write_json_report(stdout, &json).map_err(stdout_error)?;
             if let (Some(out), Some(bytes)) = (&args.out, &produced) {
                 write_file(out, bytes)?;
             }

@@ -119,10 +119,11 @@ fn report(
         })
         .collect();
     match args.inspect.format {
-        InspectFormat::Json => {
-            safe_text::write_json_pretty(stdout, &serde_json::json!({ "written": written }))
-                .map_err(stdout_error)
-        }
+        InspectFormat::Json => super::report_format::write_json_report(
+            stdout,
+            &serde_json::json!({ "written": written }),
+        )
+        .map_err(stdout_error),
         InspectFormat::Text | InspectFormat::Sarif => {
             for w in &written {
                 writeln!(

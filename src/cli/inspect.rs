@@ -15,6 +15,7 @@ use crate::audit::conversation::{
     ConversationResult, MessageResult, SignatureVerdict, inspect_conversation,
 };
 use crate::audit::pattern::{PatternMatch, identify};
+use crate::audit::steps::conversation_steps;
 use crate::audit::{CapturedMessage, load_paths};
 use crate::crypto::KeyStore;
 use crate::receive::actors::SecurityHeaderReport;
@@ -146,8 +147,20 @@ pub fn run(args: &InspectArgs, stdout: &mut dyn Write) -> Result<Outcome, CliErr
     let patterns = identify(&result.messages);
     match args.format {
         InspectFormat::Json => {
-            let json = report_json(&result, &patterns, args.processing.reveal_secrets);
-            safe_text::write_json_pretty(stdout, &json).map_err(stdout_error)?;
+            let reveal = args.processing.reveal_secrets;
+            let mut json = report_json(&result, &patterns, reveal);
+            let steps = conversation_steps(&messages, &result);
+            let steps: Vec<_> = steps
+                .iter()
+                .enumerate()
+                .map(|(i, s)| s.to_json(i + 1, reveal))
+                .collect();
+            if let serde_json::Value::Object(fields) = &mut json {
+                // The walkthroughs' Step shape, so one reader serves both (issue 9).
+                let steps = serde_json::to_value(&steps).expect("the steps serialize");
+                fields.insert("steps".into(), steps);
+            }
+            super::report_format::write_json_report(stdout, &json).map_err(stdout_error)?;
         }
         InspectFormat::Sarif => {
             let log = sarif_log(&located_findings(&result, &messages));

@@ -74,7 +74,7 @@ pub fn run(args: &InspectArgs, dir: &Path, stdout: &mut dyn Write) -> Result<Out
                 "conversations": audited.iter().map(|a| &a.report).collect::<Vec<_>>(),
                 "summary": summary,
             });
-            safe_text::write_json_pretty(stdout, &json).map_err(stdout_error)?;
+            super::report_format::write_json_report(stdout, &json).map_err(stdout_error)?;
         }
         InspectFormat::Sarif => {
             let findings: Vec<LocatedFinding> = audited

@@ -17,7 +17,7 @@ use crate::receive::authentication::identity_findings;
 use crate::receive::embedded_signatures::is_embedded_assertion_signature;
 use crate::receive::{Finding, ProcessOptions, Severity};
 use crate::resolve::StandardResolver;
-use crate::safe_text::{escape, one_line, write_escaped, write_json_pretty};
+use crate::safe_text::{escape, one_line, write_escaped};
 use crate::wss::SoapEnvelope;
 use crate::xml::{Document, IdAttributes, IdIndex, Node, Span};
 
@@ -115,7 +115,7 @@ pub fn run(args: &VerifyArgs, stdout: &mut dyn Write) -> Result<Outcome, CliErro
                     })
                     .collect(),
             };
-            write_json_pretty(stdout, &json).map_err(stdout_error)?;
+            super::report_format::write_json_report(stdout, &json).map_err(stdout_error)?;
         }
         Format::Text => write_escaped(stdout, |out| {
             super::security_headers::write_header_reports(out, &security_headers, "")?;

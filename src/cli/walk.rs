@@ -131,7 +131,7 @@ pub fn run(args: &WalkArgs, stdout: &mut dyn Write) -> Result<Outcome, CliError>
                     .map(|(i, s)| s.to_json(i + 1, true))
                     .collect(),
             };
-            safe_text::write_json_pretty(stdout, &json).map_err(stdout_error)?;
+            super::report_format::write_json_report(stdout, &json).map_err(stdout_error)?;
         }
         Format::Text => safe_text::write_escaped(stdout, |out| write_text(out, &walked))
             .map_err(stdout_error)?,
@@ -156,8 +156,11 @@ fn list(args: &WalkArgs, out: &mut dyn Write) -> Result<(), CliError> {
                     tampers: p.tampers.iter().map(|t| t.name()).collect(),
                 })
                 .collect();
-            safe_text::write_json_pretty(out, &serde_json::json!({ "patterns": patterns }))
-                .map_err(stdout_error)
+            super::report_format::write_json_report(
+                out,
+                &serde_json::json!({ "patterns": patterns }),
+            )
+            .map_err(stdout_error)
         }
         Format::Text => {
             for p in CATALOG {

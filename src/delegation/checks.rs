@@ -7,7 +7,7 @@
 
 use crate::crypto::Certificate;
 use crate::dsig::SignatureReport;
-use crate::exchange::Check;
+use crate::exchange::{Check, CheckKind, DelegationCheck};
 use crate::ns;
 use crate::wss::datetime::UtcDateTime;
 use crate::xml::{Document, IdAttributes, IdIndex, IdLookup, base64};
@@ -18,9 +18,26 @@ use super::token::DelegationToken;
 /// signature verifies with a supplied secret) and the certificate that endorsed the request is
 /// the one it names. A key the message carries is then an identity after all.
 pub fn establishes_delegate_identity(checks: &[Check]) -> bool {
-    ["delegation signature", "named delegate"]
-        .iter()
-        .all(|name| checks.iter().any(|c| c.name == *name && c.ok))
+    [DelegationCheck::Signature, DelegationCheck::NamedDelegate]
+        .into_iter()
+        .all(|check| {
+            checks
+                .iter()
+                .any(|c| c.kind == CheckKind::Delegation { check } && c.ok)
+        })
+}
+
+/// A delegation check's verdict, named as reports show it.
+fn delegation_check(check: DelegationCheck, ok: bool, reason: impl Into<String>) -> Check {
+    let name = match check {
+        DelegationCheck::Token => "delegation token",
+        DelegationCheck::Signature => "delegation signature",
+        DelegationCheck::NamedDelegate => "named delegate",
+        DelegationCheck::Audience => "delegation audience",
+        DelegationCheck::Expiry => "delegation expiry",
+        DelegationCheck::Right => "delegated right",
+    };
+    Check::of(CheckKind::Delegation { check }, name, ok, reason)
 }
 
 /// Every check, in order. `signatures` are the processor's reports for this message; `now`
@@ -33,8 +50,9 @@ pub fn target_checks(
     target: Option<&str>,
 ) -> Vec<Check> {
     let Some(token) = DelegationToken::find(doc) else {
-        return vec![Check::fail(
-            "delegation token",
+        return vec![delegation_check(
+            DelegationCheck::Token,
+            false,
             "the request carries no delegation token",
         )];
     };
@@ -55,13 +73,15 @@ pub fn target_checks(
     let delegator = token.delegator.as_deref().unwrap_or("the delegator");
     checks.push(if let Some(report) = token_report {
         let key = report.key.as_ref().map_or("", |k| k.name.as_str());
-        Check::pass(
-            "delegation signature",
+        delegation_check(
+            DelegationCheck::Signature,
+            true,
             format!("the token's signature verifies with the shared secret {key}: {delegator} wrote it and nobody changed it"),
         )
     } else {
-        Check::fail(
-            "delegation signature",
+        delegation_check(
+            DelegationCheck::Signature,
+            false,
             format!("the token's signature does not verify with a secret shared with {delegator}: {delegator} did not write it, or it was changed"),
         )
     });
@@ -95,39 +115,45 @@ pub fn target_checks(
         _ => false,
     };
     checks.push(if delegate_ok {
-        Check::pass(
-            "named delegate",
+        delegation_check(
+            DelegationCheck::NamedDelegate,
+            true,
             format!(
                 "the certificate that endorsed the session-key signature ({}) is the delegate the token names",
                 endorser.as_ref().map(|c| c.subject()).unwrap_or_default()
             ),
         )
     } else if primary.is_none() {
-        Check::fail(
-            "named delegate",
+        delegation_check(
+            DelegationCheck::NamedDelegate,
+            false,
             "no valid signature made with the token's session key: the delegate is not proven",
         )
     } else {
-        Check::fail(
-            "named delegate",
+        delegation_check(
+            DelegationCheck::NamedDelegate,
+            false,
             "the session-key signature is not endorsed by the certificate the token names",
         )
     });
 
     checks.push(match (token.expires, now) {
-        (Some(expires), None) => Check::pass(
-            "delegation expiry",
+        (Some(expires), None) => delegation_check(
+            DelegationCheck::Expiry,
+            true,
             format!("the delegation expires at {expires} (a captured message is not judged against today's clock)"),
         ),
-        (Some(expires), Some(now)) if now < expires => Check::pass(
-            "delegation expiry",
+        (Some(expires), Some(now)) if now < expires => delegation_check(
+            DelegationCheck::Expiry,
+            true,
             format!("the delegation is valid until {expires}"),
         ),
-        (Some(expires), Some(_)) => Check::fail(
-            "delegation expiry",
+        (Some(expires), Some(_)) => delegation_check(
+            DelegationCheck::Expiry,
+            false,
             format!("the delegation expired at {expires}"),
         ),
-        (None, _) => Check::fail("delegation expiry", "the token states no expiry"),
+        (None, _) => delegation_check(DelegationCheck::Expiry,false,"the token states no expiry"),
     });
     // The target is who checks; an auditor takes the message's wsa:To for it.
     let target = target.map(str::to_string).or_else(|| {
@@ -136,12 +162,14 @@ pub fn target_checks(
             .map(|n| n.text_content().trim().to_string())
     });
     checks.push(match (&token.audience, &target) {
-        (Some(audience), Some(target)) if audience == target => Check::pass(
-            "delegation audience",
+        (Some(audience), Some(target)) if audience == target => delegation_check(
+            DelegationCheck::Audience,
+            true,
             format!("the token is meant for {target}"),
         ),
-        (audience, target) => Check::fail(
-            "delegation audience",
+        (audience, target) => delegation_check(
+            DelegationCheck::Audience,
+            false,
             format!(
                 "the token is meant for {}, not {}",
                 audience.as_deref().unwrap_or("nobody"),
@@ -163,22 +191,26 @@ pub fn target_checks(
         _ => false,
     };
     checks.push(match action {
-        None => Check::fail("delegated right", "the request names no wsa:Action, so no right can be checked"),
-        Some(_) if !action_signed => Check::fail(
-            "delegated right",
+        None => delegation_check(DelegationCheck::Right,false,"the request names no wsa:Action, so no right can be checked"),
+        Some(_) if !action_signed => delegation_check(
+            DelegationCheck::Right,
+            false,
             "the wsa:Action is not covered by the session-key signature, so the right asked for is not proven",
         ),
-        Some((action, _)) if !token_verified => Check::fail(
-            "delegated right",
+        Some((action, _)) if !token_verified => delegation_check(
+            DelegationCheck::Right,
+            false,
             format!("{action} needs a right, and the token's rights cannot be trusted: its signature does not verify"),
         ),
         Some((action, _)) => match token.right_for(&action) {
-            Some(right) => Check::pass(
-                "delegated right",
+            Some(right) => delegation_check(
+                DelegationCheck::Right,
+                true,
                 format!("{action} is allowed by the granted right {}", right.name),
             ),
-            None => Check::fail(
-                "delegated right",
+            None => delegation_check(
+                DelegationCheck::Right,
+                false,
                 format!(
                     "{action} is not a granted right (the delegation grants: {})",
                     token.right_names()

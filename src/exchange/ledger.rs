@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
+use super::span::TextSpan;
 use crate::crypto::SecretBytes;
 use crate::receive::keys::{KeyRecord, Provenance};
 
@@ -19,6 +20,11 @@ pub struct Key {
     /// The token the key belongs to in the messages (an SCT Identifier, an EncryptedKey or
     /// DerivedKeyToken id), so other tools can bind it (`wskex inspect --key-name TOKEN=...`).
     pub token: Option<String>,
+    /// The token's element in this step's text (see [`super::step_spans`]).
+    pub token_span: Option<TextSpan>,
+    /// The latest step (numbered as the JSON's `index`) whose text carried the token: this
+    /// one when `token_span` is set, else an earlier one.
+    pub token_step: Option<usize>,
 }
 
 impl Key {
@@ -71,6 +77,8 @@ impl KeyLedger {
             provenance,
             known_by: BTreeSet::from([holder.to_string()]),
             token: None,
+            token_span: None,
+            token_step: None,
         };
         match self.keys.iter_mut().find(|k| k.name == name) {
             Some(existing) => *existing = key,
@@ -114,6 +122,18 @@ impl KeyLedger {
         &self.keys
     }
 
+    /// The keys, for giving them this step's token spans.
+    pub fn keys_mut(&mut self) -> &mut [Key] {
+        &mut self.keys
+    }
+
+    /// Remembers the latest step whose message carried the token of key `name`.
+    pub fn note_token_step(&mut self, name: &str, step: usize) {
+        if let Some(k) = self.keys.iter_mut().find(|k| k.name == name) {
+            k.token_step = Some(step);
+        }
+    }
+
     /// The keys a party knows.
     pub fn known_to<'a>(&'a self, party: &'a str) -> impl Iterator<Item = &'a Key> + 'a {
         self.keys.iter().filter(move |k| k.known_by.contains(party))
@@ -134,6 +154,8 @@ pub struct KeyJson {
     pub derived_from: Vec<String>,
     pub known_by: Vec<String>,
     pub token: Option<String>,
+    pub token_span: Option<TextSpan>,
+    pub token_step: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value_hex: Option<String>,
 }
@@ -150,6 +172,8 @@ impl Key {
             derived_from: self.derived_from(),
             known_by: self.known_by.iter().cloned().collect(),
             token: self.token.clone(),
+            token_span: self.token_span,
+            token_step: self.token_step,
             value_hex: reveal.then(|| hex::encode(self.bytes.expose())),
         }
     }

@@ -5,14 +5,26 @@
 //! UI, the command line and the tests all draw or assert on Snapshots, never on the engine's
 //! internals.
 
+mod check;
 mod ledger;
+pub mod locate;
+pub mod receipt;
+pub mod recompute;
 pub mod snapshot;
+mod span;
+pub mod step_spans;
 
+pub use check::{Check, CheckJson, CheckKind, DelegationCheck};
 pub use ledger::{Key, KeyLedger};
 pub use snapshot::{
-    Check, DecryptedPart, EncryptionLayer, Envelope, Layer, LayerStatus, ProcessedView,
+    DecryptedPart, EncryptionLayer, Envelope, KeyChoice, Layer, LayerStatus, ProcessedView,
     ReferenceStatus, SignatureLayer, Snapshot, SpecRef, Step,
 };
+pub use span::{TextSpan, View};
+
+/// The version of the JSON reports' shape (`schema_version` in every JSON report); raised
+/// when a field changes meaning or goes away.
+pub const SCHEMA_VERSION: u32 = 1;
 
 use crate::crypto::{Certificate, PrivateKey};
 

@@ -2,7 +2,10 @@
 
 use serde::Serialize;
 
+use super::check::{Check, CheckJson};
 use super::ledger::{KeyJson, KeyLedger};
+use super::span::TextSpan;
+use crate::dsig::KeyOrigin;
 use crate::xml::Span;
 
 /// A pointer into a specification: which document, which section.
@@ -44,12 +47,55 @@ pub enum LayerStatus {
     Failed(String),
 }
 
+/// One reference of a signature: what it covers and, once a receiver checked it, the
+/// receiver's intermediates (its canonical bytes are recomputed on demand, see
+/// [`super::recompute`]).
 #[derive(Debug, Clone, Serialize)]
 pub struct ReferenceStatus {
     pub uri: String,
     /// What the reference covers (`soap:Body`, `wsu:Timestamp`, `xenc:EncryptedKey`).
     pub target: String,
+    /// The element the URI names in this step's text; `None` with `target_span_reason`.
+    pub target_span: Option<TextSpan>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_span_reason: Option<String>,
+    pub transforms: Vec<String>,
+    pub digest_method: Option<String>,
+    pub stated_digest: Option<String>,
+    pub computed_digest: Option<String>,
+    /// Length of the canonical bytes the receiver digested.
+    pub canonical_length: Option<usize>,
     pub status: LayerStatus,
+}
+
+impl ReferenceStatus {
+    /// A reference a sender just made: nobody has computed anything over it yet.
+    pub fn created(uri: &str, target: &str) -> ReferenceStatus {
+        ReferenceStatus {
+            uri: uri.to_string(),
+            target: target.to_string(),
+            target_span: None,
+            target_span_reason: None,
+            transforms: Vec::new(),
+            digest_method: None,
+            stated_digest: None,
+            computed_digest: None,
+            canonical_length: None,
+            status: LayerStatus::Created,
+        }
+    }
+}
+
+/// How the receiver chose a signature's key: the key it used (by the receiver's name for it:
+/// a token id, a certificate or file name), where it came from, and which KeyInfo/STR form
+/// pointed at it, in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KeyChoice {
+    pub name: String,
+    pub origin: KeyOrigin,
+    pub how: String,
+    /// False when the key came from the message and proves integrity only.
+    pub proves_identity: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -58,6 +104,12 @@ pub struct SignatureLayer {
     pub method: String,
     /// Name of the key in the ledger (or of the certificate for RSA).
     pub key: String,
+    /// The `ds:Signature` element in this step's text.
+    pub span: Option<TextSpan>,
+    /// The canonical SignedInfo the receiver verified the SignatureValue over.
+    pub canonical_signed_info: Option<String>,
+    /// How the receiver found the key.
+    pub key_choice: Option<KeyChoice>,
     pub references: Vec<ReferenceStatus>,
     pub status: LayerStatus,
 }
@@ -72,6 +124,8 @@ pub struct EncryptionLayer {
     pub key: String,
     /// What was encrypted (`soap:Body content`, `ds:Signature`).
     pub target: String,
+    /// One span per EncryptedKey and EncryptedData found in this step's text.
+    pub spans: Vec<TextSpan>,
     pub status: LayerStatus,
 }
 
@@ -94,53 +148,15 @@ impl Layer {
             id: id.to_string(),
             method: method.to_string(),
             key: key.to_string(),
+            span: None,
+            canonical_signed_info: None,
+            key_choice: None,
             references: references
                 .iter()
-                .map(|(uri, target)| ReferenceStatus {
-                    uri: uri.to_string(),
-                    target: target.to_string(),
-                    status: LayerStatus::Created,
-                })
+                .map(|(uri, target)| ReferenceStatus::created(uri, target))
                 .collect(),
             status: LayerStatus::Created,
         })
-    }
-}
-
-/// Something a receiver verified, and the verdict.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Check {
-    pub name: String,
-    pub ok: bool,
-    pub reason: String,
-    /// The ledger name of the key the check is about (a decryption's or HMAC signature's).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-}
-
-impl Check {
-    pub fn pass(name: impl Into<String>, reason: impl Into<String>) -> Check {
-        Check {
-            name: name.into(),
-            ok: true,
-            reason: reason.into(),
-            key: None,
-        }
-    }
-
-    pub fn fail(name: impl Into<String>, reason: impl Into<String>) -> Check {
-        Check {
-            name: name.into(),
-            ok: false,
-            reason: reason.into(),
-            key: None,
-        }
-    }
-
-    /// The same check, about the ledger key `key`.
-    pub fn about_key(mut self, key: Option<String>) -> Check {
-        self.key = key;
-        self
     }
 }
 
@@ -195,9 +211,12 @@ pub struct StepJson<'a> {
     pub envelope_from: Option<&'a str>,
     pub envelope_to: Option<&'a str>,
     pub changed: Vec<Span>,
+    /// The receiver's processed view, when it decrypted anything; spans with
+    /// `"view": "processed"` point into its `text`.
+    pub processed: Option<&'a ProcessedView>,
     pub keys: Vec<KeyJson>,
     pub layers: &'a [Layer],
-    pub checks: &'a [Check],
+    pub checks: Vec<CheckJson<'a>>,
 }
 
 impl Step {
@@ -213,6 +232,7 @@ impl Step {
             envelope_from: envelope.map(|e| e.from.as_str()).filter(|s| !s.is_empty()),
             envelope_to: envelope.map(|e| e.to.as_str()).filter(|s| !s.is_empty()),
             changed: envelope.map(|e| e.changed.clone()).unwrap_or_default(),
+            processed: self.snapshot.processed.as_ref(),
             keys: self
                 .snapshot
                 .ledger
@@ -221,7 +241,7 @@ impl Step {
                 .map(|k| k.to_json(reveal))
                 .collect(),
             layers: &self.snapshot.layers,
-            checks: &self.snapshot.checks,
+            checks: self.snapshot.checks.iter().map(Check::to_json).collect(),
         }
     }
 }

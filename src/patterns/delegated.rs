@@ -15,7 +15,7 @@
 use crate::crypto::DigestAlgorithm;
 use crate::crypto::SignatureAlgorithm;
 use crate::crypto::signature::SigningKey;
-use crate::exchange::{Check, EncryptionLayer, Envelope, Layer, LayerStatus, SpecRef};
+use crate::exchange::{Check, CheckKind, EncryptionLayer, Envelope, Layer, LayerStatus, SpecRef};
 use crate::ns;
 use crate::receive::finding_code::FindingCode;
 use crate::receive::keys::Provenance;
@@ -53,6 +53,7 @@ fn key_transport_layer(ek_id: &str, recipient: &str, target: &str) -> Layer {
         )),
         key: SESSION_KEY.into(),
         target: target.to_string(),
+        spans: Vec::new(),
         status: LayerStatus::Created,
     })
 }
@@ -138,7 +139,9 @@ pub fn run(variant: &str, seed: u64, tamper: Option<Tamper>) -> Result<Scene, Pa
     );
     if establishes_delegate_identity(&checks) {
         // Alice's certificate travels in the message; the delegation token names it.
-        scene.withdraw_checks(FindingCode::IdentityNotProven.code());
+        scene.withdraw_checks(CheckKind::Finding {
+            code: FindingCode::IdentityNotProven,
+        });
     }
     for check in checks {
         scene.check(check);

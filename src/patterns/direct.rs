@@ -178,6 +178,7 @@ fn wrap_secret(
         key_transport: Some("RSA-OAEP to bob's certificate (by thumbprint)".into()),
         key: "context-key".into(),
         target: "RequestedProofToken".into(),
+        spans: Vec::new(),
         status: LayerStatus::Created,
     }));
     scene.step(
@@ -212,17 +213,12 @@ fn sign_rstr(scene: &mut Scene, draft: &mut Draft, body_id: &str) -> Result<(), 
         id: sig_id.clone(),
         method: "rsa-sha256".into(),
         key: "alice's certificate".into(),
+        span: None,
+        canonical_signed_info: None,
+        key_choice: None,
         references: vec![
-            ReferenceStatus {
-                uri: format!("#{body_id}"),
-                target: "s:Body (the RSTR)".into(),
-                status: LayerStatus::Created,
-            },
-            ReferenceStatus {
-                uri: format!("#{ts_id}"),
-                target: "wsu:Timestamp".into(),
-                status: LayerStatus::Created,
-            },
+            ReferenceStatus::created(&format!("#{body_id}"), "s:Body (the RSTR)"),
+            ReferenceStatus::created(&format!("#{ts_id}"), "wsu:Timestamp"),
         ],
         status: LayerStatus::Created,
     }));
@@ -377,17 +373,12 @@ fn secure_with_context(
         id: sig_id.clone(),
         method: "hmac-sha256".into(),
         key: sign_name.clone(),
+        span: None,
+        canonical_signed_info: None,
+        key_choice: None,
         references: vec![
-            ReferenceStatus {
-                uri: format!("#{body_id}"),
-                target: "s:Body".into(),
-                status: LayerStatus::Created,
-            },
-            ReferenceStatus {
-                uri: format!("#{ts_id}"),
-                target: "wsu:Timestamp".into(),
-                status: LayerStatus::Created,
-            },
+            ReferenceStatus::created(&format!("#{body_id}"), "s:Body"),
+            ReferenceStatus::created(&format!("#{ts_id}"), "wsu:Timestamp"),
         ],
         status: LayerStatus::Created,
     }));
@@ -398,6 +389,7 @@ fn secure_with_context(
         key_transport: None,
         key: enc_name.clone(),
         target: "s:Body content".into(),
+        spans: Vec::new(),
         status: LayerStatus::Created,
     }));
     scene.step(

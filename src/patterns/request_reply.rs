@@ -48,6 +48,7 @@ fn encryption_layer(
         key_transport: transport.map(str::to_string),
         key: key.to_string(),
         target: "s:Body content".into(),
+        spans: Vec::new(),
         status: LayerStatus::Created,
     })
 }

@@ -5,13 +5,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::audit::steps::{
-    KeyNamer, encryption_check, encryption_check_naming, finding_checks, processed_view, same_name,
-    signature_check, signature_check_naming,
-};
 use crate::crypto::{KeyStore, RandomSource, SecretBytes, SeededRandom};
+use crate::exchange::receipt::{mark_layers, processed_view, receiver_checks};
+use crate::exchange::step_spans::locate_spans;
 use crate::exchange::{
-    Check, Envelope, KeyLedger, Layer, LayerStatus, Party, ProcessedView, Snapshot, SpecRef, Step,
+    Check, CheckKind, Envelope, KeyLedger, Layer, LayerStatus, Party, ProcessedView, Snapshot,
+    SpecRef, Step,
 };
 use crate::receive::keys::Provenance;
 use crate::receive::resolver::NoAttachments;
@@ -265,13 +264,20 @@ impl Scene {
         spec: SpecRef,
         envelope: Option<Envelope>,
     ) {
-        let snapshot = Snapshot {
+        let mut snapshot = Snapshot {
             envelope,
             processed: self.pending_processed.take(),
             ledger: self.ledger.clone(),
             layers: self.layers.clone(),
             checks: std::mem::take(&mut self.pending_checks),
         };
+        let number = self.steps.len() + 1;
+        locate_spans(&mut snapshot, number);
+        for key in snapshot.ledger.keys() {
+            if let Some(step) = key.token_step {
+                self.ledger.note_token_step(&key.name, step);
+            }
+        }
         self.steps.push(Step {
             actor: actor.to_string(),
             title: title.to_string(),
@@ -391,19 +397,19 @@ impl Scene {
                 .unwrap_or_else(|| name.to_string())
         };
         mark_layers(&mut self.layers, &processed);
-        self.pending_checks
-            .extend(receiver_checks_naming(&processed, &name_of));
+        let checks = receiver_checks(&processed, &self.layers, &name_of);
+        self.pending_checks.extend(checks);
         self.pending_processed = processed_view(&processed);
         Ok(processed)
     }
 
-    /// True when every check recorded for the next step passed.
-    /// Withdraws the pending failed checks named `name`: a later check of the same step
-    /// answered them (a delegation token naming the certificate a message carries).
-    pub fn withdraw_checks(&mut self, name: &str) {
-        self.pending_checks.retain(|c| c.name != name);
+    /// Withdraws the pending checks of `kind`: a later check of the same step answered them
+    /// (a delegation token naming the certificate a message carries).
+    pub fn withdraw_checks(&mut self, kind: CheckKind) {
+        self.pending_checks.retain(|c| c.kind != kind);
     }
 
+    /// True when every check recorded for the next step passed.
     pub fn pending_checks_pass(&self) -> bool {
         self.pending_checks.iter().all(|c| c.ok)
     }
@@ -459,68 +465,6 @@ impl Scene {
             text: m.text.clone(),
             changed: Vec::new(),
         })
-    }
-}
-
-/// The checks a walkthrough's receiver records for a processed message: one per signature and
-/// encrypted part, the findings that fail, and the Timestamp's freshness.
-pub fn receiver_checks(processed: &ProcessedMessage) -> Vec<Check> {
-    receiver_checks_naming(processed, &same_name)
-}
-
-/// [`receiver_checks`], naming keys as the ledger does.
-pub fn receiver_checks_naming(processed: &ProcessedMessage, name_of: KeyNamer<'_>) -> Vec<Check> {
-    let mut checks: Vec<Check> = processed
-        .signatures
-        .iter()
-        .map(|s| signature_check_naming(s, name_of))
-        .collect();
-    checks.extend(
-        processed
-            .encryptions
-            .iter()
-            .map(|e| encryption_check_naming(e, name_of)),
-    );
-    checks.extend(finding_checks(&processed.findings));
-    if !processed
-        .findings
-        .iter()
-        .any(|f| f.code.concerns_timestamp())
-    {
-        checks.push(Check::pass(
-            "timestamp",
-            "the Timestamp is fresh and signed",
-        ));
-    }
-    checks
-}
-
-/// Gives each signature and encryption layer the receiver checked its verdict.
-pub fn mark_layers(layers: &mut [Layer], processed: &ProcessedMessage) {
-    for s in &processed.signatures {
-        set_layer_status(layers, s.id.as_deref(), &signature_check(s));
-    }
-    for e in &processed.encryptions {
-        set_layer_status(layers, e.id.as_deref(), &encryption_check(e));
-    }
-}
-
-/// Marks the signature or encryption layer with this id as verified or failed.
-pub fn set_layer_status(layers: &mut [Layer], id: Option<&str>, check: &Check) {
-    let Some(id) = id else { return };
-    let status = if check.ok {
-        LayerStatus::Verified
-    } else {
-        LayerStatus::Failed(check.reason.clone())
-    };
-    for layer in layers {
-        match layer {
-            Layer::Signature(s) if s.id == id => s.status = status.clone(),
-            Layer::Encryption(e) if e.encrypted_data.iter().any(|d| d == id) => {
-                e.status = status.clone()
-            }
-            _ => {}
-        }
     }
 }
 

@@ -562,6 +562,17 @@ impl FindingCode {
         )
     }
 
+    /// Whether a receiver must treat it as a failed check although it is a warning: the
+    /// coverage gaps (Body or Timestamp unsigned, a wrapped signature).
+    pub fn is_coverage_failure(self) -> bool {
+        matches!(
+            self,
+            FindingCode::BodyNotSigned
+                | FindingCode::TimestampNotSigned
+                | FindingCode::SignatureWrapping
+        )
+    }
+
     /// A finding of this code.
     pub fn finding(self, message: impl Into<String>, line: Option<u32>) -> Finding {
         Finding::new(self, message, line)

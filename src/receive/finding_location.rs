@@ -153,6 +153,11 @@ impl ReceivedMap {
         self.rounds.push(round);
     }
 
+    /// The received text, once the document changed (before that it is the document's own).
+    pub fn received_text(&self) -> Option<&str> {
+        self.received.as_ref().map(|r| r.text.as_str())
+    }
+
     /// Whether the processed text is the received text.
     pub fn is_identity(&self) -> bool {
         self.rounds.is_empty()

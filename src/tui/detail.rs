@@ -2,15 +2,16 @@
 //! key or check, as lines of text. What the Step does not carry yet (the canonical bytes and
 //! the digest the receiver computed, issue 9) is said, not invented.
 
-use crate::exchange::{Layer, LayerStatus, ProcessedView};
+use crate::exchange::{Layer, LayerStatus, ProcessedView, SignatureLayer};
 use crate::ns;
 use crate::receive::keys::Provenance;
 use crate::safe_text::one_line;
-use crate::xml::{Document, Node};
+use crate::xml::Node;
 
-use super::locate::{Finder, LayerRowKind};
-use super::recompute::{self, Recomputed};
+use super::locate::LayerRowKind;
 use super::session::Session;
+use crate::exchange::locate::Finder;
+use crate::exchange::recompute::{self, Recomputed};
 
 /// How a line of a detail is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,8 +80,7 @@ pub fn layer_row(s: &Session, step: usize, row: usize) -> Option<Detail> {
     let kind = s.view(step).layer_rows.get(row)?.kind;
     let snapshot = &s.steps[step].snapshot;
     let text = snapshot.envelope.as_ref().map(|e| e.text.as_str());
-    let doc = text.and_then(|t| Document::parse_str(t, "envelope").ok());
-    let finder = doc.as_ref().map(Finder::new);
+    let finder = text.and_then(|t| Finder::parse(t, "envelope"));
     match kind {
         LayerRowKind::Signature { layer } => {
             let Layer::Signature(sig) = &snapshot.layers[layer] else {
@@ -101,10 +101,7 @@ pub fn layer_row(s: &Session, step: usize, row: usize) -> Option<Detail> {
                 d.push(LineKind::Heading, "SignedInfo as received");
                 code_lines(&mut d, signed_info.source_text());
             }
-            d.push(
-                LineKind::Missing,
-                "canonical SignedInfo and how the key was chosen: not in the Step yet (issue 9)",
-            );
+            key_choice(&mut d, sig);
             Some(d)
         }
         LayerRowKind::Reference { layer, reference } => {
@@ -119,9 +116,11 @@ pub fn layer_row(s: &Session, step: usize, row: usize) -> Option<Detail> {
             ));
             d.field("covers", &r.target);
             d.status(&r.status);
-            let sig_node = finder.as_ref().and_then(|f| f.node_by_id(&sig.id));
-            match (doc.as_ref(), sig_node) {
-                (Some(doc), Some(node)) => match recompute::reference(doc, node, &r.uri) {
+            let sig_node = finder
+                .as_ref()
+                .and_then(|f| Some((f, f.node_by_id(&sig.id)?)));
+            match sig_node {
+                Some((f, node)) => match recompute::reference(f.document(), node, &r.uri) {
                     Some(re) => recomputed_fields(&mut d, &re),
                     None => d.push(LineKind::Text, "(the signature could not be read)"),
                 },
@@ -196,7 +195,42 @@ fn plaintext(d: &mut Detail, processed: Option<&ProcessedView>, data_ids: &[Stri
     }
 }
 
-fn element_in<'d>(f: &Finder<'d>, id: &str, ns_uri: &str, local: &str) -> Option<Node<'d>> {
+/// What the receiver verified the signature over and how it found the key (issue 10).
+fn key_choice(d: &mut Detail, sig: &SignatureLayer) {
+    match &sig.key_choice {
+        Some(k) => {
+            d.push(LineKind::Heading, "Key choice");
+            d.field("key", &one_line(&k.name));
+            d.field("origin", k.origin.describe());
+            d.field("how", &one_line(&k.how));
+            let proves = if k.proves_identity {
+                "identity and integrity"
+            } else {
+                "integrity only (the key came with the message)"
+            };
+            d.field("proves", proves);
+        }
+        None => d.push(
+            LineKind::Missing,
+            "key choice        none yet: no receiver has verified this signature",
+        ),
+    }
+    match &sig.canonical_signed_info {
+        Some(c14n) => {
+            d.push(
+                LineKind::Heading,
+                "Canonical SignedInfo (as the receiver verified it)",
+            );
+            code_lines(d, c14n);
+        }
+        None => d.push(
+            LineKind::Missing,
+            "canonical SignedInfo  none yet: no receiver has verified this signature",
+        ),
+    }
+}
+
+fn element_in<'d>(f: &'d Finder, id: &str, ns_uri: &str, local: &str) -> Option<Node<'d>> {
     f.node_by_id(id)?
         .descendants()
         .find(|n| n.has_name(ns_uri, local))

@@ -1,13 +1,10 @@
-//! What the panes link to in one step's envelope: the XML tokens for colour and the byte spans
-//! of each layer, reference, key token and check, found with wskex's own parser.
-//!
-//! The engine's Snapshot carries no spans yet (issue 9); until it does, the TUI finds the
-//! elements here, once per step, by the ids the Step names. When issue 9 lands this module
-//! shrinks to reading the spans off the Snapshot.
+//! What the panes link to in one step's envelope: the XML tokens for colour, and the byte
+//! spans of each layer, reference, key token and check, read off the Snapshot (the engine
+//! locates them, see [`crate::exchange::step_spans`]). The panes highlight spans of the
+//! envelope; those pointing into the processed view are shown in the detail instead.
 
-use crate::exchange::{Layer, Step};
-use crate::ns;
-use crate::xml::{Document, IdAttributes, IdIndex, IdLookup, Node, Span};
+use crate::exchange::{Layer, Step, TextSpan, View};
+use crate::xml::{Document, Span};
 
 use super::syntax::{self, Token};
 
@@ -51,26 +48,16 @@ impl StepView {
             Some(Err(e)) => (None, Some(e.to_string())),
             None => (None, None),
         };
-        let finder = doc.as_ref().map(Finder::new);
-        let find = |id: &str| finder.as_ref().map(|f| f.by_id(id)).unwrap_or_default();
-        let layer_rows = layer_rows(&snapshot.layers, &find);
         let key_spans = snapshot
             .ledger
             .keys()
             .iter()
-            .map(|k| k.token.as_deref().map(&find).unwrap_or_default())
+            .map(|k| envelope_spans(k.token_span.iter()))
             .collect();
         let check_spans = snapshot
             .checks
             .iter()
-            .map(|c| {
-                c.name
-                    .rsplit(' ')
-                    .next()
-                    .filter(|word| *word != c.name)
-                    .map(&find)
-                    .unwrap_or_default()
-            })
+            .map(|c| envelope_spans(c.spans.iter()))
             .collect();
         let processed_tokens = snapshot
             .processed
@@ -81,7 +68,7 @@ impl StepView {
         StepView {
             tokens: doc.as_ref().map(syntax::tokens).unwrap_or_default(),
             processed_tokens,
-            layer_rows,
+            layer_rows: layer_rows(&snapshot.layers),
             key_spans,
             check_spans,
             parse_error,
@@ -89,114 +76,38 @@ impl StepView {
     }
 }
 
-fn layer_rows(layers: &[Layer], find: &dyn Fn(&str) -> Vec<Span>) -> Vec<LayerRow> {
+/// The spans that point into the envelope.
+fn envelope_spans<'a>(spans: impl Iterator<Item = &'a TextSpan>) -> Vec<Span> {
+    spans
+        .filter(|s| s.view == View::Envelope)
+        .map(|s| s.span())
+        .collect()
+}
+
+fn layer_rows(layers: &[Layer]) -> Vec<LayerRow> {
     let mut rows = Vec::new();
     for (li, layer) in layers.iter().enumerate() {
         match layer {
             Layer::Signature(s) => {
                 rows.push(LayerRow {
                     kind: LayerRowKind::Signature { layer: li },
-                    spans: find(&s.id),
+                    spans: envelope_spans(s.span.iter()),
                 });
                 for (ri, r) in s.references.iter().enumerate() {
-                    let target = r.uri.strip_prefix('#').map(find).unwrap_or_default();
                     rows.push(LayerRow {
                         kind: LayerRowKind::Reference {
                             layer: li,
                             reference: ri,
                         },
-                        spans: target,
+                        spans: envelope_spans(r.target_span.iter()),
                     });
                 }
             }
-            Layer::Encryption(e) => {
-                let mut spans: Vec<Span> = e.encrypted_key.as_deref().map(find).unwrap_or_default();
-                for d in &e.encrypted_data {
-                    spans.extend(find(d));
-                }
-                rows.push(LayerRow {
-                    kind: LayerRowKind::Encryption { layer: li },
-                    spans,
-                });
-            }
+            Layer::Encryption(e) => rows.push(LayerRow {
+                kind: LayerRowKind::Encryption { layer: li },
+                spans: envelope_spans(e.spans.iter()),
+            }),
         }
     }
     rows
-}
-
-/// Finds elements of one envelope by the ids and identifiers Steps name.
-pub struct Finder<'d> {
-    doc: &'d Document,
-    ids: IdIndex,
-}
-
-impl<'d> Finder<'d> {
-    pub fn new(doc: &'d Document) -> Finder<'d> {
-        Finder {
-            doc,
-            ids: IdIndex::build(doc, &IdAttributes::default()),
-        }
-    }
-
-    /// The first element carrying `id`.
-    pub fn node_by_id(&self, id: &str) -> Option<Node<'d>> {
-        match self.ids.lookup(id) {
-            IdLookup::Unique(n) => Some(self.doc.node(n)),
-            IdLookup::Duplicate(ns) => ns.first().map(|n| self.doc.node(*n)),
-            IdLookup::Missing => None,
-        }
-    }
-
-    /// The element(s) carrying `id` (`wsu:Id`, `Id`, SAML `ID`...), or else the context token
-    /// whose `wsc:Identifier` is `id`; empty when this envelope has none.
-    pub fn by_id(&self, id: &str) -> Vec<Span> {
-        match self.ids.lookup(id) {
-            IdLookup::Unique(n) => return vec![self.doc.node(n).span()],
-            IdLookup::Duplicate(ns) => {
-                return ns.iter().map(|n| self.doc.node(*n).span()).collect();
-            }
-            IdLookup::Missing => {}
-        }
-        self.doc
-            .descendants()
-            .filter(|n| n.is_element())
-            .filter_map(|n| identified_token(n, id))
-            .map(Node::span)
-            .collect()
-    }
-}
-
-/// The security context token whose `wsc:Identifier` is `id` (contexts are named by their
-/// Identifier, not by an id attribute).
-fn identified_token<'d>(n: Node<'d>, id: &str) -> Option<Node<'d>> {
-    let is_identifier = (n.has_name(ns::WSC, "Identifier")
-        || n.has_name(ns::WSC_2005, "Identifier"))
-        && n.children().all(|c| !c.is_element())
-        && n.children()
-            .map(|c| c.source_text())
-            .collect::<String>()
-            .trim()
-            == id;
-    if is_identifier { n.parent() } else { None }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn finds_elements_by_id_and_contexts_by_identifier() {
-        let text = format!(
-            r#"<e xmlns:wsu="{wsu}" xmlns:wsc="{wsc}"><b wsu:Id="B-1">x</b><wsc:SecurityContextToken><wsc:Identifier>urn:c</wsc:Identifier></wsc:SecurityContextToken></e>"#,
-            wsu = ns::WSU,
-            wsc = ns::WSC
-        );
-        let doc = Document::parse_str(&text, "t").unwrap();
-        let f = Finder::new(&doc);
-        let b = f.by_id("B-1");
-        assert_eq!(&text[b[0].range()], r#"<b wsu:Id="B-1">x</b>"#);
-        let sct = f.by_id("urn:c");
-        assert!(text[sct[0].range()].starts_with("<wsc:SecurityContextToken>"));
-        assert!(f.by_id("nothing").is_empty());
-    }
 }

@@ -23,7 +23,6 @@ pub mod panes;
 pub mod pending;
 pub mod picker;
 pub mod prompt;
-pub mod recompute;
 pub mod row_index;
 pub mod search;
 pub mod session;

@@ -375,17 +375,12 @@ fn secure_with_context(
         id: sig_id,
         method: "hmac-sha256".into(),
         key: sign_name.into(),
+        span: None,
+        canonical_signed_info: None,
+        key_choice: None,
         references: vec![
-            ReferenceStatus {
-                uri: format!("#{body_id}"),
-                target: "s:Body".into(),
-                status: LayerStatus::Created,
-            },
-            ReferenceStatus {
-                uri: format!("#{ts_id}"),
-                target: "wsu:Timestamp".into(),
-                status: LayerStatus::Created,
-            },
+            ReferenceStatus::created(&format!("#{body_id}"), "s:Body"),
+            ReferenceStatus::created(&format!("#{ts_id}"), "wsu:Timestamp"),
         ],
         status: LayerStatus::Created,
     }));
@@ -396,6 +391,7 @@ fn secure_with_context(
         key_transport: None,
         key: enc_name.into(),
         target: "s:Body content".into(),
+        spans: Vec::new(),
         status: LayerStatus::Created,
     }));
     scene.step(

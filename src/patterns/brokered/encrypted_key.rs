@@ -190,17 +190,20 @@ fn issue_token(scene: &mut Scene, request: &TrustRead) -> Result<(Issued, Draft)
         key_transport: Some("RSA-OAEP to bob's certificate (by thumbprint)".into()),
         key: SESSION_KEY.into(),
         target: "saml2:SubjectConfirmationData (holder-of-key)".into(),
+        spans: Vec::new(),
         status: LayerStatus::Created,
     }));
     scene.layers.push(Layer::Signature(SignatureLayer {
         id: assertion.sig_id.clone(),
         method: "rsa-sha256".into(),
         key: "sts's certificate".into(),
-        references: vec![ReferenceStatus {
-            uri: format!("#{}", assertion.id),
-            target: "saml2:Assertion (enveloped)".into(),
-            status: LayerStatus::Created,
-        }],
+        span: None,
+        canonical_signed_info: None,
+        key_choice: None,
+        references: vec![ReferenceStatus::created(
+            &format!("#{}", assertion.id),
+            "saml2:Assertion (enveloped)",
+        )],
         status: LayerStatus::Created,
     }));
     scene.step(
@@ -231,6 +234,7 @@ fn issue_token(scene: &mut Scene, request: &TrustRead) -> Result<(Issued, Draft)
         key_transport: Some("RSA-OAEP to alice's certificate (by thumbprint)".into()),
         key: SESSION_KEY.into(),
         target: "RequestedProofToken".into(),
+        spans: Vec::new(),
         status: LayerStatus::Created,
     }));
     scene.sign_body_and_timestamp(&mut draft, "sts", &body_id, "s:Body (the RSTR collection)")?;
@@ -350,17 +354,12 @@ fn prove_possession(
         id: sig_id,
         method: "hmac-sha256".into(),
         key: SESSION_KEY.into(),
+        span: None,
+        canonical_signed_info: None,
+        key_choice: None,
         references: vec![
-            ReferenceStatus {
-                uri: format!("#{body_id}"),
-                target: "s:Body".into(),
-                status: LayerStatus::Created,
-            },
-            ReferenceStatus {
-                uri: format!("#{ts_id}"),
-                target: "wsu:Timestamp".into(),
-                status: LayerStatus::Created,
-            },
+            ReferenceStatus::created(&format!("#{body_id}"), "s:Body"),
+            ReferenceStatus::created(&format!("#{ts_id}"), "wsu:Timestamp"),
         ],
         status: LayerStatus::Created,
     }));

@@ -200,6 +200,7 @@ fn encrypt_body_for(
         )),
         key: key_name.into(),
         target: "s:Body content".into(),
+        spans: Vec::new(),
         status: LayerStatus::Created,
     }));
     Ok(())

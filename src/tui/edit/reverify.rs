@@ -5,10 +5,11 @@
 //! checks changed their verdict.
 
 use crate::audit::conversation::inspect_conversation;
-use crate::audit::steps::{conversation_steps, processed_view};
+use crate::audit::steps::conversation_steps;
+use crate::exchange::receipt::{mark_layers, processed_view, receiver_checks, same_name};
+use crate::exchange::step_spans::locate_spans;
 use crate::exchange::{Check, Layer, LayerStatus, Step};
 use crate::patterns::Receipt;
-use crate::patterns::scene::{mark_layers, receiver_checks};
 use crate::receive::ProcessedMessage;
 use crate::xml::{Document, Position, Span};
 
@@ -128,6 +129,8 @@ pub fn reverify(session: &Session, step: usize, text: &str) -> Result<Reverified
         env.text = text.to_string();
         env.changed = changed_span(before, text).into_iter().collect();
     }
+    // The spans of the edited text, not the original's.
+    locate_spans(&mut edited.step.snapshot, step + 1);
     edited.view = StepView::build(&edited.step);
     Ok(edited)
 }
@@ -152,17 +155,17 @@ fn walk_step(original: &Step, receipt: &Receipt, step: usize, doc: Document) -> 
         mark_missing(layers, before, &processed);
     }
     mark_layers(layers, &processed);
-    let checks = receiver_checks(&processed);
+    let checks = receiver_checks(&processed, layers, &same_name);
     // At the receiver's own step the walkthrough may have added checks of its own after
     // processing: keep them, marked as not made again.
     let own: Vec<Check> = match (&before, receipt.step == step) {
         (Some(before), true) => {
-            let receiver = receiver_checks(before);
+            let receiver = receiver_checks(before, &original.snapshot.layers, &same_name);
             original
                 .snapshot
                 .checks
                 .iter()
-                .filter(|c| !receiver.contains(c))
+                .filter(|c| !receiver.iter().any(|r| r.same_verdict(c)))
                 .cloned()
                 .collect()
         }

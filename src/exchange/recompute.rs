@@ -1,6 +1,6 @@
-//! A reference's canonical bytes and digest, recomputed on demand for its detail view with the
-//! engine's own reference processing (the Step keeps neither; issue 9 asks for exactly this
-//! on-demand recomputation, so this moves into the engine with it).
+//! A reference's canonical bytes and digest, recomputed on demand (a detail view, the report
+//! of a failing reference) with the engine's own reference processing: Steps keep the
+//! receiver's digests and canonical length, never the canonical bytes themselves.
 
 use crate::dsig::SignatureElement;
 use crate::dsig::reference::{ReferenceContext, process_reference};
