@@ -60,6 +60,12 @@ impl<'t> Builder<'t> {
 
     pub(super) fn run(mut self) -> ParseResult<Built> {
         let body = &self.text[self.base..];
+        // The byte-order mark, if any, is already behind `base`. quick-xml would skip a second
+        // one without counting its bytes, shifting every position derived from its offsets; it
+        // is a U+FEFF character before the root element.
+        if body.starts_with('\u{feff}') {
+            return Err((self.base, XmlErrorKind::TextOutsideRoot));
+        }
         let mut reader = Reader::from_str(body);
         {
             let config = reader.config_mut();

@@ -232,6 +232,26 @@ fn utf8_bom_is_skipped() {
     assert_eq!(d.body_offset(), 3);
 }
 
+/// A second byte-order mark is a U+FEFF character before the root, not a mark to skip: quick-xml
+/// would skip it without counting its bytes and every span after it would be off by three
+/// (found by the parse fuzzer: two marks, carriage returns, then an element).
+#[test]
+fn a_second_byte_order_mark_is_text_outside_the_root() {
+    let mut bytes = b"\xef\xbb\xbf\xef\xbb\xbf".to_vec();
+    bytes.extend(std::iter::repeat_n(b'\r', 42));
+    bytes.extend_from_slice(b"<:o>");
+    let e = Document::parse(bytes, "t").unwrap_err();
+    assert!(
+        matches!(e.kind, XmlErrorKind::TextOutsideRoot),
+        "{e}"
+    );
+    assert_eq!(e.position.offset, 3);
+    for text in ["\u{feff}<a/>", "\u{feff}\u{feff}<a/>"] {
+        let bytes = [b"\xef\xbb\xbf".as_slice(), text.as_bytes()].concat();
+        assert!(Document::parse(bytes, "t").is_err(), "{text:?}");
+    }
+}
+
 #[test]
 fn path_names_elements_with_positions_among_same_named_siblings() {
     let d = parse("<r><x/><y/><x><z/></x></r>");
