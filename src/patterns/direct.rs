@@ -10,9 +10,9 @@ use crate::exchange::{
 use crate::receive::keys::{KeyRecord, Provenance};
 use crate::receive::store::SctEntry;
 
+use super::derived_keys::{DerivedKeyUse, sign_then_encrypt};
 use super::draft::{
-    DK_200512, Draft, SCT_200512, bst_xml, derived_key_token_xml, encrypted_key_for,
-    reference_list_xml, str_reference,
+    Draft, SCT_200512, bst_xml, derived_key_token_xml, encrypted_key_for, str_reference,
 };
 use super::parties::{certificate, party, private_key};
 use super::scene::Scene;
@@ -350,48 +350,22 @@ fn secure_with_context(
         Some(Envelope { from: from.into(), to: to.into(), text: draft.text().to_string(), changed }),
     );
 
-    let sig_id = scene.next_id("SIG");
-    draft.sign(
-        &sig_id,
-        SignatureAlgorithm::Hmac(DigestAlgorithm::Sha256),
-        SigningKey::Hmac(dk_sign.expose()),
-        &[&format!("#{body_id}"), &format!("#{ts_id}")],
-        &str_reference(&format!("#{dks_id}"), Some(DK_200512)),
-    )?;
-    let data_id = scene.next_id("ED");
-    draft.encrypt_content(
-        &body_id,
-        &data_id,
+    let changed_sign_encrypt = sign_then_encrypt(
+        scene,
+        &mut draft,
+        (&body_id, &ts_id),
+        DerivedKeyUse {
+            name: &sign_name,
+            token_id: &dks_id,
+            key: &dk_sign,
+        },
+        DerivedKeyUse {
+            name: &enc_name,
+            token_id: &dke_id,
+            key: &dk_enc,
+        },
         BlockCipherAlgorithm::Aes128Cbc,
-        dk_enc.expose(),
-        &str_reference(&format!("#{dke_id}"), Some(DK_200512)),
-        scene.rng(),
     )?;
-    draft.prepend_security(&reference_list_xml(&[&data_id]))?;
-    let changed_sign_encrypt = draft.take_changed();
-    scene.layers.push(Layer::Signature(SignatureLayer {
-        id: sig_id.clone(),
-        method: "hmac-sha256".into(),
-        key: sign_name.clone(),
-        span: None,
-        canonical_signed_info: None,
-        key_choice: None,
-        references: vec![
-            ReferenceStatus::created(&format!("#{body_id}"), "s:Body"),
-            ReferenceStatus::created(&format!("#{ts_id}"), "wsu:Timestamp"),
-        ],
-        status: LayerStatus::Created,
-    }));
-    scene.layers.push(Layer::Encryption(EncryptionLayer {
-        encrypted_key: None,
-        encrypted_data: vec![data_id.clone()],
-        algorithm: "aes128-cbc".into(),
-        key_transport: None,
-        key: enc_name.clone(),
-        target: "s:Body content".into(),
-        spans: Vec::new(),
-        status: LayerStatus::Created,
-    }));
     scene.step(
         from,
         &format!("Sign with {sign_name}, then encrypt the Body with {enc_name}"),

@@ -10,6 +10,7 @@
 
 mod brokered;
 mod delegated;
+mod derived_keys;
 mod direct;
 pub mod draft;
 #[cfg(test)]

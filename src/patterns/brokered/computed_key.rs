@@ -2,6 +2,7 @@
 //! computes the context key, which never travels.
 
 use super::*;
+use crate::patterns::derived_keys::{DerivedKeyUse, sign_then_encrypt};
 
 pub(super) fn computed_key(seed: u64, tamper: Option<Tamper>) -> Result<Scene, PatternError> {
     let mut scene = Scene::new(
@@ -352,48 +353,22 @@ fn secure_with_context(
         shown(from, to, &draft, changed),
     );
 
-    let sig_id = scene.next_id("SIG");
-    draft.sign(
-        &sig_id,
-        SignatureAlgorithm::Hmac(DigestAlgorithm::Sha256),
-        SigningKey::Hmac(dk_sign.expose()),
-        &[&format!("#{body_id}"), &format!("#{ts_id}")],
-        &str_reference(&format!("#{dks_id}"), Some(DK_200512)),
-    )?;
-    let data_id = scene.next_id("ED");
-    draft.encrypt_content(
-        &body_id,
-        &data_id,
+    let changed = sign_then_encrypt(
+        scene,
+        &mut draft,
+        (&body_id, &ts_id),
+        DerivedKeyUse {
+            name: sign_name,
+            token_id: &dks_id,
+            key: &dk_sign,
+        },
+        DerivedKeyUse {
+            name: enc_name,
+            token_id: &dke_id,
+            key: &dk_enc,
+        },
         BlockCipherAlgorithm::Aes256Cbc,
-        dk_enc.expose(),
-        &str_reference(&format!("#{dke_id}"), Some(DK_200512)),
-        scene.rng(),
     )?;
-    draft.prepend_security(&reference_list_xml(&[&data_id]))?;
-    let changed = draft.take_changed();
-    scene.layers.push(Layer::Signature(SignatureLayer {
-        id: sig_id,
-        method: "hmac-sha256".into(),
-        key: sign_name.into(),
-        span: None,
-        canonical_signed_info: None,
-        key_choice: None,
-        references: vec![
-            ReferenceStatus::created(&format!("#{body_id}"), "s:Body"),
-            ReferenceStatus::created(&format!("#{ts_id}"), "wsu:Timestamp"),
-        ],
-        status: LayerStatus::Created,
-    }));
-    scene.layers.push(Layer::Encryption(EncryptionLayer {
-        encrypted_key: None,
-        encrypted_data: vec![data_id],
-        algorithm: "aes256-cbc".into(),
-        key_transport: None,
-        key: enc_name.into(),
-        target: "s:Body content".into(),
-        spans: Vec::new(),
-        status: LayerStatus::Created,
-    }));
     scene.step(
         from,
         "Sign with dk-sign, then encrypt the Body with dk-enc",

@@ -34,10 +34,7 @@ use crate::wss::{SamlAssertion, SoapEnvelope, parse_xs_datetime, uris};
 use crate::xml::c14n::C14nMethod;
 use crate::xml::{Document, IdAttributes, Span, base64};
 
-use super::draft::{
-    DK_200512, Draft, SCT_200512, derived_key_token_xml, encrypted_key_for, reference_list_xml,
-    str_reference,
-};
+use super::draft::{Draft, SCT_200512, derived_key_token_xml, encrypted_key_for, str_reference};
 use super::parties::{certificate, party, private_key};
 use super::scene::Scene;
 use super::{PatternError, Tamper};
