@@ -30,11 +30,21 @@ fn base64_der(cert: &X509) -> String {
 
 /// The envelope's Body signed by `signer`, its KeyInfo carrying `carried` in that order.
 fn signed_envelope(signer: &Issued, carried: &[&X509]) -> String {
-    let doc = Document::parse_str(ENVELOPE, "envelope").unwrap();
     let certificates: String = carried
         .iter()
         .map(|c| format!("<ds:X509Certificate>{}</ds:X509Certificate>", base64_der(c)))
         .collect();
+    sign_body(
+        ENVELOPE,
+        signer,
+        format!("<ds:X509Data>{certificates}</ds:X509Data>"),
+    )
+}
+
+/// `envelope`'s Body signed by `signer` (RSA-SHA256, exclusive c14n) with `key_info`, the
+/// signature placed at the end of its Security header.
+fn sign_body(envelope: &str, signer: &Issued, key_info: String) -> String {
+    let doc = Document::parse_str(envelope, "envelope").unwrap();
     let spec = SignatureSpec {
         id: Some("SIG-1".into()),
         c14n: C14nMethod::exclusive(false),
@@ -45,9 +55,9 @@ fn signed_envelope(signer: &Issued, carried: &[&X509]) -> String {
             transforms: vec![TransformSpec::Canonicalize(C14nMethod::exclusive(false))],
             digest: DigestAlgorithm::Sha256,
         }],
-        key_info: Some(format!("<ds:X509Data>{certificates}</ds:X509Data>")),
+        key_info: Some(key_info),
     };
-    let insert_at = ENVELOPE.find("</wsse:Security>").unwrap();
+    let insert_at = envelope.find("</wsse:Security>").unwrap();
     let signed = sign(
         &doc,
         &spec,
@@ -350,32 +360,13 @@ fn signed_with_pki_path(signer: &Issued, path: &[&X509]) -> String {
         "<wsse:Security s:mustUnderstand=\"true\">",
         &format!("<wsse:Security s:mustUnderstand=\"true\">{bst}"),
     );
-    let doc = Document::parse_str(&envelope, "envelope").unwrap();
-    let spec = SignatureSpec {
-        id: Some("SIG-1".into()),
-        c14n: C14nMethod::exclusive(false),
-        algorithm: SignatureAlgorithm::Rsa(DigestAlgorithm::Sha256),
-        hmac_output_bits: None,
-        references: vec![ReferenceSpec {
-            uri: "#Body-1".into(),
-            transforms: vec![TransformSpec::Canonicalize(C14nMethod::exclusive(false))],
-            digest: DigestAlgorithm::Sha256,
-        }],
-        key_info: Some(format!(
+    sign_body(
+        &envelope,
+        signer,
+        format!(
             "<wsse:SecurityTokenReference><wsse:Reference URI=\"#BST-path\" ValueType=\"{PKI_PATH}\"/></wsse:SecurityTokenReference>"
-        )),
-    };
-    let insert_at = envelope.find("</wsse:Security>").unwrap();
-    let signed = sign(
-        &doc,
-        &spec,
-        SigningKey::Rsa(&signer.key),
-        insert_at,
-        &IdAttributes::default(),
-        None,
+        ),
     )
-    .unwrap();
-    signed.document.text().to_string()
 }
 
 /// The CA certificates a PKIPath token carries are the intermediates of its signer's chain:
