@@ -241,10 +241,7 @@ fn a_second_byte_order_mark_is_text_outside_the_root() {
     bytes.extend(std::iter::repeat_n(b'\r', 42));
     bytes.extend_from_slice(b"<:o>");
     let e = Document::parse(bytes, "t").unwrap_err();
-    assert!(
-        matches!(e.kind, XmlErrorKind::TextOutsideRoot),
-        "{e}"
-    );
+    assert!(matches!(e.kind, XmlErrorKind::TextOutsideRoot), "{e}");
     assert_eq!(e.position.offset, 3);
     for text in ["\u{feff}<a/>", "\u{feff}\u{feff}<a/>"] {
         let bytes = [b"\xef\xbb\xbf".as_slice(), text.as_bytes()].concat();
