@@ -240,3 +240,22 @@ fn shared_captures_are_identified_as_their_manifest_says() {
         }
     }
 }
+
+/// Readable text (issue 11 item 9): a computed key's line states its size once; the formula
+/// names the KeySize the parties asked for, the parenthesis the size of the key itself.
+#[test]
+fn a_computed_key_line_states_its_size_once() {
+    let out = wskex()
+        .arg("inspect")
+        .arg("samples/brokered/computed-key")
+        .args(every_sample_key())
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.contains("= ComputedKey P_SHA-1("))
+        .unwrap_or_else(|| panic!("no computed key line:\n{text}"));
+    assert_eq!(line.matches("256 bits").count(), 1, "{line}");
+    assert!(line.contains("with KeySize 256"), "{line}");
+}

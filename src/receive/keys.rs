@@ -178,7 +178,7 @@ impl KeyRecord {
                 issuer_entropy,
                 key_size_bits,
             } => format!(
-                "{name} = ComputedKey P_SHA-1(requestor entropy {requestor_entropy}, issuer entropy {issuer_entropy}), {key_size_bits} bits"
+                "{name} = ComputedKey P_SHA-1(requestor entropy {requestor_entropy}, issuer entropy {issuer_entropy}) with KeySize {key_size_bits}"
             ),
             Provenance::ProofToken { source } => {
                 format!("{name} = proof token BinarySecret ({source})")
