@@ -3,6 +3,7 @@
 //! Choosing the text is pure (an App in, text or a reason out); writing the sequence is the
 //! event loop's.
 
+use crate::exchange::Key;
 use crate::xml::base64;
 
 use super::app::{App, Pane};
@@ -14,20 +15,9 @@ pub const MAX_COPY: usize = 100_000;
 /// The text `y` copies here: a key's value (hex) when revealed, else the bytes of the selected
 /// item's span(s) in what the Envelope pane shows. `Err` says why nothing is copied.
 pub fn selection(app: &App) -> Result<String, String> {
-    let (step, _) = app.shown().ok_or("Nothing to copy.")?;
+    app.shown().ok_or("Nothing to copy.")?;
     if app.focus == Pane::Keys {
-        let key = step
-            .snapshot
-            .ledger
-            .keys()
-            .get(app.keys.selected)
-            .ok_or("No key selected.")?;
-        if !app.reveal {
-            return Err(format!(
-                "{} is masked: nothing copied (r reveals it, then y copies it).",
-                crate::safe_text::one_line(&key.name)
-            ));
-        }
+        let key = revealed_key(app, "nothing copied (r reveals it, then y copies it)")?;
         return Ok(hex::encode(key.bytes.expose()));
     }
     let text = app.envelope_text().ok_or("This step has no message.")?;
@@ -46,19 +36,10 @@ pub fn selection(app: &App) -> Result<String, String> {
 pub fn digest_selection(app: &App) -> Result<(String, String), String> {
     let bytes = match app.focus {
         Pane::Keys => {
-            let (step, _) = app.shown().ok_or("Nothing to copy.")?;
-            let key = step
-                .snapshot
-                .ledger
-                .keys()
-                .get(app.keys.selected)
-                .ok_or("No key selected.")?;
-            if !app.reveal {
-                return Err(format!(
-                    "{} is masked: no digest copied (r reveals it, then Y copies its digest).",
-                    crate::safe_text::one_line(&key.name)
-                ));
-            }
+            let key = revealed_key(
+                app,
+                "no digest copied (r reveals it, then Y copies its digest)",
+            )?;
             let value = key.bytes.expose().to_vec();
             let digest = sha256(&value)?;
             let words = format!(
@@ -83,6 +64,25 @@ pub fn digest_selection(app: &App) -> Result<(String, String), String> {
         bytes.len()
     );
     Ok((digest, words))
+}
+
+/// The key selected in the Keys pane when its value is revealed; when it is masked, `Err`
+/// says so and then `masked_outcome` (what was not copied, how to copy it).
+fn revealed_key<'a>(app: &'a App, masked_outcome: &str) -> Result<&'a Key, String> {
+    let (step, _) = app.shown().ok_or("Nothing to copy.")?;
+    let key = step
+        .snapshot
+        .ledger
+        .keys()
+        .get(app.keys.selected)
+        .ok_or("No key selected.")?;
+    if !app.reveal {
+        return Err(format!(
+            "{} is masked: {masked_outcome}.",
+            crate::safe_text::one_line(&key.name)
+        ));
+    }
+    Ok(key)
 }
 
 fn sha256(bytes: &[u8]) -> Result<String, String> {
