@@ -29,7 +29,7 @@ fn keep_one_byte_edit(app: &mut App) -> String {
     assert!(app.editor.is_none(), "{:?}", app.status);
     let step = &app.session.as_ref().unwrap().steps[app.step];
     assert!(step.title.ends_with("(edited)"));
-    step.snapshot.envelope.as_ref().unwrap().text.clone()
+    step.snapshot.envelope.as_ref().unwrap().text.to_string()
 }
 
 fn export_to(app: &mut App, dir: &std::path::Path) {

@@ -6,7 +6,12 @@
 use clap::Parser;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use wskex::tui::background::Arrival;
+use std::ops::ControlFlow;
+
+use wskex::audit::conversation::inspect_conversation;
+use wskex::audit::steps::conversation_steps;
+use wskex::tui::background::{Arrival, stream_steps};
+use wskex::tui::session::{CaptureInput, Source};
 use wskex::tui::{Action, App, Palette, Pane, UiOptions, ui, update};
 
 fn render(app: &App, (w, h): (u16, u16)) -> String {
@@ -131,4 +136,115 @@ fn the_first_frame_of_a_large_message_wraps_and_lexes_only_what_it_shows() {
     assert!(!complete, "only the rows on screen are wrapped");
     // The first line (the whole header, about 6 KB) and the screenful after it, of ~70 000.
     assert!(wrapped < 200, "{wrapped} rows wrapped for one screen");
+}
+
+/// The Steps streamed to the TUI, once placed by `update`, as JSON (to compare with the Steps
+/// `inspect` makes of the whole conversation).
+fn placed_steps_json(app: &App) -> Vec<serde_json::Value> {
+    let session = app.session.as_ref().unwrap();
+    session
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| serde_json::to_value(s.to_json(i, false)).unwrap())
+        .collect()
+}
+
+fn capture_input(app: &App) -> std::sync::Arc<CaptureInput> {
+    match &app.session.as_ref().unwrap().source {
+        Source::Capture { input, .. } => std::sync::Arc::clone(input),
+        Source::Walk(_) => panic!("not a capture"),
+    }
+}
+
+fn whole_conversation_json(input: &CaptureInput) -> Vec<serde_json::Value> {
+    let result = inspect_conversation(
+        &input.messages,
+        &input.keys,
+        input.bindings.clone(),
+        &input.options,
+    );
+    conversation_steps(&input.messages, &result)
+        .iter()
+        .enumerate()
+        .map(|(i, s)| serde_json::to_value(s.to_json(i, false)).unwrap())
+        .collect()
+}
+
+#[test]
+fn each_message_arrives_as_soon_as_it_is_processed_in_order() {
+    let mut app = capture_app(&["samples/brokered/encrypted-key"]);
+    assert_eq!(app.step_count(), 3);
+    let input = capture_input(&app);
+    // The worker is told to stop after the first arrival: the other two messages were never
+    // processed, so the first Step came before the last message was processed.
+    let mut first = Vec::new();
+    let processed = stream_steps(&input, &mut |a| {
+        first.push(a);
+        ControlFlow::Break(())
+    });
+    assert_eq!(processed, 1);
+    assert!(
+        matches!(first.as_slice(), [Arrival::Step { index: 0, .. }]),
+        "{first:?}"
+    );
+    let mut all = Vec::new();
+    let processed = stream_steps(&input, &mut |a| {
+        all.push(a);
+        ControlFlow::Continue(())
+    });
+    assert_eq!(processed, 3);
+    let order: Vec<usize> = all
+        .iter()
+        .map(|a| match a {
+            Arrival::Step { index, .. } => *index,
+            other => panic!("only Steps here, got {other:?}"),
+        })
+        .collect();
+    assert_eq!(order, vec![0, 1, 2]);
+    // `update` places each as it comes; the last one ends the processing.
+    for (i, arrival) in all.into_iter().enumerate() {
+        update(&mut app, Action::Arrived(arrival));
+        let session = app.session.as_ref().unwrap();
+        assert!(!session.is_pending(i));
+        assert_eq!(session.processing(), i < 2, "after arrival {i}");
+    }
+    assert_eq!(placed_steps_json(&app), whole_conversation_json(&input));
+}
+
+#[test]
+fn a_replay_found_at_the_end_updates_the_step_already_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let request = std::fs::read("samples/direct/default/01-alice-bob.xml").unwrap();
+    let reply = std::fs::read("samples/direct/default/03-bob-alice.xml").unwrap();
+    for (name, bytes) in [("01.xml", &request), ("02.xml", &request), ("03.xml", &reply)] {
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+    }
+    let mut app = capture_app(&[dir.path().to_str().unwrap()]);
+    assert_eq!(app.step_count(), 3);
+    let input = capture_input(&app);
+    let mut all = Vec::new();
+    stream_steps(&input, &mut |a| {
+        all.push(a);
+        ControlFlow::Continue(())
+    });
+    let kinds: Vec<(bool, usize)> = all
+        .iter()
+        .map(|a| match a {
+            Arrival::Step { index, .. } => (false, *index),
+            Arrival::Update { index, .. } => (true, *index),
+            Arrival::Failed(why) => panic!("{why}"),
+        })
+        .collect();
+    // The replayed request is shown at once, then again with the replay check, before the
+    // last message.
+    assert_eq!(kinds, vec![(false, 0), (false, 1), (true, 1), (false, 2)]);
+    for arrival in all {
+        update(&mut app, Action::Arrived(arrival));
+    }
+    assert!(!app.session.as_ref().unwrap().processing());
+    let steps = placed_steps_json(&app);
+    assert_eq!(steps, whole_conversation_json(&input));
+    let checks = steps[1]["checks"].to_string();
+    assert!(checks.contains("replay"), "{checks}");
 }

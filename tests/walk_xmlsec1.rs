@@ -92,7 +92,7 @@ fn walkthrough_signatures_and_encryption_verify_in_xmlsec1() {
                 .messages
                 .iter()
                 .flat_map(|m| {
-                    load_bytes(m.text.clone().into_bytes(), &format!("m{}", m.index)).unwrap()
+                    load_bytes(m.text.as_bytes().to_vec(), &format!("m{}", m.index)).unwrap()
                 })
                 .collect();
             let result =

@@ -6,6 +6,8 @@
 //! `whitespace_mode` naming the repair), never as a plain valid: the bytes that were captured
 //! do not verify, and the auditor must know it.
 
+use std::ops::ControlFlow;
+
 use serde::Serialize;
 
 use crate::crypto::KeyStore;
@@ -96,13 +98,33 @@ pub fn inspect_conversation(
     bindings: Vec<Binding>,
     options: &ProcessOptions,
 ) -> ConversationResult {
+    inspect_conversation_each(messages, keys, bindings, options, |_, _| ControlFlow::Continue(()))
+}
+
+/// [`inspect_conversation`], telling `processed` about each message as soon as the receiver
+/// has processed it (with the receiver's memory so far), so a viewer can show it before the
+/// rest is done. The checks that need the whole conversation (replay, nonce reuse, ...) come
+/// only in the result. When `processed` breaks, the messages after it are not processed and
+/// the result holds those before (its conversation checks over them alone).
+pub fn inspect_conversation_each(
+    messages: &[CapturedMessage],
+    keys: &KeyStore,
+    bindings: Vec<Binding>,
+    options: &ProcessOptions,
+    mut processed: impl FnMut(&MessageResult, &TokenStore) -> ControlFlow<()>,
+) -> ConversationResult {
     let mut store = TokenStore::new(bindings);
     let mut results = Vec::with_capacity(messages.len());
     for (index, message) in messages.iter().enumerate() {
-        results.push(inspect_message(index, message, keys, &mut store, options));
+        let result = inspect_message(index, message, keys, &mut store, options);
+        let flow = processed(&result, &store);
+        results.push(result);
+        if flow.is_break() {
+            break;
+        }
     }
     add_conversation_findings(&mut results, &store);
-    let ok = !results.is_empty() && results.iter().all(|m| m.ok);
+    let ok = results.len() == messages.len() && !results.is_empty() && results.iter().all(|m| m.ok);
     ConversationResult {
         messages: results,
         store,

@@ -7,7 +7,10 @@ use crate::exchange::receipt::{
     self, encryption_check, finding_checks, processed_view, signature_check,
 };
 use crate::exchange::step_spans::locate_spans;
-use crate::exchange::{Check, Envelope, KeyLedger, Layer, LayerStatus, Snapshot, SpecRef, Step};
+use crate::exchange::{
+    Check, Envelope, KeyLedger, Layer, LayerStatus, SharedText, Snapshot, SpecRef, Step,
+};
+use crate::receive::store::TokenStore;
 use crate::xml::whitespace::WhitespaceMode;
 
 use super::conversation::{ConversationResult, MessageResult, SignatureVerdict};
@@ -50,26 +53,64 @@ fn signature_layer(v: &SignatureVerdict) -> Layer {
 }
 
 /// The message as received, decoded to UTF-8 as the receiver read it (from UTF-16 or
-/// Latin-1 where it arrived so), never re-serialized.
-fn received_text(m: &MessageResult, captured: &CapturedMessage) -> String {
-    match &m.processed {
+/// Latin-1 where it arrived so), never re-serialized. A UTF-8 capture's step holds the captured
+/// buffer itself, not a copy.
+pub(crate) fn received_text(m: &MessageResult, captured: &CapturedMessage) -> SharedText {
+    let decoded = match &m.processed {
         Some(p) => p
             .received
             .received_text()
-            .unwrap_or_else(|| p.document.text())
-            .to_string(),
-        None => String::from_utf8_lossy(&captured.soap).into_owned(),
+            .unwrap_or_else(|| p.document.text()),
+        None => return captured_text(captured),
+    };
+    match captured.soap.shared_text() {
+        Some(shared) if std::ptr::eq(decoded, &*shared) || *decoded == *shared => {
+            SharedText::from(shared)
+        }
+        _ => SharedText::from(decoded),
+    }
+}
+
+/// The captured bytes as text: shared when they are UTF-8, decoded lossily otherwise (the
+/// receiver reports why they do not parse).
+pub fn captured_text(captured: &CapturedMessage) -> SharedText {
+    match captured.soap.shared_text() {
+        Some(shared) => SharedText::from(shared),
+        None => SharedText::from(String::from_utf8_lossy(&captured.soap).into_owned()),
     }
 }
 
 /// One step per message of `result` (which processed `messages`, in the same order).
 pub fn conversation_steps(messages: &[CapturedMessage], result: &ConversationResult) -> Vec<Step> {
-    let mut ledger = KeyLedger::default();
-    let mut steps = Vec::with_capacity(result.messages.len());
-    for (m, captured) in result.messages.iter().zip(messages) {
+    let mut builder = StepBuilder::default();
+    result
+        .messages
+        .iter()
+        .zip(messages)
+        .map(|(m, captured)| builder.step(m, captured, &result.store))
+        .collect()
+}
+
+/// Turns processed messages into Steps one at a time, in order (as they are processed, for a
+/// viewer that shows each at once): it carries the ledger from one message to the next.
+#[derive(Debug, Clone, Default)]
+pub struct StepBuilder {
+    ledger: KeyLedger,
+    made: usize,
+}
+
+impl StepBuilder {
+    /// The Step of `m` (the next message, `captured` as received), with the keys `store` holds.
+    pub fn step(
+        &mut self,
+        m: &MessageResult,
+        captured: &CapturedMessage,
+        store: &TokenStore,
+    ) -> Step {
+        let ledger = &mut self.ledger;
         // Keys established by this message join the ledger, as the auditor's.
         for id in m.keys() {
-            let record = result.store.keyring.get(*id);
+            let record = store.keyring.get(*id);
             let algorithm = record.usage.first().map_or("key", String::as_str);
             ledger.add(
                 &record.name,
@@ -82,50 +123,21 @@ pub fn conversation_steps(messages: &[CapturedMessage], result: &ConversationRes
                 ledger.set_token(&record.name, token);
             }
         }
-        let mut layers: Vec<Layer> = m.signatures.iter().map(signature_layer).collect();
-        let encryptions = m.encryptions();
-        layers.extend(
-            encryptions
-                .iter()
-                .map(|e| Layer::Encryption(receipt::encryption_layer(e))),
-        );
-        // Layers and checks come in the same order: check i is about layer i.
-        let mut checks: Vec<Check> = m.signatures.iter().map(verdict_check).collect();
-        checks.extend(encryptions.iter().map(encryption_check));
-        for (i, check) in checks.iter_mut().enumerate() {
-            check.layer = Some(i);
-        }
-        checks.extend(finding_checks(&m.findings));
-        let text = received_text(m, captured);
         let (from, to) =
             parties::message_parties(captured, m.processed.as_ref().map(|p| &p.document));
         // The endpoints of the message that carried a key hold it (one made it, the other
         // processed it), as does the auditor who recovered it.
         for id in m.keys() {
-            let name = &result.store.keyring.get(*id).name;
+            let name = &store.keyring.get(*id).name;
             ledger.learns(&from, name);
             ledger.learns(&to, name);
         }
-        let mut narrative = format!(
-            "{} ({}): {} tokens, {} signatures, {} encrypted parts.",
-            m.file,
-            m.soap_version().unwrap_or("not SOAP"),
-            m.tokens().len(),
-            m.signatures.len(),
-            m.encryptions().len()
-        );
-        if let Some(p) = &m.processed {
-            for line in &p.trust {
-                narrative.push(' ');
-                narrative.push_str(line);
-                narrative.push('.');
-            }
-        }
+        let (layers, checks) = layers_and_checks(m);
         let mut snapshot = Snapshot {
             envelope: Some(Envelope {
                 from,
                 to,
-                text,
+                text: received_text(m, captured),
                 changed: Vec::new(),
             }),
             processed: m.processed.as_ref().and_then(processed_view),
@@ -133,21 +145,59 @@ pub fn conversation_steps(messages: &[CapturedMessage], result: &ConversationRes
             layers,
             checks,
         };
-        locate_spans(&mut snapshot, steps.len() + 1);
+        self.made += 1;
+        locate_spans(&mut snapshot, self.made);
         for key in snapshot.ledger.keys() {
             if let Some(step) = key.token_step {
                 ledger.note_token_step(&key.name, step);
             }
         }
-        steps.push(Step {
+        Step {
             actor: AUDITOR.to_string(),
             title: format!("Message {}: {}", m.index + 1, m.file),
-            narrative,
+            narrative: narrative(m),
             spec: SpecRef::new("WS-Security 1.1", "5 Security Header (processing in order)"),
             snapshot,
-        });
+        }
     }
-    steps
+}
+
+/// The message's signature and encryption layers, and its checks: check i is about layer i,
+/// then the findings.
+fn layers_and_checks(m: &MessageResult) -> (Vec<Layer>, Vec<Check>) {
+    let mut layers: Vec<Layer> = m.signatures.iter().map(signature_layer).collect();
+    let encryptions = m.encryptions();
+    layers.extend(
+        encryptions
+            .iter()
+            .map(|e| Layer::Encryption(receipt::encryption_layer(e))),
+    );
+    let mut checks: Vec<Check> = m.signatures.iter().map(verdict_check).collect();
+    checks.extend(encryptions.iter().map(encryption_check));
+    for (i, check) in checks.iter_mut().enumerate() {
+        check.layer = Some(i);
+    }
+    checks.extend(finding_checks(&m.findings));
+    (layers, checks)
+}
+
+fn narrative(m: &MessageResult) -> String {
+    let mut narrative = format!(
+        "{} ({}): {} tokens, {} signatures, {} encrypted parts.",
+        m.file,
+        m.soap_version().unwrap_or("not SOAP"),
+        m.tokens().len(),
+        m.signatures.len(),
+        m.encryptions().len()
+    );
+    if let Some(p) = &m.processed {
+        for line in &p.trust {
+            narrative.push(' ');
+            narrative.push_str(line);
+            narrative.push('.');
+        }
+    }
+    narrative
 }
 
 #[cfg(test)]
@@ -167,6 +217,23 @@ mod tests {
             repaired_references: Vec::new(),
             key_source: None,
         }
+    }
+
+    #[test]
+    fn a_captured_step_holds_the_captured_buffer_itself() {
+        let bytes = std::fs::read("samples/direct/default/01-alice-bob.xml").unwrap();
+        let messages = crate::audit::load_bytes(bytes, "01-alice-bob.xml").unwrap();
+        let result = crate::audit::conversation::inspect_conversation(
+            &messages,
+            &crate::crypto::KeyStore::new(),
+            Vec::new(),
+            &crate::receive::ProcessOptions::default(),
+        );
+        let steps = conversation_steps(&messages, &result);
+        let text = &steps[0].snapshot.envelope.as_ref().unwrap().text;
+        let captured = messages[0].soap.shared_text().unwrap();
+        assert!(std::sync::Arc::ptr_eq(text.as_arc(), &captured));
+        assert!(captured_text(&messages[0]).ptr_eq(text));
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod locate;
 pub mod receipt;
 pub mod recompute;
 pub mod snapshot;
+pub mod shared_text;
 mod span;
 pub mod step_spans;
 
@@ -20,6 +21,7 @@ pub use snapshot::{
     DecryptedPart, EncryptionLayer, Envelope, KeyChoice, Layer, LayerStatus, ProcessedView,
     ReferenceStatus, SignatureLayer, Snapshot, SpecRef, Step,
 };
+pub use shared_text::SharedText;
 pub use span::{TextSpan, View};
 
 /// The version of the JSON reports' shape (`schema_version` in every JSON report); raised

@@ -326,7 +326,7 @@ pub fn processed_view(p: &ProcessedMessage) -> Option<ProcessedView> {
         })
         .collect();
     Some(ProcessedView {
-        text: p.document.text().to_string(),
+        text: p.document.text().into(),
         parts,
     })
 }

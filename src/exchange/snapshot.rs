@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use super::check::{Check, CheckJson};
 use super::ledger::{KeyJson, KeyLedger};
+use super::shared_text::SharedText;
 use super::span::TextSpan;
 use crate::dsig::KeyOrigin;
 use crate::xml::Span;
@@ -30,7 +31,8 @@ pub struct Envelope {
     /// Who sends it and to whom (`alice -> bob`); empty while it is being built.
     pub from: String,
     pub to: String,
-    pub text: String,
+    /// Shared with every other step that shows the same message (see [`SharedText`]).
+    pub text: SharedText,
     /// Byte spans of `text` this step added or changed.
     pub changed: Vec<Span>,
 }
@@ -173,7 +175,7 @@ pub struct DecryptedPart {
 /// replaced by the plaintext. Its spans point into `text`, not into the envelope.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ProcessedView {
-    pub text: String,
+    pub text: SharedText,
     pub parts: Vec<DecryptedPart>,
 }
 

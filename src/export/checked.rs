@@ -119,7 +119,7 @@ impl WalkAuditor {
         for m in &w.messages {
             let name = format!("{:02}-{}-{}.xml", m.index + 1, m.from, m.to);
             messages.extend(
-                load_bytes(m.text.clone().into_bytes(), &name)
+                load_bytes(m.text.as_bytes().to_vec(), &name)
                     .map_err(|e| CheckedError::Unreadable(e.to_string()))?,
             );
             texts.insert(name, m.text.as_bytes().to_vec());

@@ -292,7 +292,7 @@ fn send_delegation(scene: &mut Scene, token: &str, token_id: &str) -> Result<(),
         Some(Envelope {
             from: "carol".into(),
             to: "alice".into(),
-            text: draft.text().to_string(),
+            text: draft.text().clone(),
             changed: token_span,
         }),
     );
@@ -439,7 +439,7 @@ fn forge_right(
         Some(Envelope {
             from: "alice".into(),
             to: "bob".into(),
-            text: forged.clone(),
+            text: forged.as_str().into(),
             changed,
         }),
     );
@@ -634,7 +634,7 @@ mod tests {
             .unwrap()
             .to_string();
         let span = endorsing.span();
-        let mut draft = Draft::from_text(request.clone());
+        let mut draft = Draft::from_text(request.to_string());
         draft.replace(span, "").unwrap();
         let mallory = party("mallory", "attacker");
         draft

@@ -32,7 +32,7 @@ fn envelope(
     Some(Envelope {
         from: from.into(),
         to: to.into(),
-        text: draft.text().to_string(),
+        text: draft.text().clone(),
         changed,
     })
 }
@@ -347,7 +347,7 @@ fn secure_with_context(
             sender = capitalized(from)
         ),
         SpecRef::new("WS-SecureConversation 1.4", "7 Deriving Keys"),
-        Some(Envelope { from: from.into(), to: to.into(), text: draft.text().to_string(), changed }),
+        Some(Envelope { from: from.into(), to: to.into(), text: draft.text().clone(), changed }),
     );
 
     let changed_sign_encrypt = sign_then_encrypt(
@@ -377,7 +377,7 @@ fn secure_with_context(
             sender = capitalized(from)
         ),
         SpecRef::new("WS-Security 1.1", "8 Signatures; 9 Encryption"),
-        Some(Envelope { from: from.into(), to: to.into(), text: draft.text().to_string(), changed: changed_sign_encrypt }),
+        Some(Envelope { from: from.into(), to: to.into(), text: draft.text().clone(), changed: changed_sign_encrypt }),
     );
 
     receive_with_context(scene, from, to, &draft, &sign_name, &enc_name, round)

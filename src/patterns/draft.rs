@@ -12,6 +12,7 @@ use crate::wss::uris;
 use crate::xenc::encrypt::{EncryptedDataSpec, EncryptionTarget, encrypt_node};
 use crate::xml::c14n::C14nMethod;
 use crate::xml::{Document, Edit, IdAttributes, Span, base64};
+use crate::exchange::SharedText;
 
 use super::PatternError;
 
@@ -25,7 +26,8 @@ fn internal(e: impl std::fmt::Display) -> PatternError {
 /// A message being built, and the spans changed since the last [`Draft::take_changed`].
 #[derive(Debug, Clone)]
 pub struct Draft {
-    text: String,
+    /// Shared with the steps that show this state of the message.
+    text: SharedText,
     changed: Vec<Span>,
 }
 
@@ -47,14 +49,14 @@ impl Draft {
             ns::WST
         );
         Draft {
-            text,
+            text: text.into(),
             changed: Vec::new(),
         }
     }
 
     pub fn from_text(text: String) -> Draft {
         Draft {
-            text,
+            text: text.into(),
             changed: Vec::new(),
         }
     }
@@ -78,7 +80,7 @@ impl Draft {
     fn apply(&mut self, edits: &[Edit]) -> Result<Vec<Span>, PatternError> {
         let doc = self.document()?;
         let edited = doc.with_edits(edits).map_err(internal)?;
-        self.text = edited.document.text().to_string();
+        self.text = edited.document.text().into();
         self.record(edits, &edited.changed);
         Ok(edited.changed)
     }
@@ -94,7 +96,8 @@ impl Draft {
         })
     }
 
-    pub fn text(&self) -> &str {
+    /// The message as it stands (a handle on it: steps that show it share the buffer).
+    pub fn text(&self) -> &SharedText {
         &self.text
     }
 
@@ -147,7 +150,7 @@ impl Draft {
         let doc = self.document()?;
         let signed =
             sign(&doc, &spec, key, at, &IdAttributes::default(), None).map_err(internal)?;
-        self.text = signed.document.text().to_string();
+        self.text = signed.document.text().into();
         // For the earlier spans, the signature is one insertion at `at`.
         let inserted = &self.text[signed.signature_span.range()];
         self.record(&[Edit::insert(at, inserted)], &[signed.signature_span]);
@@ -178,7 +181,7 @@ impl Draft {
         };
         let replaced = doc.node(node).content_span().expect("element");
         let edited = encrypt_node(&doc, node, &spec, key, rng).map_err(internal)?;
-        self.text = edited.document.text().to_string();
+        self.text = edited.document.text().into();
         let replacement = self.text[edited.changed[0].range()].to_string();
         self.record(&[Edit::replace(replaced, replacement)], &edited.changed);
         Ok(edited.changed[0])

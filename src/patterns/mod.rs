@@ -15,6 +15,8 @@ mod direct;
 pub mod draft;
 #[cfg(test)]
 mod ledger_names_tests;
+#[cfg(test)]
+mod shared_text_tests;
 pub mod parties;
 mod request_reply;
 pub mod scene;

@@ -17,6 +17,7 @@ use crate::receive::resolver::NoAttachments;
 use crate::receive::store::TokenStore;
 use crate::receive::{ProcessOptions, ProcessedMessage, process_message};
 use crate::wss::datetime::UtcDateTime;
+use crate::exchange::SharedText;
 use crate::xml::Document;
 
 use super::PatternError;
@@ -35,7 +36,8 @@ pub struct SentMessage {
     pub index: usize,
     pub from: String,
     pub to: String,
-    pub text: String,
+    /// Shared with the steps that show this message.
+    pub text: SharedText,
 }
 
 /// What a receiver held when a message arrived: enough to process that message again (an
@@ -288,13 +290,13 @@ impl Scene {
     }
 
     /// Sends a message; returns its index.
-    pub fn send(&mut self, from: &str, to: &str, text: &str) -> usize {
+    pub fn send(&mut self, from: &str, to: &str, text: &SharedText) -> usize {
         let index = self.messages.len();
         self.messages.push(SentMessage {
             index,
             from: from.to_string(),
             to: to.to_string(),
-            text: text.to_string(),
+            text: text.clone(),
         });
         index
     }
@@ -423,16 +425,16 @@ impl Scene {
         &mut self,
         from: &str,
         to: &str,
-        text: &str,
+        text: &SharedText,
         tamper: Option<super::Tamper>,
     ) -> Result<ProcessedMessage, PatternError> {
-        let mut delivered = text.to_string();
+        let mut delivered = text.clone();
         let mut delay = 0;
         if let Some(t) = tamper {
             let recipient = certificate(self.party(to)).clone();
             let tampered = super::tamper::apply(t, text, &recipient, &mut self.rng)?;
             delay = tampered.delay;
-            delivered = tampered.text;
+            delivered = tampered.text.into();
             self.step(
                 "mallory",
                 &format!("Attack: {}", t.title()),

@@ -60,7 +60,7 @@ pub fn draw_pane(frame: &mut Frame<'_>, area: Rect, pane: Pane, ctx: &Ctx<'_>) {
     let text = match &ctx.session.processing_failed {
         Some(why) => format!("Not processed: {}.", crate::safe_text::one_line(why)),
         None => "processing... (the receiver is working through the conversation in the \
-                 background; this fills in when it is done)"
+                 background; this fills in when it reaches this message)"
             .to_string(),
     };
     let body = Paragraph::new(text)

@@ -211,6 +211,15 @@ impl Session {
                 Some(index)
             }
             Arrival::Step { .. } => None,
+            // A kept edit stays as the user left it.
+            Arrival::Update { index, step, view }
+                if index < self.steps.len() && !self.kept.contains_key(&index) =>
+            {
+                self.steps[index] = *step;
+                self.views[index] = OnceCell::from(*view);
+                Some(index)
+            }
+            Arrival::Update { .. } => None,
             Arrival::Failed(why) => {
                 self.processing_failed = Some(why);
                 self.incoming = None;
@@ -253,7 +262,7 @@ impl Session {
             s.snapshot
                 .envelope
                 .as_ref()
-                .map(|e| e.text.clone())
+                .map(|e| e.text.to_string())
                 .unwrap_or_default()
         };
         let edited = text(&step);

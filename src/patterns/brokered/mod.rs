@@ -118,7 +118,7 @@ fn shown(from: &str, to: &str, draft: &Draft, changed: Vec<Span>) -> Option<Enve
     Some(Envelope {
         from: from.into(),
         to: to.into(),
-        text: draft.text().to_string(),
+        text: draft.text().clone(),
         changed,
     })
 }

@@ -126,7 +126,7 @@ pub fn reverify(session: &Session, step: usize, text: &str) -> Result<Reverified
     };
     let before = envelope_text(original);
     if let Some(env) = &mut edited.step.snapshot.envelope {
-        env.text = text.to_string();
+        env.text = text.into();
         env.changed = changed_span(before, text).into_iter().collect();
     }
     // The spans of the edited text, not the original's.
