@@ -86,6 +86,19 @@ fn large_capture(
                 .unwrap();
         })
     });
+    // A search open over the whole 50 MB: its matches are found once, not per frame.
+    update(&mut app, Action::SearchStart);
+    for c in "PurchaseOrder".chars() {
+        update(&mut app, Action::SearchInput(c));
+    }
+    update(&mut app, Action::SearchNext);
+    group.bench_function("capture searched", |b| {
+        b.iter(|| {
+            terminal
+                .draw(|f| ui::draw(f, black_box(&app), palette))
+                .unwrap();
+        })
+    });
 }
 
 criterion_group!(benches, frames);

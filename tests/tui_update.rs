@@ -77,19 +77,25 @@ fn moving_in_each_pane_scrolls_or_selects_and_clamps() {
     let mut app = walk("direct", None);
     update(&mut app, Action::Resize(120, 40));
     update(&mut app, Action::LastStep);
-    // Envelope: scrolls, never past the end nor before the start.
+    // Envelope: the cursor moves by rows and the view follows it, never past the end nor
+    // before the start.
     update(&mut app, Action::Focus(Pane::Envelope));
     app.envelope_scroll = 0;
     update(&mut app, Action::Up);
     assert_eq!(app.envelope_scroll, 0);
-    update(&mut app, Action::Down);
-    assert_eq!(app.envelope_scroll, 1);
+    assert_eq!(app.envelope_cursor, app.envelope_row_start(0));
+    update(&mut app, Action::Up);
+    assert_eq!(app.envelope_cursor, app.envelope_row_start(0));
     for _ in 0..1000 {
         update(&mut app, Action::PageDown);
     }
     let (rows, height) = envelope_geometry(&app);
     assert_eq!(app.envelope_scroll, rows.len() - height);
-    update(&mut app, Action::PageUp);
+    let last = rows.last().unwrap();
+    assert!((last.start..=last.end).contains(&app.envelope_cursor.unwrap()));
+    for _ in 0..2 {
+        update(&mut app, Action::PageUp);
+    }
     assert!(app.envelope_scroll < rows.len() - height);
     // Narrative: scrolls down and back to the top.
     update(&mut app, Action::Focus(Pane::Narrative));
@@ -355,8 +361,15 @@ fn the_keymap_answers_presses_only_and_by_context() {
     );
     let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
     assert_eq!(keymap::action_for(&ctrl_c, &app), Some(Action::Quit));
-    // `r` works where the keys are, Enter only on list panes.
+    // `r` works where the keys are; Enter on list panes and, in the Envelope, on what is
+    // under the cursor, not in the Narrative.
+    assert_eq!(app.focus, Pane::Envelope);
     assert_eq!(keymap::action_for(&press(KeyCode::Char('r')), &app), None);
+    assert_eq!(
+        keymap::action_for(&press(KeyCode::Enter), &app),
+        Some(Action::Open)
+    );
+    update(&mut app, Action::Focus(Pane::Narrative));
     assert_eq!(keymap::action_for(&press(KeyCode::Enter), &app), None);
     update(&mut app, Action::Focus(Pane::Keys));
     assert_eq!(

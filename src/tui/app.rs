@@ -21,7 +21,7 @@ use super::locate::StepView;
 use super::picker::{self, PickerEntry};
 use super::prompt::Prompt;
 use super::row_index::RowIndex;
-use super::search::{self, Search};
+use super::search::{MatchCache, Search};
 use super::session::Session;
 use super::state;
 use super::syntax::Token;
@@ -224,6 +224,11 @@ pub struct App {
     pub overlay: Option<Overlay>,
     /// The envelope search (`/`), kept across steps.
     pub search: Option<Search>,
+    /// The search's matches in the shown text, found once per query.
+    pub(super) search_cache: RefCell<MatchCache>,
+    /// The Envelope pane's cursor, a byte of the shown text: the first visible byte of a row,
+    /// or the match a search jumped to (none until the user moves in the envelope or jumps).
+    pub envelope_cursor: Option<usize>,
     pub maximized: bool,
     pub reveal: bool,
     /// `v`: show the receiver's processed view where the step has one.
@@ -280,6 +285,8 @@ impl App {
             checks: ListState::default(),
             overlay: None,
             search: None,
+            search_cache: RefCell::default(),
+            envelope_cursor: None,
             maximized: false,
             reveal: false,
             processed_view: false,
@@ -460,6 +467,7 @@ impl App {
     pub(super) fn forget_text_caches(&mut self) {
         self.envelope_rows.get_mut().take();
         self.lazy_tokens.get_mut().take();
+        *self.search_cache.get_mut() = MatchCache::default();
     }
 
     /// The first byte of envelope row `row`, when the envelope is on screen.
@@ -543,6 +551,7 @@ impl App {
             s.current = None;
         }
         self.envelope_scroll = 0;
+        self.envelope_cursor = None;
         self.clamp_lists();
         self.reveal_in_envelope();
     }
@@ -569,10 +578,7 @@ impl App {
     /// Moves the focused pane by `delta` rows (scroll or selection).
     pub(super) fn move_by(&mut self, delta: isize) {
         match self.focus {
-            Pane::Envelope => {
-                self.envelope_scroll = self.envelope_scroll.saturating_add_signed(delta);
-                self.clamp_envelope_scroll();
-            }
+            Pane::Envelope => self.move_envelope_cursor(delta),
             Pane::Narrative => {
                 let n = self.narrative_scroll as isize + delta;
                 self.narrative_scroll = n.clamp(0, u16::MAX as isize) as u16;
@@ -603,7 +609,8 @@ impl App {
                     Pane::Layers => detail::layer_row(s, self.step, i),
                     Pane::Keys => detail::key(s, self.step, i, self.reveal),
                     Pane::Checks => detail::check(s, self.step, i),
-                    Pane::Envelope | Pane::Narrative => None,
+                    Pane::Envelope => return self.select_under_cursor(),
+                    Pane::Narrative => None,
                 };
                 if let Some(d) = detail {
                     self.overlay = Some(Overlay::Detail(d));
@@ -647,6 +654,7 @@ impl App {
         }
         self.processed_view = !self.processed_view;
         self.envelope_scroll = 0;
+        self.envelope_cursor = None;
         if let Some(s) = &mut self.search {
             s.current = None;
         }
@@ -722,52 +730,18 @@ impl App {
             self.move_picker(delta);
             return;
         }
-        if let Some(pane) = layout::pane_at(self, column, row) {
-            self.set_focus(pane);
-            self.move_by(delta);
-        }
-    }
-
-    /// The current envelope's matches of the search query.
-    pub fn search_matches(&self) -> Vec<crate::xml::Span> {
-        let (Some(text), Some(search)) = (self.envelope_text(), &self.search) else {
-            return Vec::new();
-        };
-        search::matches(text, &search.query)
-    }
-
-    pub(super) fn search_update(&mut self, action: Action) {
-        match action {
-            Action::SearchStart => {
-                self.search = Some(Search {
-                    editing: true,
-                    ..Search::default()
-                })
+        match layout::pane_at(self, column, row) {
+            // The wheel scrolls the envelope; the cursor stays where it was.
+            Some(Pane::Envelope) => {
+                self.set_focus(Pane::Envelope);
+                self.envelope_scroll = self.envelope_scroll.saturating_add_signed(delta);
+                self.clamp_envelope_scroll();
             }
-            Action::SearchInput(c) => {
-                if let Some(s) = &mut self.search {
-                    s.query.push(c);
-                    s.current = None;
-                }
+            Some(pane) => {
+                self.set_focus(pane);
+                self.move_by(delta);
             }
-            Action::SearchBackspace => {
-                if let Some(s) = &mut self.search {
-                    s.query.pop();
-                    s.current = None;
-                }
-            }
-            Action::SearchCancel => self.search = None,
-            Action::SearchNext => {
-                let found = self.search_matches();
-                let Some(s) = &mut self.search else { return };
-                s.editing = false;
-                s.current = search::next_after(&found, s.current);
-                if let Some(i) = s.current {
-                    self.focus = Pane::Envelope;
-                    self.scroll_envelope_to(found[i].start as usize);
-                }
-            }
-            _ => {}
+            None => {}
         }
     }
 

@@ -27,6 +27,9 @@ pub enum When {
     SearchTyping,
     /// On a walkthrough with a search query, when the envelope has focus.
     SearchDone,
+    /// When the envelope has focus and no search is open (`Enter` then selects what is
+    /// under the cursor).
+    UnderCursor,
     /// While the tamper menu is open.
     Menu,
     /// While the theme picker is open.
@@ -75,7 +78,8 @@ pub struct Binding {
 }
 
 const LISTS: &[Pane] = &[Pane::Layers, Pane::Keys, Pane::Checks];
-const SCROLLED: &[Pane] = &[Pane::Envelope, Pane::Narrative];
+const ENVELOPE: &[Pane] = &[Pane::Envelope];
+const NARRATIVE: &[Pane] = &[Pane::Narrative];
 
 /// The keymap, in the order the help overlay lists it.
 pub const KEYMAP: &[Binding] = &[
@@ -194,14 +198,35 @@ pub const KEYMAP: &[Binding] = &[
     Binding {
         keys: &[key(KeyCode::Up), ch('k')],
         action: Action::Up,
-        when: When::Focus(SCROLLED),
+        when: When::Focus(ENVELOPE),
+        bar: Some("cursor"),
+        help: "move the cursor up a line (Layers and Keys mark * what covers it)",
+    },
+    Binding {
+        keys: &[key(KeyCode::Down), ch('j')],
+        action: Action::Down,
+        when: When::Focus(ENVELOPE),
+        bar: None,
+        help: "move the cursor down a line",
+    },
+    Binding {
+        keys: &[key(KeyCode::Enter)],
+        action: Action::Open,
+        when: When::UnderCursor,
+        bar: Some("select"),
+        help: "select the innermost layer, reference or token under the cursor",
+    },
+    Binding {
+        keys: &[key(KeyCode::Up), ch('k')],
+        action: Action::Up,
+        when: When::Focus(NARRATIVE),
         bar: Some("scroll"),
         help: "scroll up a line",
     },
     Binding {
         keys: &[key(KeyCode::Down), ch('j')],
         action: Action::Down,
-        when: When::Focus(SCROLLED),
+        when: When::Focus(NARRATIVE),
         bar: None,
         help: "scroll down a line",
     },
@@ -210,14 +235,14 @@ pub const KEYMAP: &[Binding] = &[
         action: Action::PageUp,
         when: When::Walk,
         bar: None,
-        help: "scroll or select a page up",
+        help: "move the cursor, scroll or select a page up",
     },
     Binding {
         keys: &[key(KeyCode::PageDown)],
         action: Action::PageDown,
         when: When::Walk,
         bar: None,
-        help: "scroll or select a page down",
+        help: "move the cursor, scroll or select a page down",
     },
     Binding {
         keys: &[key(KeyCode::Enter)],
@@ -511,6 +536,7 @@ pub fn applies(binding: &Binding, app: &App) -> bool {
         When::Menu => matches!(app.overlay, Some(Overlay::Tamper { .. })),
         When::Themes => matches!(app.overlay, Some(Overlay::Themes { .. })),
         When::SearchTyping => false,
+        When::UnderCursor => walk && app.focus == Pane::Envelope && app.search.is_none(),
         When::SearchDone => {
             walk && app.focus == Pane::Envelope && app.search.as_ref().is_some_and(|s| !s.editing)
         }
@@ -647,13 +673,15 @@ pub fn help_lines(ascii: bool) -> Vec<(String, &'static str, &'static str)> {
                 When::Walk => "walkthrough",
                 When::Played => "walkthrough",
                 When::Focus(p) if p == LISTS => "Layers/Keys/Checks",
-                When::Focus(p) if p == SCROLLED => "Envelope/Narrative",
+                When::Focus(p) if p == ENVELOPE => "Envelope",
+                When::Focus(p) if p == NARRATIVE => "Narrative",
                 When::Focus(_) => "Keys",
                 When::Overlay => "overlays",
                 When::Menu => "tamper menu",
                 When::Themes => "theme picker",
                 When::SearchTyping => "typing a search",
                 When::SearchDone => "Envelope, after a search",
+                When::UnderCursor => "Envelope",
                 When::Editing => "editor",
                 When::EditPrompt => "leaving the editor",
                 When::Prompt => "a prompt (x, o)",

@@ -10,6 +10,7 @@ pub mod background;
 pub mod clipboard;
 pub mod commands;
 pub mod config;
+pub mod cursor;
 pub mod detail;
 pub mod edit;
 pub mod export;

@@ -13,6 +13,7 @@ use crate::xml::Span as ByteSpan;
 use super::super::app::Pane;
 use super::super::layout::inner;
 use super::super::row_index::gutter_width;
+use super::super::search;
 use super::super::syntax::Token;
 use super::super::text_map::{self, Row};
 use super::super::widgets;
@@ -57,7 +58,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
         title.push_str(" processing...");
     }
     if let Some(search) = &ctx.app.search {
-        let found = ctx.app.search_matches().len();
+        let found = ctx.app.with_search_matches(<[ByteSpan]>::len);
         let at = search.current.map_or(0, |i| i + 1);
         title.push_str(&format!(
             " search \"{}\" {at}/{found}",
@@ -86,13 +87,21 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
         _ => tokens,
     };
     let highlighted = ctx.app.highlighted_spans();
-    let found = ctx.app.search_matches();
+    // Only the matches on screen: the text is not scanned again for a frame.
+    let found = match (rows.first(), rows.last()) {
+        (Some(first), Some(last)) => ctx
+            .app
+            .with_search_matches(|all| search::visible(all, first.start, last.end).to_vec()),
+        _ => Vec::new(),
+    };
+    let cursor = ctx.app.envelope_cursor;
     let changed = ctx.app.marked_spans();
     let marks = Marks {
         tokens,
         changed: &changed,
         highlighted: &highlighted,
         found: &found,
+        cursor,
     };
     let lines: Vec<Line<'_>> = rows
         .iter()
@@ -107,6 +116,8 @@ struct Marks<'a> {
     changed: &'a [ByteSpan],
     highlighted: &'a [ByteSpan],
     found: &'a [ByteSpan],
+    /// The envelope cursor's byte, marked `>` in the gutter of its row.
+    cursor: Option<usize>,
 }
 
 fn within(spans: &[ByteSpan], offset: usize) -> bool {
@@ -137,9 +148,17 @@ fn draw_row<'t>(
     } else {
         " "
     };
+    let on_cursor = marks
+        .cursor
+        .is_some_and(|c| c >= row.start && (c < row.end || c == row.start));
     let mut spans = vec![
         Span::styled(number, palette.gutter),
-        Span::styled(format!("{mark} "), palette.changed),
+        Span::styled(mark, palette.changed),
+        if on_cursor {
+            Span::styled(">", palette.selection)
+        } else {
+            Span::styled(" ", palette.changed)
+        },
     ];
     let mut token = marks
         .tokens

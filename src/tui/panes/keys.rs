@@ -33,9 +33,18 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
     }
     let p = ctx.palette;
     let parties = &ctx.session.parties;
+    // With the envelope cursor placed, a column marks `*` the keys whose token covers it.
+    let under = ctx
+        .app
+        .marks_under_cursor()
+        .then(|| ctx.app.under_cursor().keys);
     let mut header = format!(
-        " {:<14}{:<12}{:>5} {:<10}",
-        "key", "algorithm", "bits", "origin"
+        "{} {:<14}{:<12}{:>5} {:<10}",
+        if under.is_some() { "  " } else { "" },
+        "key",
+        "algorithm",
+        "bits",
+        "origin"
     );
     for party in parties {
         header.push_str(&format!("{:<PARTY$}", truncate(party, PARTY - 1)));
@@ -48,9 +57,15 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
     };
     let items: Vec<ListItem<'_>> = keys
         .iter()
-        .map(|k| {
+        .enumerate()
+        .map(|(i, k)| {
+            let mark = match &under {
+                Some(rows) if rows.contains(&i) => "* ",
+                Some(_) => "  ",
+                None => "",
+            };
             let mut first = format!(
-                "{:<14}{:<12}{:>5} {:<10}",
+                "{mark}{:<14}{:<12}{:>5} {:<10}",
                 truncate(&one_line(&k.name), 13),
                 truncate(&one_line(&k.algorithm), 11),
                 k.length_bits(),

@@ -25,9 +25,25 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
         frame.render_widget(empty, area);
         return;
     }
+    // With the envelope cursor placed, a column marks `*` the rows whose bytes cover it.
+    let under = ctx
+        .app
+        .marks_under_cursor()
+        .then(|| ctx.app.under_cursor().layer_rows);
     let items: Vec<ListItem<'_>> = rows
         .iter()
-        .map(|r| ListItem::new(row_line(r, ctx)))
+        .enumerate()
+        .map(|(i, r)| {
+            let mut line = row_line(r, ctx);
+            match &under {
+                Some(covering) if covering.contains(&i) => {
+                    line.spans.insert(0, Span::styled("* ", ctx.palette.selection))
+                }
+                Some(_) => line.spans.insert(0, Span::raw("  ")),
+                None => {}
+            }
+            ListItem::new(line)
+        })
         .collect();
     let list = List::new(items)
         .block(block)
