@@ -73,7 +73,7 @@ fn edit_one_byte(app: &mut App, at: Instant) -> String {
     update(app, Action::EditKey(key(KeyCode::Char('A')), at));
     let edited = text_of(app);
     assert_eq!(edited.len(), original.len() + 1, "one byte more");
-    original
+    original.to_string()
 }
 
 #[test]

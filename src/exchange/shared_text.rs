@@ -50,6 +50,12 @@ impl AsRef<str> for SharedText {
     }
 }
 
+impl AsRef<[u8]> for SharedText {
+    fn as_ref(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+}
+
 impl From<Arc<str>> for SharedText {
     fn from(text: Arc<str>) -> Self {
         SharedText(text)

@@ -101,9 +101,9 @@ impl App {
     }
 
     /// Whether the Layers and Keys panes mark what covers the cursor: the Envelope pane has
-    /// focus and its cursor is placed.
+    /// focus, its cursor is placed, and no editor (with a cursor of its own) is open.
     pub fn marks_under_cursor(&self) -> bool {
-        self.focus == Pane::Envelope && self.envelope_cursor.is_some()
+        self.focus == Pane::Envelope && self.envelope_cursor.is_some() && self.editor.is_none()
     }
 
     /// `Enter` in the Envelope pane: selects the innermost layer, reference or token under the
