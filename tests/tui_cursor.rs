@@ -133,7 +133,12 @@ fn nothing_under_the_cursor_says_so() {
     assert_eq!(app.under_cursor().innermost, None);
     update(&mut app, Action::Open);
     assert_eq!(app.focus, Pane::Envelope);
-    assert!(app.status.clone().unwrap().contains("Nothing under the cursor"));
+    assert!(
+        app.status
+            .clone()
+            .unwrap()
+            .contains("Nothing under the cursor")
+    );
 }
 
 #[test]
@@ -149,7 +154,11 @@ fn search_finds_matches_once_and_enter_goes_on_from_the_cursor() {
     for _ in 0..3 {
         render(&app, (120, 40));
     }
-    assert_eq!(app.search_scans(), scans, "frames do not scan the text again");
+    assert_eq!(
+        app.search_scans(),
+        scans,
+        "frames do not scan the text again"
+    );
     // Enter goes to the first match after the cursor, and the cursor follows it.
     app.envelope_cursor = Some(found[1].start as usize);
     update(&mut app, Action::SearchNext);

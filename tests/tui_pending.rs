@@ -217,7 +217,11 @@ fn a_replay_found_at_the_end_updates_the_step_already_shown() {
     let dir = tempfile::tempdir().unwrap();
     let request = std::fs::read("samples/direct/default/01-alice-bob.xml").unwrap();
     let reply = std::fs::read("samples/direct/default/03-bob-alice.xml").unwrap();
-    for (name, bytes) in [("01.xml", &request), ("02.xml", &request), ("03.xml", &reply)] {
+    for (name, bytes) in [
+        ("01.xml", &request),
+        ("02.xml", &request),
+        ("03.xml", &reply),
+    ] {
         std::fs::write(dir.path().join(name), bytes).unwrap();
     }
     let mut app = capture_app(&[dir.path().to_str().unwrap()]);

@@ -98,7 +98,9 @@ pub fn inspect_conversation(
     bindings: Vec<Binding>,
     options: &ProcessOptions,
 ) -> ConversationResult {
-    inspect_conversation_each(messages, keys, bindings, options, |_, _| ControlFlow::Continue(()))
+    inspect_conversation_each(messages, keys, bindings, options, |_, _| {
+        ControlFlow::Continue(())
+    })
 }
 
 /// [`inspect_conversation`], telling `processed` about each message as soon as the receiver

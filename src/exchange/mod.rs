@@ -10,18 +10,18 @@ mod ledger;
 pub mod locate;
 pub mod receipt;
 pub mod recompute;
-pub mod snapshot;
 pub mod shared_text;
+pub mod snapshot;
 mod span;
 pub mod step_spans;
 
 pub use check::{Check, CheckJson, CheckKind, DelegationCheck};
 pub use ledger::{Key, KeyLedger};
+pub use shared_text::SharedText;
 pub use snapshot::{
     DecryptedPart, EncryptionLayer, Envelope, KeyChoice, Layer, LayerStatus, ProcessedView,
     ReferenceStatus, SignatureLayer, Snapshot, SpecRef, Step,
 };
-pub use shared_text::SharedText;
 pub use span::{TextSpan, View};
 
 /// The version of the JSON reports' shape (`schema_version` in every JSON report); raised

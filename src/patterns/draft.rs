@@ -7,12 +7,12 @@ use crate::crypto::{
     BlockCipherAlgorithm, Certificate, DigestAlgorithm, RandomSource, SignatureAlgorithm, digest,
 };
 use crate::dsig::{ReferenceSpec, SignatureSpec, TransformSpec, sign};
+use crate::exchange::SharedText;
 use crate::ns;
 use crate::wss::uris;
 use crate::xenc::encrypt::{EncryptedDataSpec, EncryptionTarget, encrypt_node};
 use crate::xml::c14n::C14nMethod;
 use crate::xml::{Document, Edit, IdAttributes, Span, base64};
-use crate::exchange::SharedText;
 
 use super::PatternError;
 

@@ -15,11 +15,11 @@ mod direct;
 pub mod draft;
 #[cfg(test)]
 mod ledger_names_tests;
-#[cfg(test)]
-mod shared_text_tests;
 pub mod parties;
 mod request_reply;
 pub mod scene;
+#[cfg(test)]
+mod shared_text_tests;
 pub mod tamper;
 
 use crate::exchange::{KeyLedger, Party, Step};

@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::crypto::{KeyStore, RandomSource, SecretBytes, SeededRandom};
+use crate::exchange::SharedText;
 use crate::exchange::receipt::{mark_layers, processed_view, receiver_checks};
 use crate::exchange::step_spans::locate_spans;
 use crate::exchange::{
@@ -17,7 +18,6 @@ use crate::receive::resolver::NoAttachments;
 use crate::receive::store::TokenStore;
 use crate::receive::{ProcessOptions, ProcessedMessage, process_message};
 use crate::wss::datetime::UtcDateTime;
-use crate::exchange::SharedText;
 use crate::xml::Document;
 
 use super::PatternError;

@@ -110,7 +110,10 @@ impl App {
     /// cursor in its pane, and focuses that pane.
     pub(super) fn select_under_cursor(&mut self) {
         let Some((pane, row)) = self.under_cursor().innermost else {
-            self.say("Nothing under the cursor: no layer, reference or token covers this row.".to_string());
+            self.say(
+                "Nothing under the cursor: no layer, reference or token covers this row."
+                    .to_string(),
+            );
             return;
         };
         if let Some(list) = self.list_mut(pane) {

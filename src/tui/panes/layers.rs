@@ -36,9 +36,9 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
         .map(|(i, r)| {
             let mut line = row_line(r, ctx);
             match &under {
-                Some(covering) if covering.contains(&i) => {
-                    line.spans.insert(0, Span::styled("* ", ctx.palette.selection))
-                }
+                Some(covering) if covering.contains(&i) => line
+                    .spans
+                    .insert(0, Span::styled("* ", ctx.palette.selection)),
                 Some(_) => line.spans.insert(0, Span::raw("  ")),
                 None => {}
             }
