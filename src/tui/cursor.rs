@@ -5,6 +5,7 @@
 use crate::xml::Span;
 
 use super::app::{App, Pane};
+use super::row_index::RowIndex;
 
 /// What covers the cursor: the Layers rows and the Keys rows (by token) whose spans contain it,
 /// and the innermost of all of them.
@@ -33,6 +34,22 @@ fn first_visible(text: &str, start: usize, end: usize) -> usize {
         .map_or(start, |i| start + i)
 }
 
+/// The row the cursor at byte `at` is on: where a wrapped row ends at `at`, the row after it,
+/// which starts there.
+fn cursor_row(index: &mut RowIndex, text: &str, at: usize) -> usize {
+    let mut row = index.row_of(text, at);
+    index.ensure_rows(text, row + 2);
+    while index
+        .rows()
+        .get(row + 1)
+        .is_some_and(|next| next.start <= at && next.start < text.len())
+    {
+        row += 1;
+        index.ensure_rows(text, row + 2);
+    }
+    row
+}
+
 impl App {
     /// Moves the envelope cursor `delta` rows and scrolls to keep it on screen. Without a
     /// cursor yet, it appears on the top row shown.
@@ -41,7 +58,7 @@ impl App {
         let moved = self.with_envelope_rows(|index, text, height| {
             let height = height.max(1);
             let row = match cursor {
-                Some(at) => index.row_of(text, at).saturating_add_signed(delta),
+                Some(at) => cursor_row(index, text, at).saturating_add_signed(delta),
                 None => scroll,
             };
             index.ensure_rows(text, row.saturating_add(1));
