@@ -13,9 +13,9 @@ use wskex::audit::load_paths;
 use wskex::crypto::{KeyStore, SecretBytes};
 use wskex::receive::ProcessOptions;
 use wskex::receive::store::Binding;
-use wskex::xml::whitespace::WhitespaceMode;
 use wskex::receive::trust_summary::TrustFact;
 use wskex::trust::fields::RequestKind;
+use wskex::xml::whitespace::WhitespaceMode;
 
 /// How one capture is opened: the rows of its conversation (in order) and the key options.
 struct Setup {

@@ -13,7 +13,8 @@ use crate::receive::{EncryptionReport, Finding, ProcessedMessage};
 use crate::wss::envelope::SoapEnvelope;
 use crate::xml::{Document, Node};
 
-const SHA1_DIGEST: StatedAlgorithm = StatedAlgorithm::Known(Algorithm::Digest(DigestAlgorithm::Sha1));
+const SHA1_DIGEST: StatedAlgorithm =
+    StatedAlgorithm::Known(Algorithm::Digest(DigestAlgorithm::Sha1));
 
 /// Every check of this module on `processed`; `captured` is the message as received (its
 /// ciphertext still in place).

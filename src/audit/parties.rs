@@ -27,7 +27,9 @@ fn names_an_endpoint(address: &str) -> bool {
 /// The short name (CN) of the certificate whose RSA signature in the message's Security
 /// header verified: who signed the message. An embedded signature (a SAML assertion's, by
 /// its issuer) names no sender.
-pub fn signer_name<'r>(signatures: impl IntoIterator<Item = &'r SignatureReport>) -> Option<String> {
+pub fn signer_name<'r>(
+    signatures: impl IntoIterator<Item = &'r SignatureReport>,
+) -> Option<String> {
     signatures
         .into_iter()
         .filter(|s| s.valid && s.path.rsplit('/').nth(1).is_some_and(is_security_header))
@@ -168,6 +170,9 @@ mod tests {
         // label rather than a certificate subject: no name.
         assert_eq!(signer_name([&signed("Security", "CN=alice", false)]), None);
         assert_eq!(signer_name([&signed("Assertion", "CN=sts", true)]), None);
-        assert_eq!(signer_name([&signed("Security", "keys/bob.pem", true)]), None);
+        assert_eq!(
+            signer_name([&signed("Security", "keys/bob.pem", true)]),
+            None
+        );
     }
 }

@@ -98,11 +98,8 @@ pub fn conversation_steps(messages: &[CapturedMessage], result: &ConversationRes
         checks.extend(finding_checks(&m.findings));
         let text = received_text(m, captured);
         let signer = parties::signer_name(m.signatures.iter().map(|v| &v.report));
-        let (from, to) = parties::message_parties(
-            captured,
-            m.processed.as_ref().map(|p| &p.document),
-            signer,
-        );
+        let (from, to) =
+            parties::message_parties(captured, m.processed.as_ref().map(|p| &p.document), signer);
         // The endpoints of the message that carried a key hold it (one made it, the other
         // processed it), as does the auditor who recovered it.
         for id in m.keys() {

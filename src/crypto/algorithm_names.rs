@@ -251,10 +251,7 @@ mod tests {
             assert_eq!(known.uri(), u);
             assert_eq!(known.name(), u.rsplit('#').next().unwrap());
         }
-        assert_eq!(
-            Algorithm::from_uri(uri::DK_PSHA1).unwrap().name(),
-            "p_sha1"
-        );
+        assert_eq!(Algorithm::from_uri(uri::DK_PSHA1).unwrap().name(), "p_sha1");
         assert_eq!(
             Algorithm::from_uri(uri::CK_PSHA1_2005_02).unwrap().name(),
             "psha1-2005"

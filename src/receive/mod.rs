@@ -490,5 +490,7 @@ impl Receiver<'_, '_> {
 /// The short name of the algorithm a URI names (`aes128-cbc`); the URI itself when this tool
 /// does not implement it.
 pub fn algorithm_name(uri: &str) -> String {
-    crate::crypto::StatedAlgorithm::from_uri(uri).name().to_string()
+    crate::crypto::StatedAlgorithm::from_uri(uri)
+        .name()
+        .to_string()
 }

@@ -253,12 +253,9 @@ impl<'a, 'd> WssResolver<'a, 'd> {
             }
             StrForm::KeyIdentifier(k) => match k.kind {
                 KeyIdentifierKind::EncryptedKeySha1 => {
-                    let value = k
-                        .value
-                        .as_deref()
-                        .ok_or(ResolveError::Incomplete {
-                            what: "EncryptedKeySHA1 KeyIdentifier without a value",
-                        })?;
+                    let value = k.value.as_deref().ok_or(ResolveError::Incomplete {
+                        what: "EncryptedKeySHA1 KeyIdentifier without a value",
+                    })?;
                     match self.store.encrypted_key_by_sha1(value) {
                         Some(e) => Ok(Resolved::Key {
                             id: e.key,
@@ -345,9 +342,7 @@ impl<'a, 'd> WssResolver<'a, 'd> {
                     });
                 }
                 None => {
-                    return Err(ResolveError::NoTokenForUri {
-                        uri: r.uri.clone(),
-                    });
+                    return Err(ResolveError::NoTokenForUri { uri: r.uri.clone() });
                 }
             },
             StrForm::KeyIdentifier(k) => {
@@ -433,12 +428,11 @@ impl<'a, 'd> WssResolver<'a, 'd> {
                 });
             }
         }
-        let found = self
-            .keys
-            .find_public_key(selectors)
-            .map_err(|e| ResolveError::NoMatchingCertificate {
+        let found = self.keys.find_public_key(selectors).map_err(|e| {
+            ResolveError::NoMatchingCertificate {
                 problem: e.to_string(),
-            })?;
+            }
+        })?;
         let certificate = match found.key.certificate() {
             Some(c) => c.clone(),
             None => {

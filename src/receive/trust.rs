@@ -1,9 +1,9 @@
 //! WS-Trust messages in a processed message: entropies, proof keys, computed keys and the
 //! security contexts they establish.
 
+use super::trust_summary::{ProofForm, TrustFact, TrustMessageKind, TrustSummary};
 use super::*;
 use crate::crypto::StatedAlgorithm;
-use super::trust_summary::{ProofForm, TrustFact, TrustMessageKind, TrustSummary};
 
 impl Receiver<'_, '_> {
     /// WS-Trust messages: entropies, proof keys, the security contexts they establish.
