@@ -109,3 +109,69 @@ impl From<ResolveError> for String {
         e.to_string()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::KeyStore;
+    use crate::ns;
+    use crate::receive::resolver::{NoAttachments, WssResolver};
+    use crate::receive::store::TokenStore;
+    use crate::wss::str_ref::SecurityTokenReference;
+    use crate::wss::uris;
+    use crate::xml::{Document, IdAttributes, IdIndex};
+
+    /// What the resolver answers for each STR of a message that carries no token.
+    fn resolve_each(strs: &str) -> Vec<ResolveError> {
+        let text = format!(
+            r#"<s:Envelope xmlns:s="urn:s" xmlns:wsse="{}" xmlns:wsu="{}"><s:Header><wsse:Security>{strs}</wsse:Security></s:Header><s:Body wsu:Id="B"/></s:Envelope>"#,
+            ns::WSSE,
+            ns::WSU
+        );
+        let doc = Document::parse_str(&text, "m").unwrap();
+        let ids = IdIndex::build(&doc, &IdAttributes::default());
+        let keys = KeyStore::new();
+        let store = TokenStore::default();
+        let resolver = WssResolver::new(&doc, &ids, &keys, &store, &[], &NoAttachments);
+        doc.descendants()
+            .filter(|n| n.has_name(ns::WSSE, "SecurityTokenReference"))
+            .map(|n| match resolver.resolve_str(&SecurityTokenReference::read(n)) {
+                Ok(_) => panic!("nothing here has a key"),
+                Err(e) => e,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn each_reason_for_no_key_is_its_own_variant() {
+        let errors = resolve_each(&format!(
+            r##"<wsse:SecurityTokenReference><wsse:Reference URI="#nowhere"/></wsse:SecurityTokenReference><wsse:SecurityTokenReference><wsse:Reference URI="#B"/></wsse:SecurityTokenReference><wsse:SecurityTokenReference><wsse:Reference URI="urn:uuid:ctx"/></wsse:SecurityTokenReference><wsse:SecurityTokenReference><wsse:KeyIdentifier ValueType="{}">AAAAAAAAAAAAAAAAAAAAAAAAAAA=</wsse:KeyIdentifier></wsse:SecurityTokenReference><wsse:SecurityTokenReference/>"##,
+            uris::THUMBPRINT_SHA1
+        ));
+        assert!(
+            matches!(&errors[0], ResolveError::NoSuchId { id } if id == "nowhere"),
+            "{errors:?}"
+        );
+        assert!(
+            matches!(&errors[1], ResolveError::NotAToken { id, element } if id == "B" && element == "s:Body"),
+            "{errors:?}"
+        );
+        assert!(
+            matches!(&errors[2], ResolveError::NoTokenForUri { uri } if uri == "urn:uuid:ctx"),
+            "{errors:?}"
+        );
+        assert!(
+            matches!(&errors[3], ResolveError::NoMatchingCertificate { .. }),
+            "{errors:?}"
+        );
+        assert!(
+            matches!(&errors[4], ResolveError::NamesNoToken { line: Some(1) }),
+            "{errors:?}"
+        );
+        assert_eq!(errors[0].to_string(), "no token has the id \"nowhere\"");
+        assert_eq!(
+            errors[1].to_string(),
+            "#B points at s:Body, which is not a token wskex can take a key from"
+        );
+    }
+}
