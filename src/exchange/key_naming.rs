@@ -48,3 +48,53 @@ pub fn ledger_namer<'a>(ledger: &'a KeyLedger, keyring: &Keyring) -> impl Fn(&st
             .unwrap_or_else(|| name.to_string())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::SecretBytes;
+    use crate::receive::keys::{KeyRecord, Provenance};
+
+    fn generated() -> Provenance {
+        Provenance::Generated { by: "alice".into() }
+    }
+
+    #[test]
+    fn a_receiver_name_becomes_the_ledger_name_by_token_by_bytes_or_as_a_token_id() {
+        let mut ledger = KeyLedger::default();
+        ledger.add(
+            "session-key",
+            SecretBytes::new(vec![1; 16]),
+            "key",
+            generated(),
+            "alice",
+        );
+        ledger.set_token("session-key", "EK-1");
+        ledger.add(
+            "mac-key",
+            SecretBytes::new(vec![2; 16]),
+            "key",
+            generated(),
+            "alice",
+        );
+        let mut keyring = Keyring::default();
+        let record = |name: &str, token: Option<&str>, byte: u8| KeyRecord {
+            name: name.into(),
+            token: token.map(str::to_string),
+            bytes: SecretBytes::new(vec![byte; 16]),
+            provenance: generated(),
+            usage: Vec::new(),
+            message: 0,
+            line: None,
+        };
+        keyring.add(record("session-key-1", Some("EK-1"), 9));
+        keyring.add(record("supplied-key-1", None, 2));
+        let name_of = ledger_namer(&ledger, &keyring);
+        assert_eq!(name_of("session-key-1"), "session-key");
+        assert_eq!(name_of("supplied-key-1"), "mac-key");
+        // Established while re-processing, so not in the keyring: found by its token id.
+        assert_eq!(name_of("EK-1"), "session-key");
+        assert_eq!(name_of("derived-key-7"), "derived-key-7");
+        assert_eq!(same_name("x"), "x");
+    }
+}

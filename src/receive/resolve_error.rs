@@ -135,10 +135,12 @@ mod tests {
         let resolver = WssResolver::new(&doc, &ids, &keys, &store, &[], &NoAttachments);
         doc.descendants()
             .filter(|n| n.has_name(ns::WSSE, "SecurityTokenReference"))
-            .map(|n| match resolver.resolve_str(&SecurityTokenReference::read(n)) {
-                Ok(_) => panic!("nothing here has a key"),
-                Err(e) => e,
-            })
+            .map(
+                |n| match resolver.resolve_str(&SecurityTokenReference::read(n)) {
+                    Ok(_) => panic!("nothing here has a key"),
+                    Err(e) => e,
+                },
+            )
             .collect()
     }
 
