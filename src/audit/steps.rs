@@ -4,7 +4,7 @@
 //! draw a capture the same way, and the receiver's verdicts read the same in both.
 
 use crate::exchange::receipt::{
-    self, encryption_check, finding_checks, processed_view, signature_check,
+    self, encryption_check, finding_checks, processed_view, same_name, signature_check,
 };
 use crate::exchange::step_spans::locate_spans;
 use crate::exchange::{
@@ -23,7 +23,7 @@ pub const AUDITOR: &str = "auditor";
 /// A signature that verified only after undoing re-indentation is a failed check: the captured
 /// bytes do not verify.
 fn verdict_check(v: &SignatureVerdict) -> Check {
-    let check = signature_check(&v.report);
+    let check = signature_check(&v.report, &same_name);
     if check.ok && v.whitespace_mode != WhitespaceMode::AsIs {
         return Check {
             ok: false,
@@ -123,8 +123,9 @@ impl StepBuilder {
                 ledger.set_token(&record.name, token);
             }
         }
+        let signer = parties::signer_name(m.signatures.iter().map(|v| &v.report));
         let (from, to) =
-            parties::message_parties(captured, m.processed.as_ref().map(|p| &p.document));
+            parties::message_parties(captured, m.processed.as_ref().map(|p| &p.document), signer);
         // The endpoints of the message that carried a key hold it (one made it, the other
         // processed it), as does the auditor who recovered it.
         for id in m.keys() {
@@ -132,7 +133,7 @@ impl StepBuilder {
             ledger.learns(&from, name);
             ledger.learns(&to, name);
         }
-        let (layers, checks) = layers_and_checks(m);
+        let (layers, checks) = layers_and_checks(m, store);
         let mut snapshot = Snapshot {
             envelope: Some(Envelope {
                 from,
@@ -164,16 +165,16 @@ impl StepBuilder {
 
 /// The message's signature and encryption layers, and its checks: check i is about layer i,
 /// then the findings.
-fn layers_and_checks(m: &MessageResult) -> (Vec<Layer>, Vec<Check>) {
+fn layers_and_checks(m: &MessageResult, store: &TokenStore) -> (Vec<Layer>, Vec<Check>) {
     let mut layers: Vec<Layer> = m.signatures.iter().map(signature_layer).collect();
     let encryptions = m.encryptions();
     layers.extend(
         encryptions
             .iter()
-            .map(|e| Layer::Encryption(receipt::encryption_layer(e))),
+            .map(|e| Layer::Encryption(receipt::encryption_layer(e, &store.keyring))),
     );
     let mut checks: Vec<Check> = m.signatures.iter().map(verdict_check).collect();
-    checks.extend(encryptions.iter().map(encryption_check));
+    checks.extend(encryptions.iter().map(|e| encryption_check(e, &same_name)));
     for (i, check) in checks.iter_mut().enumerate() {
         check.layer = Some(i);
     }
@@ -193,7 +194,7 @@ fn narrative(m: &MessageResult) -> String {
     if let Some(p) = &m.processed {
         for line in &p.trust {
             narrative.push(' ');
-            narrative.push_str(line);
+            narrative.push_str(&line.to_string());
             narrative.push('.');
         }
     }
