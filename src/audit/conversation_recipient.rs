@@ -101,7 +101,9 @@ fn known_certificates<'a>(keys: &'a KeyStore, store: &'a TokenStore) -> Vec<&'a 
         .collect()
 }
 
-/// The certificates whose keys made a valid signature of `processed`.
+/// The certificates whose keys made a valid signature of `processed`. A signature's key is
+/// known by its subject: every known certificate of that subject counts (several certificates
+/// of one subject, say a renewed one, must not make a false finding).
 fn signing_certificates<'a>(
     processed: &ProcessedMessage,
     known: &[&'a Certificate],
@@ -111,7 +113,12 @@ fn signing_certificates<'a>(
         .iter()
         .filter(|s| s.valid)
         .filter_map(|s| s.key.as_ref())
-        .filter_map(|key| known.iter().copied().find(|c| c.subject() == key.name))
+        .flat_map(|key| {
+            known
+                .iter()
+                .copied()
+                .filter(move |c| c.subject() == key.name)
+        })
         .collect()
 }
 
@@ -186,7 +193,7 @@ pub fn other_certificate_findings(
             {
                 if !receiver_certificates
                     .iter()
-                    .any(|(c, _)| c.subject() == cert.subject())
+                    .any(|(c, _)| std::ptr::eq(*c, cert))
                 {
                     receiver_certificates.push((cert, other));
                 }
