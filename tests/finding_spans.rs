@@ -420,8 +420,8 @@ fn a_data_reference_to_a_duplicated_id_points_at_the_data_reference() {
 fn a_splice_that_does_not_parse_in_place_points_at_its_encrypted_data() {
     let depth = 511;
     let plaintext = format!(
-        "{}{}",
-        "<p:n xmlns:p=\"urn:p\">".repeat(1) + &"<p:n>".repeat(depth - 1),
+        "<p:n xmlns:p=\"urn:p\">{}{}",
+        "<p:n>".repeat(depth - 1),
         "</p:n>".repeat(depth)
     );
     let data = encrypted_data("E1", &plaintext);
