@@ -123,3 +123,4 @@ pub fn read_manifest(path: &Path) -> Vec<ManifestRow> {
 pub mod cli_run;
 pub mod direct_walk;
 pub mod report;
+pub mod xmlsec1;
