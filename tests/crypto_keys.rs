@@ -401,7 +401,12 @@ fn key_store_pairs_and_refuses_unmatched_selectors() {
         found.key.key.label(),
         fx.path("pkcs8.pem").display().to_string()
     );
-    assert!(found.reason.contains("paired with"), "{}", found.reason);
+    // Named by its certificate's subject, not by the files it came from.
+    assert!(
+        found.reason.contains("matches CN=") && !found.reason.contains("pem"),
+        "{}",
+        found.reason
+    );
 
     // A reference to a certificate nobody supplied: NoMatchingKey, never a try-every-key.
     let err = store
@@ -513,8 +518,10 @@ fn capture_manifest_key_references_resolve() {
             "{selector} -> {}",
             found.key.key.label()
         );
+        // The reason names the certificate by its subject (the file is in the key's label).
+        let subject = found.key.certificate.as_ref().unwrap().short_name();
         assert!(
-            found.reason.contains(&format!("{owner}.cert.pem")),
+            found.reason.contains(&format!("matches {subject}")) && !found.reason.contains(".pem"),
             "{}",
             found.reason
         );

@@ -154,3 +154,41 @@ fn the_readme_table_is_the_catalogue() {
         "README.md's findings table differs from the catalogue; replace it with:\n{expected}"
     );
 }
+
+/// The variant names of `pub enum FindingCode` as the source declares them.
+fn declared_variants() -> Vec<String> {
+    let source = std::fs::read_to_string(root().join("src/receive/finding_code.rs")).unwrap();
+    let start =
+        source.find("pub enum FindingCode {").expect("the enum") + "pub enum FindingCode {".len();
+    let body = &source[start..start + source[start..].find('}').unwrap()];
+    body.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("//"))
+        .map(|l| l.trim_end_matches(',').to_string())
+        .collect()
+}
+
+/// Every variant the enum declares has a catalogue entry, hence a README row: a variant added
+/// without one would be reported under another's code (the catalogue is indexed by variant).
+#[test]
+fn every_declared_finding_code_has_a_readme_row() {
+    let declared = declared_variants();
+    let catalogued: Vec<String> = CATALOGUE.iter().map(|e| format!("{:?}", e.code)).collect();
+    assert_eq!(
+        declared, catalogued,
+        "src/receive/finding_code.rs: enum and CATALOGUE differ"
+    );
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    for entry in CATALOGUE {
+        assert!(
+            readme.contains(&format!("| `{}` | ", entry.name)),
+            "README.md has no row for {}",
+            entry.name
+        );
+    }
+    assert!(
+        declared.len() >= 40,
+        "only {} codes read from the enum",
+        declared.len()
+    );
+}

@@ -333,3 +333,150 @@ fn an_unparsable_message_points_where_parsing_stopped() {
         "{finding}"
     );
 }
+
+const AES_KEY: &[u8; 16] = b"0123456789abcdef";
+const SECURED_HEAD: &str = "<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\" xmlns:wsse=\"http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd\" xmlns:xenc=\"http://www.w3.org/2001/04/xmlenc#\">\n<s:Header><wsse:Security>";
+
+/// An AES-128-CBC EncryptedData of `plaintext` (an element) with `id`.
+fn encrypted_data(id: &str, plaintext: &str) -> String {
+    use wskex::crypto::BlockCipherAlgorithm;
+    use wskex::crypto::random::SeededRandom;
+    let ciphertext = wskex::crypto::cipher::encrypt(
+        BlockCipherAlgorithm::Aes128Cbc,
+        AES_KEY,
+        plaintext.as_bytes(),
+        &mut SeededRandom::new(3),
+    )
+    .unwrap();
+    format!(
+        "<xenc:EncryptedData Id=\"{id}\" Type=\"http://www.w3.org/2001/04/xmlenc#Element\"><xenc:EncryptionMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#aes128-cbc\"/><xenc:CipherData><xenc:CipherValue>{}</xenc:CipherValue></xenc:CipherData></xenc:EncryptedData>",
+        wskex::xml::base64::encode(&ciphertext)
+    )
+}
+
+/// The `decryption-failed` finding of `text` opened with the AES key: it must point at
+/// `expected` (bytes of the text), with line:col in JSON and `file:line:col` in text; exit 1.
+fn assert_decryption_finding_at(text: &str, expected: &str, says: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let aes = format!("hex:{}", hex(AES_KEY));
+    let extra = ["--aes-key", aes.as_str()];
+    let (finding, bytes) = sliced_finding(dir.path(), text, "decryption-failed", &extra);
+    assert!(
+        finding["message"].as_str().unwrap().contains(says),
+        "{finding}"
+    );
+    assert_eq!(bytes, expected, "{finding}");
+    let start = text.find(expected).unwrap();
+    let (line, column) = line_col(text, start);
+    assert_eq!(
+        (finding["line"].as_u64(), finding["column"].as_u64()),
+        (Some(line), Some(column))
+    );
+    let file = dir.path().join("message.xml");
+    let out = wskex()
+        .arg("inspect")
+        .arg(&file)
+        .args(extra)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report = String::from_utf8(out.stdout).unwrap();
+    let expected = format!(
+        "error [decryption-failed] {}:{line}:{column}: ",
+        file.display()
+    );
+    assert!(report.contains(&expected), "{expected}\n{report}");
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[test]
+fn a_data_reference_to_another_document_points_at_the_data_reference() {
+    let reference = "<xenc:DataReference URI=\"http://example.org/elsewhere#E1\"/>";
+    let text = format!(
+        "{SECURED_HEAD}<xenc:ReferenceList>{reference}</xenc:ReferenceList></wsse:Security></s:Header>\n<s:Body>{}</s:Body></s:Envelope>\n",
+        encrypted_data("E1", "<p:Order xmlns:p=\"urn:p\"/>")
+    );
+    assert_decryption_finding_at(&text, reference, "not a same-document reference");
+}
+
+#[test]
+fn a_data_reference_to_a_duplicated_id_points_at_the_data_reference() {
+    let reference = "<xenc:DataReference URI=\"#E1\"/>";
+    let text = format!(
+        "{SECURED_HEAD}<xenc:ReferenceList>{reference}</xenc:ReferenceList></wsse:Security></s:Header>\n<s:Body>{}\n{}</s:Body></s:Envelope>\n",
+        encrypted_data("E1", "<p:Order xmlns:p=\"urn:p\"/>"),
+        encrypted_data("E1", "<p:Other xmlns:p=\"urn:p\"/>")
+    );
+    assert_decryption_finding_at(&text, reference, "carried by several elements");
+}
+
+/// A plaintext that parses on its own but not where it goes (nested one level too deep for
+/// the parser's depth bound once spliced under the Body): the whole splice fails, and the
+/// finding points at the EncryptedData.
+#[test]
+fn a_splice_that_does_not_parse_in_place_points_at_its_encrypted_data() {
+    let depth = 511;
+    let plaintext = format!(
+        "<p:n xmlns:p=\"urn:p\">{}{}",
+        "<p:n>".repeat(depth - 1),
+        "</p:n>".repeat(depth)
+    );
+    let data = encrypted_data("E1", &plaintext);
+    let text = format!(
+        "{SECURED_HEAD}<xenc:ReferenceList><xenc:DataReference URI=\"#E1\"/></xenc:ReferenceList></wsse:Security></s:Header>\n<s:Body>{data}</s:Body></s:Envelope>\n"
+    );
+    assert_decryption_finding_at(&text, &data, "does not parse in place");
+}
+
+/// One key signing and encrypting: the finding points at the token that carries the key.
+#[test]
+fn a_key_that_signs_and_encrypts_points_at_its_token() {
+    let out = wskex()
+        .arg("inspect")
+        .arg("samples/request-reply/encrypt-then-sign")
+        .args([
+            "--key",
+            "samples/keys/alice.key.pem",
+            "--key",
+            "samples/keys/bob.key.pem",
+            "--cert",
+            "samples/keys/alice.cert.pem",
+            "--cert",
+            "samples/keys/bob.cert.pem",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (message, finding) = json["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|m| {
+            m["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|f| f["code"] == "key-signs-and-encrypts")
+                .map(|f| (m, f.clone()))
+        })
+        .expect("the key-signs-and-encrypts finding");
+    let text = std::fs::read_to_string(message["file"].as_str().unwrap()).unwrap();
+    let start = finding["span"]["start"].as_u64().expect("a span") as usize;
+    let end = finding["span"]["end"].as_u64().unwrap() as usize;
+    let token = &text[start..end];
+    assert!(
+        token.starts_with("<xenc:EncryptedKey") && token.ends_with("</xenc:EncryptedKey>"),
+        "{token}"
+    );
+    let (line, column) = line_col(&text, start);
+    assert_eq!(
+        (finding["line"].as_u64(), finding["column"].as_u64()),
+        (Some(line), Some(column))
+    );
+}

@@ -25,6 +25,7 @@ use crate::xml::Document;
 use crate::xml::whitespace::{WhitespaceMode, repaired_text};
 
 use super::conversation_checks::conversation_findings;
+use super::conversation_recipient::other_certificate_findings;
 use super::message::CapturedMessage;
 use super::message_checks::{message_findings, uses_cbc};
 
@@ -125,7 +126,12 @@ pub fn inspect_conversation_each(
             break;
         }
     }
-    add_conversation_findings(&mut results, &store);
+    let http_response: Vec<bool> = messages
+        .iter()
+        .take(results.len())
+        .map(|m| m.framing.is_http_response())
+        .collect();
+    add_conversation_findings(&mut results, &store, keys, options, &http_response);
     let ok = results.len() == messages.len() && !results.is_empty() && results.iter().all(|m| m.ok);
     ConversationResult {
         messages: results,
@@ -135,11 +141,26 @@ pub fn inspect_conversation_each(
 }
 
 /// The checks that need the whole conversation (replay, nonce reuse, SignatureConfirmation,
-/// key separation), each added to its message; an error fails that message.
-fn add_conversation_findings(results: &mut [MessageResult], store: &TokenStore) {
+/// key separation, a key for a certificate other than the receiver's), each added to its
+/// message; an error fails that message.
+fn add_conversation_findings(
+    results: &mut [MessageResult],
+    store: &TokenStore,
+    keys: &KeyStore,
+    options: &ProcessOptions,
+    http_response: &[bool],
+) {
     let processed: Vec<Option<&ProcessedMessage>> =
         results.iter().map(|m| m.processed.as_ref()).collect();
-    let found = conversation_findings(&processed, &store.keyring);
+    let mut found = conversation_findings(&processed, &store.keyring);
+    if options.receiver_certificate.is_none() {
+        found.extend(other_certificate_findings(
+            &processed,
+            http_response,
+            keys,
+            store,
+        ));
+    }
     for (index, finding) in found {
         let Some(message) = results.get_mut(index) else {
             continue;

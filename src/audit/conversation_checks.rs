@@ -50,7 +50,7 @@ pub fn conversation_findings(
     let mut findings = replay_findings(&seen);
     findings.extend(nonce_findings(&seen));
     findings.extend(confirmation_findings(&seen));
-    findings.extend(key_separation_findings(keyring));
+    findings.extend(key_separation_findings(messages, keyring));
     findings
 }
 
@@ -242,8 +242,11 @@ fn confirmation_findings(seen: &[Seen]) -> Vec<MessageFinding> {
 }
 
 /// A key whose uses include both a signature and an EncryptedData, reported on the message
-/// that established it.
-fn key_separation_findings(keyring: &Keyring) -> Vec<MessageFinding> {
+/// that established it, at the token that carries it.
+fn key_separation_findings(
+    messages: &[Option<&ProcessedMessage>],
+    keyring: &Keyring,
+) -> Vec<MessageFinding> {
     keyring
         .iter()
         .filter(|(_, k)| {
@@ -251,19 +254,36 @@ fn key_separation_findings(keyring: &Keyring) -> Vec<MessageFinding> {
                 && k.usage.iter().any(|u| u.contains(" EncryptedData "))
         })
         .map(|(_, k)| {
-            (
-                k.message,
-                FindingCode::KeySignsAndEncrypts.finding(
-                    format!(
-                        "key {} both signs and encrypts ({}): derive one key for each use",
-                        k.name,
-                        k.usage.join("; ")
-                    ),
-                    k.line,
+            let finding = FindingCode::KeySignsAndEncrypts.finding(
+                format!(
+                    "key {} both signs and encrypts ({}): derive one key for each use",
+                    k.name,
+                    k.usage.join("; ")
                 ),
-            )
+                k.line,
+            );
+            let token = messages
+                .get(k.message)
+                .copied()
+                .flatten()
+                .zip(k.token.as_deref())
+                .and_then(|(processed, token)| token_location(processed, token));
+            (k.message, located(finding, token))
         })
         .collect()
+}
+
+/// Where the element whose `Id` or `wsu:Id` is `token` stands in the received text.
+fn token_location(processed: &ProcessedMessage, token: &str) -> Option<Location> {
+    processed
+        .document
+        .descendants()
+        .find(|n| {
+            n.is_element()
+                && (n.attribute_ns(ns::WSU, "Id") == Some(token)
+                    || n.attribute("Id") == Some(token))
+        })
+        .map(|node| processed.received.locate(node))
 }
 
 /// `finding` pointing at `location`, when there is one.

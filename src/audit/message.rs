@@ -47,6 +47,11 @@ pub enum Framing {
 }
 
 impl Framing {
+    /// True for an HTTP response dump (`HTTP/1.1 200 OK`).
+    pub fn is_http_response(&self) -> bool {
+        matches!(self, Framing::Http { start_line, .. } if start_line.starts_with("HTTP/"))
+    }
+
     /// The first header of that name (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
         let headers = match self {

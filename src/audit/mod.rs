@@ -10,6 +10,7 @@ mod cid;
 mod content_type;
 pub mod conversation;
 mod conversation_checks;
+mod conversation_recipient;
 mod envelope;
 mod error;
 mod headers;

@@ -89,6 +89,26 @@ impl Certificate {
         display_name(self.x509.subject_name())
     }
 
+    /// The short name a report calls the certificate's holder by: `CN=bob` when the subject
+    /// has a common name, else the whole subject, else (an empty subject) where it came
+    /// from. Escaped for one line: the subject comes from the outside world.
+    pub fn short_name(&self) -> String {
+        let common_name = self
+            .x509
+            .subject_name()
+            .entries_by_nid(openssl::nid::Nid::COMMONNAME)
+            .next()
+            .and_then(|e| e.data().to_string().ok());
+        let name = match common_name {
+            Some(cn) if !cn.trim().is_empty() => format!("CN={cn}"),
+            _ => match self.subject() {
+                subject if subject.is_empty() => self.label.clone(),
+                subject => subject,
+            },
+        };
+        crate::safe_text::one_line(&name).into_owned()
+    }
+
     /// Issuer name for display (RFC 2253 order).
     pub fn issuer(&self) -> String {
         display_name(self.x509.issuer_name())

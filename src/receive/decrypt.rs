@@ -194,10 +194,14 @@ impl Receiver<'_, '_> {
                         e.kind
                     ));
                 }
-                self.findings.push(FindingCode::DecryptionFailed.finding(
-                    format!("decrypted content does not parse in place: {e}"),
-                    None,
-                ));
+                // About the first part of the splice (the error names where it stopped).
+                let message = format!("decrypted content does not parse in place: {e}");
+                self.findings.push(
+                    match starts.first().and_then(|&s| super::element_at(doc, s)) {
+                        Some(first) => FindingCode::DecryptionFailed.finding_at(message, first),
+                        None => FindingCode::DecryptionFailed.finding(message, None),
+                    },
+                );
                 self.failed_data.extend(starts.iter().copied());
                 None
             }

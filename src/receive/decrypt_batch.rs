@@ -49,27 +49,57 @@ impl Receiver<'_, '_> {
         let ids = self.id_index(doc);
         let mut starts = Vec::new();
         let mut missing = Vec::new();
+        // Built on the first refusal: one pass over the document, however many are refused.
+        let mut references: Option<HashMap<&str, Node<'_>>> = None;
         for uri in targets {
             let Some(id) = uri.strip_prefix('#') else {
-                self.findings.push(FindingCode::DecryptionFailed.finding(
-                    format!("DataReference {uri:?} is not a same-document reference"),
-                    None,
-                ));
+                let message = format!("DataReference {uri:?} is not a same-document reference");
+                let references = references.get_or_insert_with(|| data_references(doc));
+                self.findings.push(refusal(references, uri, None, message));
                 continue;
             };
             match ids.lookup(id) {
                 IdLookup::Unique(n) => starts.push(doc.node(n).span().start),
                 // Already opened by an earlier list, inside a part not opened yet, or absent.
                 IdLookup::Missing => missing.push(uri.clone()),
-                IdLookup::Duplicate(_) => self.findings.push(FindingCode::DecryptionFailed.finding(
-                    format!(
+                IdLookup::Duplicate(carriers) => {
+                    let message = format!(
                         "DataReference {uri}: the id is carried by several elements; refusing to choose"
-                    ),
-                    None,
-                )),
+                    );
+                    let first = carriers.first().map(|&n| doc.node(n));
+                    let references = references.get_or_insert_with(|| data_references(doc));
+                    self.findings.push(refusal(references, uri, first, message));
+                }
             }
         }
         (starts, missing)
+    }
+}
+
+/// The first `xenc:DataReference` element naming each URI.
+fn data_references(doc: &Document) -> HashMap<&str, Node<'_>> {
+    let mut references = HashMap::new();
+    for node in doc.descendants() {
+        if node.has_name(crate::ns::XENC, "DataReference")
+            && let Some(uri) = node.attribute("URI")
+        {
+            references.entry(uri).or_insert(node);
+        }
+    }
+    references
+}
+
+/// A refused DataReference's finding, about the `xenc:DataReference` element that names
+/// `uri` (else `fallback`, else no element).
+fn refusal(
+    references: &HashMap<&str, Node<'_>>,
+    uri: &str,
+    fallback: Option<Node<'_>>,
+    message: String,
+) -> crate::receive::Finding {
+    match references.get(uri).copied().or(fallback) {
+        Some(node) => FindingCode::DecryptionFailed.finding_at(message, node),
+        None => FindingCode::DecryptionFailed.finding(message, None),
     }
 }
 

@@ -59,6 +59,7 @@ pub enum FindingCode {
     SecurityHeaderNotProcessed,
     EncryptedSoapElement,
     KeyForOtherCertificate,
+    KeyForOtherRecipient,
 }
 
 /// One entry of the catalogue.
@@ -521,6 +522,15 @@ pub const CATALOGUE: &[CatalogueEntry] = &[
         precondition: "The sender encrypts for a certificate the attacker holds (a substituted or misconfigured recipient certificate)",
         consequence: "Whoever holds that certificate's private key reads every part the key protects",
         reference: "XML Encryption 1.1 section 3.5.1 (EncryptedKey, its KeyInfo names the recipient's key); WSS X.509 Token Profile 1.1 section 3.2",
+    },
+    CatalogueEntry {
+        code: FindingCode::KeyForOtherRecipient,
+        name: "key-for-other-recipient",
+        severity: Severity::Info,
+        title: "An EncryptedKey for another recipient was left closed; this receiver opened its own",
+        precondition: "None: a message for several recipients carries one EncryptedKey for each",
+        consequence: "None for this receiver; the other recipient's key stays unread and no supplied key is tried on it",
+        reference: "XML Encryption 1.1 section 3.5.1 (EncryptedKey Recipient, one per recipient); WS-Security 1.1 section 9.3",
     },
 ];
 

@@ -63,6 +63,7 @@ pub mod issued_tokens;
 pub mod key_assumption;
 pub mod key_recipient;
 pub mod keys;
+mod other_recipient;
 mod report;
 pub mod resolve_error;
 pub mod resolver;
@@ -116,6 +117,8 @@ struct Receiver<'k, 's> {
     header_signatures: Vec<(usize, actors::SignatureMention)>,
     /// RSTRs already acted on (see [`issued_tokens`]).
     responded: issued_tokens::Responded,
+    /// Header EncryptedKeys left closed because they name another recipient.
+    closed_for_others: Vec<other_recipient::ClosedForOther>,
 }
 
 /// Processes one message (index `message` of its conversation) with the supplied keys and the
@@ -152,6 +155,7 @@ pub fn process_message(
         contexts: Default::default(),
         header_signatures: Vec::new(),
         responded: Default::default(),
+        closed_for_others: Vec::new(),
     };
     let mut current = document;
     let soap_version = match SoapEnvelope::read(&current) {
@@ -251,6 +255,7 @@ pub fn process_message(
             &current,
             &receiver.signatures,
         ));
+    receiver.settle_closed_encrypted_keys();
     receiver.locate_findings();
 
     let security_headers = actors::header_reports(&current, actor, &receiver.header_signatures);

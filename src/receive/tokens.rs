@@ -202,6 +202,9 @@ impl Receiver<'_, '_> {
             }
             HeaderItem::EncryptedKey(n) => {
                 let value = self.unwrap_encrypted_key(doc, *n);
+                if matches!(value, TokenValue::Unresolved(_)) {
+                    self.note_closed_encrypted_key(doc, *n);
+                }
                 if let Some(receiver) = &self.options.receiver_certificate {
                     let ids = IdIndex::build(doc, &self.options.id_attributes);
                     let selectors = recipient_selectors(&self.resolver(doc, &ids), *n);

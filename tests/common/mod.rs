@@ -120,5 +120,7 @@ pub fn read_manifest(path: &Path) -> Vec<ManifestRow> {
         })
         .collect()
 }
+pub mod cli_run;
 pub mod direct_walk;
 pub mod report;
+pub mod xmlsec1;

@@ -31,7 +31,7 @@ pub(super) fn single<'a>(
             selector: selector.to_string(),
             candidates: matches
                 .iter()
-                .map(|(e, _)| e.describe())
+                .map(|(e, _)| e.describe_with_file())
                 .collect::<Vec<_>>()
                 .join(", "),
         }),
@@ -71,18 +71,18 @@ pub(super) fn single_public<'a>(
 pub(super) fn match_certificate(cert: &Certificate, selector: &KeySelector) -> Option<String> {
     match selector {
         KeySelector::ThumbprintSha1(value) => (cert.thumbprint_sha1().ok()? == *value)
-            .then(|| format!("{selector} matches {}", cert.label())),
+            .then(|| format!("{selector} matches {}", cert.short_name())),
         KeySelector::SubjectKeyIdentifier(value) => {
             let (ski, source) = cert.subject_key_identifier().ok()?;
             if ski == *value {
                 return Some(match source {
                     SkiSource::Extension => format!(
                         "{selector} matches the SubjectKeyIdentifier extension of {}",
-                        cert.label()
+                        cert.short_name()
                     ),
                     SkiSource::ComputedFromKey => format!(
                         "{selector} matches SHA-1 of the public key bits of {} (X.509 v{} certificate without a SubjectKeyIdentifier extension)",
-                        cert.label(),
+                        cert.short_name(),
                         cert.version()
                     ),
                 });
@@ -92,14 +92,14 @@ pub(super) fn match_certificate(cert: &Certificate, selector: &KeySelector) -> O
                 || {
                     format!(
                         "{selector} matches SHA-1 of the public key bits of {}",
-                        cert.label()
+                        cert.short_name()
                     )
                 },
             )
         }
         KeySelector::IssuerSerial { issuer, serial } => (cert.serial_matches(serial)
             && cert.issuer_matches(issuer))
-        .then(|| format!("{selector} matches {}", cert.label())),
+        .then(|| format!("{selector} matches {}", cert.short_name())),
         KeySelector::KeyName(name) => {
             let wanted = name.trim();
             let by_subject = !wanted.is_empty()
@@ -109,7 +109,7 @@ pub(super) fn match_certificate(cert: &Certificate, selector: &KeySelector) -> O
             if by_subject {
                 Some(format!(
                     "{selector} matches the subject of {}",
-                    cert.label()
+                    cert.short_name()
                 ))
             } else {
                 name_matches_label(wanted, cert.label())
@@ -119,11 +119,11 @@ pub(super) fn match_certificate(cert: &Certificate, selector: &KeySelector) -> O
         KeySelector::RsaKeyValue { .. } => {
             let public = cert.public_key().ok()?;
             rsa_value_matches(&public, selector)
-                .then(|| format!("{selector} is the key of {}", cert.label()))
+                .then(|| format!("{selector} is the key of {}", cert.short_name()))
         }
         KeySelector::Certificate(der) => {
             if cert.to_der().ok()? == *der {
-                return Some(format!("the embedded certificate is {}", cert.label()));
+                return Some(format!("the embedded certificate is {}", cert.short_name()));
             }
             let embedded = Certificate::from_der(der, "embedded")
                 .ok()?
@@ -133,7 +133,7 @@ pub(super) fn match_certificate(cert: &Certificate, selector: &KeySelector) -> O
             embedded.public_eq(&own).then(|| {
                 format!(
                     "the embedded certificate's public key is that of {}",
-                    cert.label()
+                    cert.short_name()
                 )
             })
         }
@@ -182,18 +182,10 @@ pub(super) fn rsa_value_matches<T: openssl::pkey::HasPublic>(
 }
 
 pub(super) fn match_private(entry: &PrivateKeyEntry, selector: &KeySelector) -> Option<String> {
-    let paired = |why: String| -> String {
-        match &entry.certificate {
-            Some(cert) if cert.label() != entry.key.label() => {
-                format!("{why}, paired with {}", entry.key.label())
-            }
-            _ => why,
-        }
-    };
     if let Some(cert) = &entry.certificate
         && let Some(why) = match_certificate(cert, selector)
     {
-        return Some(paired(why));
+        return Some(why);
     }
     // What the key alone can answer (no certificate, or the certificate did not match).
     let key = &entry.key;

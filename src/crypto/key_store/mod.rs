@@ -33,11 +33,20 @@ pub struct PrivateKeyEntry {
 }
 
 impl PrivateKeyEntry {
-    /// "key.pem" or "cert.pem paired with key.pem".
+    /// The key by its holder, as formulas and key choices name it: its certificate's
+    /// subject (`CN=bob`), or the key file when no certificate came with it.
     pub fn describe(&self) -> String {
         match &self.certificate {
-            Some(cert) if cert.label() == self.key.label() => self.key.label().to_string(),
-            Some(cert) => format!("{} paired with {}", cert.label(), self.key.label()),
+            Some(cert) => cert.short_name(),
+            None => self.key.label().to_string(),
+        }
+    }
+
+    /// The key by its holder and its file (`CN=bob (keys/bob.key.pem)`), for refusals and
+    /// ambiguities, where the user has to know which supplied file is meant.
+    pub fn describe_with_file(&self) -> String {
+        match &self.certificate {
+            Some(cert) => format!("{} ({})", cert.short_name(), self.key.label()),
             None => self.key.label().to_string(),
         }
     }
@@ -91,10 +100,20 @@ impl PublicKeySource<'_> {
         }
     }
 
+    /// The key by its holder (`CN=alice`), or its file when no certificate names a holder.
+    pub fn name(&self) -> String {
+        match self {
+            PublicKeySource::Certificate(cert) => cert.short_name(),
+            PublicKeySource::PrivateKey(entry) => entry.describe(),
+            PublicKeySource::PublicKey(key) => key.label().to_string(),
+        }
+    }
+
+    /// Where the key came from (the supplied file), for refusals and ambiguities.
     pub fn label(&self) -> String {
         match self {
             PublicKeySource::Certificate(cert) => cert.label().to_string(),
-            PublicKeySource::PrivateKey(entry) => entry.describe(),
+            PublicKeySource::PrivateKey(entry) => entry.describe_with_file(),
             PublicKeySource::PublicKey(key) => key.label().to_string(),
         }
     }
@@ -404,7 +423,7 @@ impl KeyStore {
             return match sources.as_slice() {
                 [only] => Ok(KeyMatch {
                     key: *only,
-                    reason: format!("{}: the only public key supplied", only.label()),
+                    reason: format!("{}: the only public key supplied", only.name()),
                     assumed: false,
                 }),
                 _ => Err(CryptoError::NoMatchingKey {
@@ -512,7 +531,7 @@ impl KeyStore {
         }
         self.private_keys
             .iter()
-            .map(PrivateKeyEntry::describe)
+            .map(PrivateKeyEntry::describe_with_file)
             .collect::<Vec<_>>()
             .join(", ")
     }

@@ -58,8 +58,8 @@ fn finds_by_each_selector_and_says_why() {
     assert_eq!(found.key.key.label(), "keys/b.key.pem");
     assert!(
         found.reason.contains("certificate thumbprint")
-            && found.reason.contains("keys/b.cert.pem")
-            && found.reason.contains("paired with keys/b.key.pem"),
+            && found.reason.contains("matches CN=Service B")
+            && !found.reason.contains(".pem"),
         "{}",
         found.reason
     );
@@ -106,7 +106,11 @@ fn wrong_serial_or_unknown_key_is_no_match_not_a_guess() {
         CryptoError::NoMatchingKey { selector } => {
             assert!(selector.contains("serial 1002"), "{selector}");
             assert!(selector.contains("AQEBAQEB"), "{selector}");
-            assert!(selector.contains("keys/a.cert.pem paired with keys/a.key.pem"));
+            // A refusal names the supplied files, so the user knows which key it means.
+            assert!(
+                selector.contains("CN=Service A (keys/a.key.pem)"),
+                "{selector}"
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -218,4 +222,24 @@ fn symmetric_keys_by_name_and_defaults() {
     ));
     // Secrets never show in Debug output.
     assert!(!format!("{store:?}").contains("abcdefghijklmnop"));
+}
+
+#[test]
+fn keys_are_named_by_their_certificate_subject_escaped_for_one_line() {
+    let hostile = self_signed(rsa_2048(), "bob\n\u{202e}evil", 7, "keys/bob.cert.pem");
+    let entry = PrivateKeyEntry {
+        key: PrivateKey::new(rsa_2048().clone(), "keys/bob.key.pem"),
+        certificate: Some(hostile),
+    };
+    let name = entry.describe();
+    assert!(name.starts_with("CN=bob "), "{name}");
+    assert!(!name.contains('\n') && !name.contains('\u{202e}'), "{name}");
+    assert!(!name.contains(".pem"), "{name}");
+    assert!(entry.describe_with_file().ends_with("(keys/bob.key.pem)"));
+    // Without a certificate the file is all there is to name it by.
+    let bare = PrivateKeyEntry {
+        key: PrivateKey::new(rsa_2048().clone(), "keys/bare.key.pem"),
+        certificate: None,
+    };
+    assert_eq!(bare.describe(), "keys/bare.key.pem");
 }
