@@ -13,6 +13,8 @@ use wskex::audit::load_paths;
 use wskex::crypto::{KeyStore, SecretBytes};
 use wskex::receive::ProcessOptions;
 use wskex::receive::store::Binding;
+use wskex::receive::trust_summary::TrustFact;
+use wskex::trust::fields::RequestKind;
 use wskex::xml::whitespace::WhitespaceMode;
 
 /// How one capture is opened: the rows of its conversation (in order) and the key options.
@@ -256,14 +258,16 @@ fn check_outcome(id: &str, run: &Run) -> Result<(), String> {
             )
         }
         "S08" | "S09" | "S10" => {
-            let trust = m
+            let facts: Vec<&TrustFact> = m
                 .processed
                 .as_ref()
-                .map(|p| p.trust.join(" "))
+                .map(|p| p.trust.iter().flat_map(|t| &t.facts).collect())
                 .unwrap_or_default();
             let body_ok = match id {
-                "S09" => trust.contains("RST (Cancel)"),
-                "S10" => trust.contains("RequestedTokenCancelled"),
+                "S09" => facts.contains(&&TrustFact::RequestType {
+                    kind: Some(RequestKind::Cancel),
+                }),
+                "S10" => facts.contains(&&TrustFact::TokenCancelled),
                 _ => true,
             };
             ensure(
@@ -275,7 +279,7 @@ fn check_outcome(id: &str, run: &Run) -> Result<(), String> {
             let hmac = m
                 .signatures
                 .iter()
-                .find(|s| s.report.signature_method.ends_with("hmac-sha1"))
+                .find(|s| s.report.signature_method.name() == "hmac-sha1")
                 .ok_or("no HMAC signature")?;
             ensure(
                 modes(m) == [(true, AsIs), (true, AsIs)]

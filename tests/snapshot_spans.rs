@@ -284,6 +284,13 @@ fn every_shared_capture_has_the_walk_step_shape_with_spans() {
             let context = format!("{} step {}", row.get("file"), step["index"]);
             assert_step(&context, step);
             assert!(step["envelope"].is_string(), "{context}");
+            // A capture's layers are the message's own: each signature has its bytes, by id
+            // or (without one) by its place.
+            for layer in step["layers"].as_array().unwrap() {
+                if layer["kind"] == "signature" {
+                    assert!(!layer["span"].is_null(), "{context}: {}", layer["id"]);
+                }
+            }
             for key in step["keys"].as_array().unwrap() {
                 assert!(
                     key.get("value_hex").is_none(),

@@ -1192,7 +1192,7 @@ fn encryptions_made_by_xmlsec1_decrypt_in_wskex() {
                 assert_eq!(result.reports.len(), 1, "{what}");
                 let report = &result.reports[0];
                 assert!(report.ok, "{what}: {:?}", report.error);
-                assert_eq!(report.algorithm, algorithm.uri(), "{what}");
+                assert_eq!(report.algorithm.uri(), algorithm.uri(), "{what}");
                 assert_eq!(
                     report.key_transport.as_deref(),
                     Some(wrap.method_uri()),

@@ -3,6 +3,7 @@
 //! message without a Timestamp, and SAML Conditions (validity against `--now`, Audience
 //! against `wsa:To`). Each returns findings of the catalogue; none changes what was verified.
 
+use crate::crypto::{Algorithm, DigestAlgorithm, StatedAlgorithm};
 use crate::dsig::SignatureReport;
 use crate::ns;
 use crate::receive::actors::headers_processed_per_report;
@@ -12,7 +13,8 @@ use crate::receive::{EncryptionReport, Finding, ProcessedMessage};
 use crate::wss::envelope::SoapEnvelope;
 use crate::xml::{Document, Node};
 
-const SHA1_DIGEST: &str = "http://www.w3.org/2000/09/xmldsig#sha1";
+const SHA1_DIGEST: StatedAlgorithm =
+    StatedAlgorithm::Known(Algorithm::Digest(DigestAlgorithm::Sha1));
 
 /// Every check of this module on `processed`; `captured` is the message as received (its
 /// ciphertext still in place).
@@ -50,8 +52,19 @@ pub fn uses_cbc(processed: &ProcessedMessage) -> bool {
     processed.encryptions.iter().any(|e| is_cbc(&e.algorithm))
 }
 
-fn is_cbc(algorithm: &str) -> bool {
-    algorithm.ends_with("-cbc")
+fn is_cbc(algorithm: &StatedAlgorithm) -> bool {
+    match algorithm {
+        StatedAlgorithm::Known(Algorithm::BlockCipher(cipher)) => !cipher.is_aead(),
+        other => other.name().ends_with("-cbc"),
+    }
+}
+
+/// A SignatureMethod over SHA-1 (also one this tool refuses, such as `dsa-sha1`).
+fn signs_with_sha1(method: &StatedAlgorithm) -> bool {
+    match method {
+        StatedAlgorithm::Known(Algorithm::Signature(s)) => s.digest() == DigestAlgorithm::Sha1,
+        other => other.name().ends_with("sha1"),
+    }
 }
 
 /// SHA-1 as a SignatureMethod, and references digested with SHA-1 (one finding per signature),
@@ -60,8 +73,8 @@ pub fn sha1_findings(doc: &Document, signatures: &[SignatureReport]) -> Vec<Find
     let mut findings = Vec::new();
     for s in signatures {
         let name = s.id.as_deref().unwrap_or(&s.path);
-        let method = s.signature_method.rsplit(['#', '/']).next().unwrap_or("");
-        if method.ends_with("sha1") {
+        if signs_with_sha1(&s.signature_method) {
+            let method = crate::safe_text::one_line(s.signature_method.name());
             findings.push(FindingCode::Sha1Signature.finding_in(
                 format!("signature {name} uses {method}: SHA-1 is broken for collisions; prefer a SHA-256 method"),
                 doc,
@@ -159,7 +172,7 @@ pub fn cbc_unsigned_findings(
             })
         });
         if !named && !digested {
-            let algorithm = e.algorithm.rsplit('#').next().unwrap_or("");
+            let algorithm = crate::safe_text::one_line(e.algorithm.name());
             let message = format!(
                 "EncryptedData {} ({algorithm}) is not covered by any valid signature: a receiver that answers differently on bad padding is a decryption oracle",
                 e.id.as_deref().unwrap_or("(no Id)")

@@ -4,7 +4,7 @@
 //! draw a capture the same way, and the receiver's verdicts read the same in both.
 
 use crate::exchange::receipt::{
-    self, encryption_check, finding_checks, processed_view, signature_check,
+    self, encryption_check, finding_checks, processed_view, same_name, signature_check,
 };
 use crate::exchange::step_spans::locate_spans;
 use crate::exchange::{Check, Envelope, KeyLedger, Layer, LayerStatus, Snapshot, SpecRef, Step};
@@ -20,7 +20,7 @@ pub const AUDITOR: &str = "auditor";
 /// A signature that verified only after undoing re-indentation is a failed check: the captured
 /// bytes do not verify.
 fn verdict_check(v: &SignatureVerdict) -> Check {
-    let check = signature_check(&v.report);
+    let check = signature_check(&v.report, &same_name);
     if check.ok && v.whitespace_mode != WhitespaceMode::AsIs {
         return Check {
             ok: false,
@@ -87,18 +87,19 @@ pub fn conversation_steps(messages: &[CapturedMessage], result: &ConversationRes
         layers.extend(
             encryptions
                 .iter()
-                .map(|e| Layer::Encryption(receipt::encryption_layer(e))),
+                .map(|e| Layer::Encryption(receipt::encryption_layer(e, &result.store.keyring))),
         );
         // Layers and checks come in the same order: check i is about layer i.
         let mut checks: Vec<Check> = m.signatures.iter().map(verdict_check).collect();
-        checks.extend(encryptions.iter().map(encryption_check));
+        checks.extend(encryptions.iter().map(|e| encryption_check(e, &same_name)));
         for (i, check) in checks.iter_mut().enumerate() {
             check.layer = Some(i);
         }
         checks.extend(finding_checks(&m.findings));
         let text = received_text(m, captured);
+        let signer = parties::signer_name(m.signatures.iter().map(|v| &v.report));
         let (from, to) =
-            parties::message_parties(captured, m.processed.as_ref().map(|p| &p.document));
+            parties::message_parties(captured, m.processed.as_ref().map(|p| &p.document), signer);
         // The endpoints of the message that carried a key hold it (one made it, the other
         // processed it), as does the auditor who recovered it.
         for id in m.keys() {
@@ -117,7 +118,7 @@ pub fn conversation_steps(messages: &[CapturedMessage], result: &ConversationRes
         if let Some(p) = &m.processed {
             for line in &p.trust {
                 narrative.push(' ');
-                narrative.push_str(line);
+                narrative.push_str(&line.to_string());
                 narrative.push('.');
             }
         }

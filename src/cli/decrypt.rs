@@ -154,7 +154,7 @@ fn write_report(
         writeln!(out, "{}: no xenc:EncryptedData found", one_line(name))?;
     }
     for r in reports {
-        let algorithm = one_line(r.algorithm.rsplit('#').next().unwrap_or(""));
+        let algorithm = one_line(r.algorithm.name());
         let id =
             r.id.as_deref()
                 .map(|id| format!("{} ", one_line(id)))

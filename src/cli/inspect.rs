@@ -118,7 +118,7 @@ struct MessageJson<'a> {
     keys: Vec<KeyJson>,
     signatures: &'a [SignatureVerdict],
     encryptions: &'a [EncryptionReport],
-    trust: &'a [String],
+    trust: &'a [crate::receive::trust_summary::TrustSummary],
     /// Every wsse:Security header under its actor/role, processed or not.
     security_headers: &'a [SecurityHeaderReport],
     findings: &'a [Finding],
@@ -309,12 +309,12 @@ fn write_text(
         }
         if let Some(p) = &m.processed {
             for line in &p.trust {
-                writeln!(out, "  ws-trust: {}", one_line(line))?;
+                writeln!(out, "  ws-trust: {}", one_line(&line.to_string()))?;
             }
         }
         for s in &m.signatures {
             let r = &s.report;
-            let method = one_line(r.signature_method.rsplit(['#', '/']).next().unwrap_or(""));
+            let method = one_line(r.signature_method.name());
             let verdict = match (r.valid, s.whitespace_mode) {
                 (true, WhitespaceMode::AsIs) => "VALID".to_string(),
                 (true, mode) => {
@@ -372,7 +372,7 @@ fn write_text(
             }
         }
         for e in m.encryptions() {
-            let algorithm = one_line(e.algorithm.rsplit('#').next().unwrap_or(""));
+            let algorithm = one_line(e.algorithm.name());
             let id = one_line(e.id.as_deref().unwrap_or("(no Id)"));
             let data_type = one_line(&e.data_type);
             if e.ok {

@@ -256,7 +256,7 @@ pub fn write_text(
         writeln!(out, "{}: no ds:Signature found", one_line(source_name))?;
     }
     for (i, r) in reports.iter().enumerate() {
-        let method = one_line(r.signature_method.rsplit(['#', '/']).next().unwrap_or(""));
+        let method = one_line(r.signature_method.name());
         writeln!(
             out,
             "signature {} {}at line {} ({method}, {}): {}",

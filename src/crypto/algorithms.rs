@@ -98,8 +98,8 @@ impl DigestAlgorithm {
         }
     }
 
-    /// A short human name ("SHA-256").
-    pub fn name(&self) -> &'static str {
+    /// A human name for sentences ("SHA-256"); reports print [`Self::name`].
+    pub fn label(&self) -> &'static str {
         match self {
             DigestAlgorithm::Sha1 => "SHA-1",
             DigestAlgorithm::Sha256 => "SHA-256",
@@ -176,8 +176,8 @@ impl SignatureAlgorithm {
         }
     }
 
-    /// A short human name ("HMAC-SHA1", "RSA-SHA256").
-    pub fn name(&self) -> &'static str {
+    /// A human name for sentences ("HMAC-SHA1"); reports print [`Self::name`].
+    pub fn label(&self) -> &'static str {
         use DigestAlgorithm::*;
         match self {
             SignatureAlgorithm::Hmac(Sha1) => "HMAC-SHA1",
@@ -228,7 +228,7 @@ impl KeyTransportAlgorithm {
         }
     }
 
-    pub fn name(&self) -> &'static str {
+    pub fn label(&self) -> &'static str {
         match self {
             KeyTransportAlgorithm::RsaOaepMgf1p => "RSA-OAEP-MGF1P",
             KeyTransportAlgorithm::RsaOaep => "RSA-OAEP",
@@ -270,7 +270,7 @@ impl Mgf1Digest {
         }
     }
 
-    pub fn name(&self) -> &'static str {
+    pub fn label(&self) -> &'static str {
         match self {
             Mgf1Digest::Sha1 => "MGF1-SHA1",
             Mgf1Digest::Sha224 => "MGF1-SHA224",
@@ -329,7 +329,7 @@ impl BlockCipherAlgorithm {
         }
     }
 
-    pub fn name(&self) -> &'static str {
+    pub fn label(&self) -> &'static str {
         match self {
             BlockCipherAlgorithm::Aes128Cbc => "AES-128-CBC",
             BlockCipherAlgorithm::Aes192Cbc => "AES-192-CBC",
@@ -416,7 +416,7 @@ impl KeyWrapAlgorithm {
         }
     }
 
-    pub fn name(&self) -> &'static str {
+    pub fn label(&self) -> &'static str {
         match self {
             KeyWrapAlgorithm::Aes128 => "AES-128 key wrap",
             KeyWrapAlgorithm::Aes192 => "AES-192 key wrap",

@@ -68,6 +68,16 @@ pub fn display_name(name: &X509NameRef) -> String {
     parts.into_iter().rev().collect::<Vec<_>>().join(",")
 }
 
+/// The `CN` of a name written RFC 2253 style (`CN=alice,O=Example` gives `alice`): the short
+/// form a party is called by. `None` when the text has no common name (a file label).
+pub fn common_name(text: &str) -> Option<String> {
+    split_attributes(text)
+        .into_iter()
+        .find(|(ty, _)| ty.trim().eq_ignore_ascii_case("CN"))
+        .map(|(_, value)| value.trim().to_string())
+        .filter(|value| !value.is_empty())
+}
+
 fn entry_type(object: &openssl::asn1::Asn1ObjectRef) -> String {
     let nid = object.nid();
     if nid != Nid::UNDEF
@@ -279,5 +289,15 @@ mod tests {
     fn display_escapes() {
         let name = cert_name(&[("CN", "a,b"), ("O", "#x")]);
         assert_eq!(display_name(&name), r"O=\#x,CN=a\,b");
+    }
+
+    #[test]
+    fn the_common_name_is_the_short_form_of_a_subject() {
+        assert_eq!(
+            common_name("CN=Sample Service,OU=Rampart,O=Apache").as_deref(),
+            Some("Sample Service")
+        );
+        assert_eq!(common_name("O=Apache, cn=bob").as_deref(), Some("bob"));
+        assert_eq!(common_name("samples/keys/bob.cert.pem"), None);
     }
 }

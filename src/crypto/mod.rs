@@ -5,6 +5,7 @@
 //! One concept per file; every failure is a [`CryptoError`]; key bytes travel as
 //! [`SecretBytes`], whose `Debug` output is redacted.
 
+pub mod algorithm_names;
 pub mod algorithms;
 pub mod certificate;
 pub mod chain;
@@ -32,6 +33,7 @@ pub fn init() {
     openssl::init();
 }
 
+pub use algorithm_names::{Algorithm, StatedAlgorithm};
 pub use algorithms::{
     BlockCipherAlgorithm, DigestAlgorithm, KeyDerivationAlgorithm, KeyTransportAlgorithm,
     KeyWrapAlgorithm, Mgf1Digest, SignatureAlgorithm, WsVersion,

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::crypto::chain::ChainReport;
 use crate::crypto::signature::{self, VerifyingKey};
-use crate::crypto::{SecretBytes, SignatureAlgorithm};
+use crate::crypto::{SecretBytes, SignatureAlgorithm, StatedAlgorithm};
 use crate::xml::base64;
 use crate::xml::c14n::{NodeSet, canonicalize_to_vec};
 use crate::xml::{Document, IdIndex};
@@ -96,7 +96,8 @@ pub struct ReferenceReport {
     pub target: Option<String>,
     pub target_line: Option<u32>,
     pub transforms: Vec<String>,
-    pub digest_method: String,
+    /// Serialized as the URI the message stated.
+    pub digest_method: StatedAlgorithm,
     pub digest_expected: Option<String>,
     pub digest_computed: Option<String>,
     /// Length of the canonical bytes that were digested.
@@ -147,7 +148,8 @@ pub struct SignatureReport {
     pub line: u32,
     /// The `ds:Signature` element in the text it was verified in.
     pub span: crate::xml::Span,
-    pub signature_method: String,
+    /// Serialized as the URI the message stated.
+    pub signature_method: StatedAlgorithm,
     pub c14n_method: String,
     pub canonical_signed_info: String,
     pub key: Option<KeyReport>,
@@ -167,7 +169,7 @@ impl SignatureReport {
             path: element.path(),
             line: element.position().line,
             span: element.span(),
-            signature_method: String::new(),
+            signature_method: StatedAlgorithm::absent(),
             c14n_method: String::new(),
             canonical_signed_info: String::new(),
             key: None,
@@ -261,7 +263,7 @@ pub fn verify_signature(
                 }),
                 target_line: target.map(|t| t.position().line),
                 transforms: outcome.transforms,
-                digest_method: outcome.digest_method,
+                digest_method: StatedAlgorithm::from_uri(&outcome.digest_method),
                 digest_expected: expected.map(|d| base64::encode(d)),
                 digest_computed: outcome.computed.as_deref().map(base64::encode),
                 canonical_length: outcome.canonical.length,
@@ -287,7 +289,7 @@ pub fn verify_signature(
         path: signature.element.path(),
         line: signature.element.position().line,
         span: signature.element.span(),
-        signature_method: signed_info.signature_method_uri.to_string(),
+        signature_method: StatedAlgorithm::from_uri(signed_info.signature_method_uri),
         c14n_method: match &signed_info.c14n {
             Some(m) => describe_c14n(m),
             None => format!("unsupported {}", signed_info.c14n_uri),

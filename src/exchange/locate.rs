@@ -76,6 +76,16 @@ impl Finder {
             .collect()
     }
 
+    /// The `ds:Signature` at `path` (a signature without an id is named by its path, its
+    /// position among its siblings: see [`crate::xml::Node::path`]).
+    pub fn signature_at(&self, path: &str) -> Option<Span> {
+        self.doc
+            .descendants()
+            .filter(|n| n.has_name(ns::DS, "Signature"))
+            .find(|n| n.path() == path)
+            .map(|n| n.span())
+    }
+
     /// The one element `id` names.
     pub fn unique(&self, id: &str) -> Result<Span, Unlocated> {
         match self.by_id(id).as_slice() {
@@ -120,6 +130,21 @@ impl StepTexts {
             (Err(Unlocated::Missing), Some(p)) => p.unique(id).map(TextSpan::processed),
             (Err(e), _) => Err(e),
         }
+    }
+
+    /// The signature a layer names: by its id, else (a signature without one, named by its
+    /// path) by its place in the envelope, else in the processed view.
+    pub fn find_signature(&self, id: &str) -> Option<TextSpan> {
+        if let Ok(span) = self.find(id) {
+            return Some(span);
+        }
+        if !id.starts_with('/') {
+            return None;
+        }
+        let at = |f: &Option<Finder>| f.as_ref().and_then(|f| f.signature_at(id));
+        at(&self.envelope)
+            .map(TextSpan::envelope)
+            .or_else(|| at(&self.processed).map(TextSpan::processed))
     }
 
     /// Every element `id` names in the envelope, else in the processed view.
@@ -167,5 +192,30 @@ mod tests {
         assert_eq!(b.view, super::super::View::Processed);
         assert_eq!(b.range(), 14..25);
         assert_eq!(texts.find("C"), Err(Unlocated::Missing));
+    }
+
+    #[test]
+    fn a_signature_without_an_id_is_found_by_its_path() {
+        let text = format!(
+            r#"<e xmlns:ds="{ds}"><ds:Signature Id="S"/><ds:Signature><ds:SignedInfo/></ds:Signature></e>"#,
+            ds = ns::DS
+        );
+        let texts = StepTexts {
+            envelope: Finder::parse(&text, "e"),
+            processed: None,
+        };
+        let doc = texts.envelope.as_ref().unwrap().document();
+        let second = doc
+            .descendants()
+            .filter(|n| n.has_name(ns::DS, "Signature"))
+            .nth(1)
+            .unwrap();
+        let span = texts.find_signature(&second.path()).unwrap();
+        assert_eq!(
+            &text[span.range()],
+            "<ds:Signature><ds:SignedInfo/></ds:Signature>"
+        );
+        assert!(texts.find_signature("/e/ds:Signature[9]").is_none());
+        assert!(texts.find_signature("S").is_some());
     }
 }

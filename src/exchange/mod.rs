@@ -6,6 +6,7 @@
 //! internals.
 
 mod check;
+pub mod key_naming;
 mod ledger;
 pub mod locate;
 pub mod receipt;

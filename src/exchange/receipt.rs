@@ -3,10 +3,12 @@
 //! name their layer and bytes, and the processed view. Walkthrough receivers (which update the
 //! layers their senders made) and captures (whose layers come from the reports) both use it.
 
+use crate::crypto::{Algorithm, SignatureAlgorithm, StatedAlgorithm};
 use crate::dsig::SignatureReport;
 use crate::dsig::verify::ReferenceReport;
 use crate::ns;
 use crate::receive::finding_code::FindingCode;
+use crate::receive::keys::{Keyring, Provenance};
 use crate::receive::{EncryptionReport, Finding, ProcessedMessage, Severity};
 
 use super::check::{Check, CheckKind};
@@ -16,29 +18,22 @@ use super::snapshot::{
 };
 use super::span::TextSpan;
 
-/// Maps a receiver's key name to the ledger's (a walkthrough's ledger names keys its own
-/// way; a capture's ledger uses the receiver's names, see [`same_name`]).
-pub type KeyNamer<'a> = &'a dyn Fn(&str) -> String;
+pub use super::key_naming::{KeyNamer, ledger_namer, same_name};
 
-/// The receiver's names are the ledger's.
-pub fn same_name(name: &str) -> String {
-    name.to_string()
-}
-
-/// The check a receiver's signature report amounts to.
-pub fn signature_check(s: &SignatureReport) -> Check {
-    signature_check_naming(s, &same_name)
-}
-
-/// [`signature_check`], naming a secret (HMAC) key as the ledger does; a certificate is no
-/// ledger key.
-pub fn signature_check_naming(s: &SignatureReport, name_of: KeyNamer<'_>) -> Check {
+/// The check a receiver's signature report amounts to, naming a secret (HMAC) key as the
+/// ledger does (`name_of`); a certificate is no ledger key.
+pub fn signature_check(s: &SignatureReport, name_of: KeyNamer<'_>) -> Check {
     let name = format!("signature {}", s.id.as_deref().unwrap_or(""));
     let name = name.trim_end();
     let ledger_key = s
         .key
         .as_ref()
-        .filter(|_| s.signature_method.contains("hmac"))
+        .filter(|_| {
+            matches!(
+                s.signature_method,
+                StatedAlgorithm::Known(Algorithm::Signature(SignatureAlgorithm::Hmac(_)))
+            )
+        })
         .map(|k| name_of(&k.name));
     let check = if s.valid {
         let covered: Vec<&str> = s
@@ -64,13 +59,8 @@ pub fn signature_check_naming(s: &SignatureReport, name_of: KeyNamer<'_>) -> Che
     check.about_key(ledger_key)
 }
 
-/// The check an encrypted part amounts to.
-pub fn encryption_check(e: &EncryptionReport) -> Check {
-    encryption_check_naming(e, &same_name)
-}
-
-/// [`encryption_check`], naming the key as the ledger does.
-pub fn encryption_check_naming(e: &EncryptionReport, name_of: KeyNamer<'_>) -> Check {
+/// The check an encrypted part amounts to, naming the key as the ledger does (`name_of`).
+pub fn encryption_check(e: &EncryptionReport, name_of: KeyNamer<'_>) -> Check {
     let name = format!("decrypt {}", e.id.as_deref().unwrap_or(""));
     let name = name.trim_end();
     let key = e.key.as_deref().map(name_of);
@@ -117,14 +107,14 @@ pub fn receiver_checks(
 ) -> Vec<Check> {
     let mut checks: Vec<Check> = Vec::new();
     for s in &processed.signatures {
-        let mut check = signature_check_naming(s, name_of);
+        let mut check = signature_check(s, name_of);
         check.layer =
             s.id.as_deref()
                 .and_then(|id| signature_layer_index(layers, id));
         checks.push(check);
     }
     for e in &processed.encryptions {
-        let mut check = encryption_check_naming(e, name_of);
+        let mut check = encryption_check(e, name_of);
         check.layer =
             e.id.as_deref()
                 .and_then(|id| encryption_layer_index(layers, id));
@@ -184,7 +174,7 @@ fn status_of(check: &Check) -> LayerStatus {
 /// The receiver's verdict and intermediates for one reference.
 fn checked_reference(mut r: ReferenceStatus, report: &ReferenceReport) -> ReferenceStatus {
     r.transforms = report.transforms.clone();
-    r.digest_method = Some(report.digest_method.clone());
+    r.digest_method = Some(report.digest_method.uri().to_string());
     r.stated_digest = report.digest_expected.clone();
     r.computed_digest = report.digest_computed.clone();
     r.canonical_length = Some(report.canonical_length);
@@ -200,7 +190,7 @@ fn checked_reference(mut r: ReferenceStatus, report: &ReferenceReport) -> Refere
 /// choice, and each reference's intermediates. A reference the receiver did not find in the
 /// signature it verified fails with that reason.
 fn mark_signature(layer: &mut SignatureLayer, report: &SignatureReport) {
-    layer.status = status_of(&signature_check(report));
+    layer.status = status_of(&signature_check(report, &same_name));
     layer.canonical_signed_info =
         Some(report.canonical_signed_info.clone()).filter(|c| !c.is_empty());
     layer.key_choice = report.key.as_ref().map(|k| KeyChoice {
@@ -244,7 +234,7 @@ pub fn mark_layers(layers: &mut [Layer], processed: &ProcessedMessage) {
     }
     for e in &processed.encryptions {
         let Some(id) = e.id.as_deref() else { continue };
-        let status = status_of(&encryption_check(e));
+        let status = status_of(&encryption_check(e, &same_name));
         for layer in layers.iter_mut() {
             if let Layer::Encryption(l) = layer
                 && l.encrypted_data.iter().any(|d| d == id)
@@ -259,7 +249,7 @@ pub fn mark_layers(layers: &mut [Layer], processed: &ProcessedMessage) {
 pub fn signature_layer(s: &SignatureReport) -> SignatureLayer {
     let mut layer = SignatureLayer {
         id: s.id.clone().unwrap_or_else(|| s.path.clone()),
-        method: short_algorithm(&s.signature_method),
+        method: s.signature_method.name().to_string(),
         key: s.key.as_ref().map(|k| k.name.clone()).unwrap_or_default(),
         span: None,
         canonical_signed_info: None,
@@ -280,22 +270,32 @@ pub fn signature_layer(s: &SignatureReport) -> SignatureLayer {
     layer
 }
 
-/// An encryption layer as a capture shows it.
-pub fn encryption_layer(e: &EncryptionReport) -> EncryptionLayer {
+/// An encryption layer as a capture shows it. When the data key was unwrapped from an
+/// EncryptedKey (as `keyring`, the receiver's memory, records), the layer names it, so its
+/// span joins the layer's as a walkthrough's does.
+pub fn encryption_layer(e: &EncryptionReport, keyring: &Keyring) -> EncryptionLayer {
+    let unwrapped = e
+        .key
+        .as_deref()
+        .and_then(|name| keyring.by_name(name))
+        .map(|id| keyring.get(id))
+        .and_then(|record| match &record.provenance {
+            Provenance::Unwrapped { transport, .. } => {
+                Some((record.token.clone()?, transport.clone()))
+            }
+            _ => None,
+        });
+    let (encrypted_key, key_transport) = unwrapped.unzip();
     EncryptionLayer {
-        encrypted_key: None,
+        encrypted_key,
         encrypted_data: e.id.iter().cloned().collect(),
-        algorithm: short_algorithm(&e.algorithm),
-        key_transport: None,
+        algorithm: e.algorithm.name().to_string(),
+        key_transport,
         key: e.key.clone().unwrap_or_default(),
         target: e.target.clone(),
         spans: Vec::new(),
-        status: status_of(&encryption_check(e)),
+        status: status_of(&encryption_check(e, &same_name)),
     }
-}
-
-fn short_algorithm(uri: &str) -> String {
-    uri.rsplit(['#', '/']).next().unwrap_or(uri).to_string()
 }
 
 /// The receiver's processed view of `p`, when it decrypted anything. Each plaintext span is
@@ -348,7 +348,7 @@ mod tests {
             target: Some("soap:Body".into()),
             target_line: None,
             transforms: vec!["exc-c14n".into()],
-            digest_method: "sha256".into(),
+            digest_method: StatedAlgorithm::from_uri(crate::crypto::algorithms::uri::SHA256),
             digest_expected: Some("AAAA".into()),
             digest_computed: Some(if valid_body { "AAAA" } else { "BBBB" }.into()),
             canonical_length: 12,

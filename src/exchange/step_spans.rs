@@ -58,7 +58,7 @@ fn locate_layers(layers: &mut [Layer], texts: &StepTexts) {
     for layer in layers {
         match layer {
             Layer::Signature(s) => {
-                s.span = texts.find(&s.id).ok();
+                s.span = texts.find_signature(&s.id);
                 for r in &mut s.references {
                     r.target_span = None;
                     r.target_span_reason = None;

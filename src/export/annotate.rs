@@ -126,7 +126,7 @@ pub fn annotations(
             format!(
                 "encrypted part ({}, {}){key}: {verdict}",
                 part.data_type,
-                part.algorithm.rsplit(['#', '/']).next().unwrap_or("")
+                part.algorithm.name()
             ),
         );
     }
@@ -158,11 +158,7 @@ fn heading_text(result: &MessageResult, heading: &MessageHeading<'_>) -> String 
 }
 
 fn signature_text(report: &SignatureReport) -> String {
-    let method = report
-        .signature_method
-        .rsplit(['#', '/'])
-        .next()
-        .unwrap_or("");
+    let method = report.signature_method.name();
     let key = report
         .key
         .as_ref()

@@ -6,7 +6,6 @@
 use crate::crypto::signature::SigningKey;
 use crate::crypto::{BlockCipherAlgorithm, DigestAlgorithm, SecretBytes, SignatureAlgorithm};
 use crate::exchange::{EncryptionLayer, Layer, LayerStatus, ReferenceStatus, SignatureLayer};
-use crate::receive::algorithm_name;
 use crate::xml::Span;
 
 use super::PatternError;
@@ -67,7 +66,7 @@ pub fn sign_then_encrypt(
     scene.layers.push(Layer::Encryption(EncryptionLayer {
         encrypted_key: None,
         encrypted_data: vec![data_id],
-        algorithm: algorithm_name(cipher.uri()),
+        algorithm: cipher.name().into(),
         key_transport: None,
         key: enc.name.into(),
         target: "s:Body content".into(),

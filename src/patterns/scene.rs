@@ -3,10 +3,10 @@
 //! ledger, the layers, and the steps recorded so far. Receivers are the `inspect` processor:
 //! each party keeps its own key store and token store across the messages it receives.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use crate::crypto::{KeyStore, RandomSource, SecretBytes, SeededRandom};
-use crate::exchange::receipt::{mark_layers, processed_view, receiver_checks};
+use crate::exchange::receipt::{ledger_namer, mark_layers, processed_view, receiver_checks};
 use crate::exchange::step_spans::locate_spans;
 use crate::exchange::{
     Check, CheckKind, Envelope, KeyLedger, Layer, LayerStatus, Party, ProcessedView, Snapshot,
@@ -370,33 +370,8 @@ impl Scene {
             self.ledger.learns(party, &name);
         }
         // The receiver names keys its own way: its report speaks the ledger's names.
-        let ledger_names: HashMap<String, String> = state
-            .store
-            .keyring
-            .iter()
-            .filter_map(|(_, record)| {
-                let by_token = record
-                    .token
-                    .as_deref()
-                    .and_then(|t| self.ledger.name_for_token(t));
-                let by_bytes = || {
-                    self.ledger
-                        .keys()
-                        .iter()
-                        .find(|k| k.bytes.expose() == record.bytes.expose())
-                        .map(|k| k.name.as_str())
-                };
-                let ledger = by_token.or_else(by_bytes)?;
-                Some((record.name.clone(), ledger.to_string()))
-            })
-            .collect();
-        let name_of = |name: &str| {
-            ledger_names
-                .get(name)
-                .cloned()
-                .unwrap_or_else(|| name.to_string())
-        };
         mark_layers(&mut self.layers, &processed);
+        let name_of = ledger_namer(&self.ledger, &state.store.keyring);
         let checks = receiver_checks(&processed, &self.layers, &name_of);
         self.pending_checks.extend(checks);
         self.pending_processed = processed_view(&processed);

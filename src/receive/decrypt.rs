@@ -28,12 +28,7 @@ impl Receiver<'_, '_> {
                 if let Some(key) = &report.key
                     && let Some(id) = self.store.keyring.by_name(&key.name)
                 {
-                    let method = report
-                        .signature_method
-                        .rsplit(['#', '/'])
-                        .next()
-                        .unwrap_or("")
-                        .to_string();
+                    let method = report.signature_method.name().to_string();
                     self.store.keyring.note_usage(
                         id,
                         format!("{method} signature {}", report.id.as_deref().unwrap_or("")),
@@ -87,7 +82,7 @@ impl Receiver<'_, '_> {
                 .as_deref()
                 .and_then(|name| self.store.keyring.by_name(name));
             if let Some(k) = key_id {
-                let algorithm = algorithm_name(&r.algorithm);
+                let algorithm = r.algorithm.name();
                 self.store.keyring.note_usage(
                     k,
                     format!(

@@ -17,6 +17,7 @@ use crate::trust::response::RequestSecurityTokenResponse;
 use crate::xml::{Document, Node};
 
 use super::Receiver;
+use super::trust_summary::TrustFact;
 use crate::wss::envelope::SoapEnvelope;
 
 /// The RSTRs a receiver has already acted on, by the fingerprint of their element (the text
@@ -94,8 +95,8 @@ impl Receiver<'_, '_> {
         }
         // A proof key unwrapped earlier (an EncryptedKey registered twice) is still this
         // RSTR's: its SecurityContextToken names the carrier too.
-        if let Some(line) = self.trust.get_mut(trust_before) {
-            line.push_str(&format!(" (in {carrier})"));
+        if let Some(summary) = self.trust.get_mut(trust_before) {
+            summary.push(TrustFact::CarriedIn { block: carrier });
         }
     }
 }

@@ -64,12 +64,14 @@ pub mod key_assumption;
 pub mod key_recipient;
 pub mod keys;
 mod report;
+pub mod resolve_error;
 pub mod resolver;
 pub mod store;
 #[cfg(test)]
 mod tests;
 mod tokens;
 mod trust;
+pub mod trust_summary;
 pub mod work_findings;
 pub mod wrapping;
 
@@ -96,7 +98,7 @@ struct Receiver<'k, 's> {
     /// Findings before this index already point into the received text.
     located_findings: usize,
     received: ReceivedMap,
-    trust: Vec<String>,
+    trust: Vec<trust_summary::TrustSummary>,
     decrypted: Vec<Span>,
     /// Start offsets (in the current text) of EncryptedData already attempted and left in
     /// place (failed, or opened as octets): no later pass tries them again.
@@ -485,7 +487,10 @@ impl Receiver<'_, '_> {
     }
 }
 
-/// `http://www.w3.org/2001/04/xmlenc#aes128-cbc` → `aes128-cbc`.
+/// The short name of the algorithm a URI names (`aes128-cbc`); the URI itself when this tool
+/// does not implement it.
 pub fn algorithm_name(uri: &str) -> String {
-    uri.rsplit(['#', '/']).next().unwrap_or(uri).to_string()
+    crate::crypto::StatedAlgorithm::from_uri(uri)
+        .name()
+        .to_string()
 }

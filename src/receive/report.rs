@@ -1,6 +1,7 @@
 //! What processing one message reports: findings, tokens, encrypted parts, work done.
 
 use super::*;
+use crate::crypto::StatedAlgorithm;
 
 /// Settings for processing.
 #[derive(Debug, Clone, Default)]
@@ -82,7 +83,8 @@ pub struct EncryptionReport {
     pub target: String,
     #[serde(rename = "type")]
     pub data_type: String,
-    pub algorithm: String,
+    /// Serialized as the URI the message stated.
+    pub algorithm: StatedAlgorithm,
     /// Name of the data key, when found.
     pub key: Option<String>,
     pub key_chain: Vec<String>,
@@ -103,8 +105,9 @@ pub struct ProcessedMessage {
     pub signatures: Vec<SignatureReport>,
     pub encryptions: Vec<EncryptionReport>,
     pub findings: Vec<Finding>,
-    /// One line per WS-Trust element (`RSTR: SecurityContextToken urn:..., proof ComputedKey`).
-    pub trust: Vec<String>,
+    /// One summary per WS-Trust message (prints as `RSTR: SecurityContextToken urn:..., proof
+    /// ComputedKey`).
+    pub trust: Vec<super::trust_summary::TrustSummary>,
     /// Spans of `document` holding decrypted plaintext.
     pub decrypted: Vec<Span>,
     /// Maps spans of `document` back to the received text (findings point there).

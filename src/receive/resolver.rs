@@ -17,6 +17,7 @@ use crate::xenc::{DataKey, DataKeyResolver, EncryptedData};
 use crate::xml::{Document, IdIndex, IdLookup, Node, base64};
 
 use super::keys::{KeyId, Provenance};
+use super::resolve_error::ResolveError;
 use super::store::TokenStore;
 use crate::wss::str_ref::{KeyIdentifierKind, SecurityTokenReference, StrForm};
 use crate::wss::uris;
@@ -121,7 +122,7 @@ impl<'a, 'd> WssResolver<'a, 'd> {
     }
 
     /// The refusal for an id that several elements (or several tokens) carry.
-    fn duplicate_id(&self, id: &str) -> Option<String> {
+    fn duplicate_id(&self, id: &str) -> Option<ResolveError> {
         let carriers = match self.ids.lookup(id) {
             IdLookup::Duplicate(nodes) => nodes.len(),
             _ => self
@@ -130,16 +131,21 @@ impl<'a, 'd> WssResolver<'a, 'd> {
                 .filter(|t| t.id.as_deref() == Some(id))
                 .count(),
         };
-        (carriers > 1)
-            .then(|| format!("the id {id:?} is carried by {carriers} elements: refusing to choose"))
+        (carriers > 1).then(|| ResolveError::DuplicateId {
+            id: id.to_string(),
+            carriers,
+        })
     }
 
-    fn key_of_token(&self, token: &MessageToken, how: String) -> Result<Resolved, String> {
+    fn key_of_token(&self, token: &MessageToken, how: String) -> Result<Resolved, ResolveError> {
         match &token.value {
             TokenValue::Key(id) => Ok(Resolved::Key { id: *id, how }),
             TokenValue::Certificate(c) => Ok(self.certificate_from_message(c, how)),
-            TokenValue::Unresolved(why) => Err(format!("{how}, whose key is unknown: {why}")),
-            TokenValue::NoKey => Err(format!("{how}, which carries no key")),
+            TokenValue::Unresolved(why) => Err(ResolveError::KeyUnknown {
+                token: how,
+                why: why.clone(),
+            }),
+            TokenValue::NoKey => Err(ResolveError::CarriesNoKey { token: how }),
         }
     }
 
@@ -186,12 +192,9 @@ impl<'a, 'd> WssResolver<'a, 'd> {
     }
 
     /// Follows an STR to a key or a certificate.
-    pub fn resolve_str(&self, str: &SecurityTokenReference<'_>) -> Result<Resolved, String> {
-        let form = str.form.as_ref().ok_or_else(|| {
-            format!(
-                "the SecurityTokenReference at line {} names no token",
-                str.node.position().line
-            )
+    pub fn resolve_str(&self, str: &SecurityTokenReference<'_>) -> Result<Resolved, ResolveError> {
+        let form = str.form.as_ref().ok_or(ResolveError::NamesNoToken {
+            line: Some(str.node.position().line),
         })?;
         match form {
             StrForm::Reference(r) => {
@@ -212,21 +215,21 @@ impl<'a, 'd> WssResolver<'a, 'd> {
                                     sct.message + 1
                                 ),
                             }),
-                            None => Err(format!(
-                                "the SecurityContextToken {id} has no known key (give it with --key-name {id}=...)"
-                            )),
+                            None => Err(ResolveError::ContextKeyUnknown {
+                                reference: id.to_string(),
+                            }),
                         };
                     }
                     return match self.ids.lookup(id) {
-                        IdLookup::Duplicate(n) => Err(format!(
-                            "the id {id:?} is carried by {} elements: refusing to choose",
-                            n.len()
-                        )),
-                        IdLookup::Unique(n) => Err(format!(
-                            "#{id} points at {}, which is not a token wskex can take a key from",
-                            self.doc.node(n).qname()
-                        )),
-                        IdLookup::Missing => Err(format!("no token has the id {id:?}")),
+                        IdLookup::Duplicate(n) => Err(ResolveError::DuplicateId {
+                            id: id.to_string(),
+                            carriers: n.len(),
+                        }),
+                        IdLookup::Unique(n) => Err(ResolveError::NotAToken {
+                            id: id.to_string(),
+                            element: self.doc.node(n).qname().to_string(),
+                        }),
+                        IdLookup::Missing => Err(ResolveError::NoSuchId { id: id.to_string() }),
                     };
                 }
                 let uri = r.uri.as_str();
@@ -236,22 +239,23 @@ impl<'a, 'd> WssResolver<'a, 'd> {
                             id: key,
                             how: format!("SecurityContextToken {uri} (by Identifier)"),
                         }),
-                        None => Err(format!(
-                            "the SecurityContextToken {uri} has no known key (give it with --key-name {uri}=...)"
-                        )),
+                        None => Err(ResolveError::ContextKeyUnknown {
+                            reference: uri.to_string(),
+                        }),
                     },
                     None => match self.token_by_id(uri) {
                         Some(token) => self.key_of_token(token, format!("{} {uri}", token.kind)),
-                        None => Err(format!("no token answers to the URI {uri:?}")),
+                        None => Err(ResolveError::NoTokenForUri {
+                            uri: uri.to_string(),
+                        }),
                     },
                 }
             }
             StrForm::KeyIdentifier(k) => match k.kind {
                 KeyIdentifierKind::EncryptedKeySha1 => {
-                    let value = k
-                        .value
-                        .as_deref()
-                        .ok_or("EncryptedKeySHA1 KeyIdentifier without a value")?;
+                    let value = k.value.as_deref().ok_or(ResolveError::Incomplete {
+                        what: "EncryptedKeySHA1 KeyIdentifier without a value",
+                    })?;
                     match self.store.encrypted_key_by_sha1(value) {
                         Some(e) => Ok(Resolved::Key {
                             id: e.key,
@@ -261,29 +265,31 @@ impl<'a, 'd> WssResolver<'a, 'd> {
                                 e.message + 1
                             ),
                         }),
-                        None => Err(format!(
-                            "no EncryptedKey seen so far has the SHA-1 {}",
-                            base64::encode(value)
-                        )),
+                        None => Err(ResolveError::NoEncryptedKeyWithSha1 {
+                            sha1: base64::encode(value),
+                        }),
                     }
                 }
                 KeyIdentifierKind::SamlAssertionId | KeyIdentifierKind::SamlId => {
                     let id = k.text.trim();
                     match self.token_by_id(id) {
                         Some(token) => self.key_of_token(token, format!("SAML assertion {id}")),
-                        None => Err(format!("no SAML assertion with id {id:?} in the message")),
+                        None => Err(ResolveError::NoSamlAssertion { id: id.to_string() }),
                     }
                 }
                 _ => self.certificate_for(&self.selectors(str)?),
             },
             StrForm::X509IssuerSerial(_) => self.certificate_for(&self.selectors(str)?),
             StrForm::Embedded(e) => {
-                let token = e.token.ok_or("an Embedded reference without a token")?;
+                let token = e.token.ok_or(ResolveError::Incomplete {
+                    what: "an Embedded reference without a token",
+                })?;
                 if token.has_name(ns::WSSE, "BinarySecurityToken") {
+                    let unreadable = |problem: String| ResolveError::UnreadableEmbedded { problem };
                     let der = base64::decode(&token.text_content())
-                        .map_err(|e| format!("embedded token: {e}"))?;
+                        .map_err(|e| unreadable(e.to_string()))?;
                     let certificate = Certificate::from_der(&der, "embedded BinarySecurityToken")
-                        .map_err(|e| e.to_string())?;
+                        .map_err(|e| unreadable(e.to_string()))?;
                     return Ok(self.certificate_from_message(
                         &certificate,
                         "embedded BinarySecurityToken".into(),
@@ -296,21 +302,23 @@ impl<'a, 'd> WssResolver<'a, 'd> {
                     .and_then(|id| self.token_by_id(id))
                 {
                     Some(t) => self.key_of_token(t, format!("embedded {}", t.kind)),
-                    None => Err(format!(
-                        "embedded {} is not a token wskex can take a key from",
-                        token.qname()
-                    )),
+                    None => Err(ResolveError::EmbeddedNotAToken {
+                        element: token.qname().to_string(),
+                    }),
                 }
             }
         }
     }
 
     /// The private or public key selectors an STR offers (for certificates).
-    pub fn selectors(&self, str: &SecurityTokenReference<'_>) -> Result<Vec<KeySelector>, String> {
+    pub fn selectors(
+        &self,
+        str: &SecurityTokenReference<'_>,
+    ) -> Result<Vec<KeySelector>, ResolveError> {
         let form = str
             .form
             .as_ref()
-            .ok_or("the SecurityTokenReference names no token")?;
+            .ok_or(ResolveError::NamesNoToken { line: None })?;
         Ok(match form {
             StrForm::Reference(r) => match r.local_id().and_then(|id| {
                 self.duplicate_id(id)
@@ -322,31 +330,34 @@ impl<'a, 'd> WssResolver<'a, 'd> {
                     value: TokenValue::Certificate(c),
                     ..
                 })) => {
-                    vec![KeySelector::Certificate(
-                        c.to_der().map_err(|e| e.to_string())?,
-                    )]
+                    vec![KeySelector::Certificate(c.to_der().map_err(|e| {
+                        ResolveError::UnreadableEmbedded {
+                            problem: e.to_string(),
+                        }
+                    })?)]
                 }
                 Some(Ok(t)) => {
-                    return Err(format!(
-                        "{} {} is not a certificate",
-                        t.kind,
-                        t.id.as_deref().unwrap_or("")
-                    ));
+                    return Err(ResolveError::NotACertificate {
+                        token: format!("{} {}", t.kind, t.id.as_deref().unwrap_or("")),
+                    });
                 }
-                None => return Err(format!("no token answers to {}", r.uri)),
+                None => {
+                    return Err(ResolveError::NoTokenForUri { uri: r.uri.clone() });
+                }
             },
             StrForm::KeyIdentifier(k) => {
-                let value = k.value.clone().ok_or("KeyIdentifier without a value")?;
+                let value = k.value.clone().ok_or(ResolveError::Incomplete {
+                    what: "KeyIdentifier without a value",
+                })?;
                 match k.kind {
                     KeyIdentifierKind::ThumbprintSha1 => vec![KeySelector::ThumbprintSha1(value)],
                     KeyIdentifierKind::X509SubjectKeyIdentifier => {
                         vec![KeySelector::SubjectKeyIdentifier(value)]
                     }
                     _ => {
-                        return Err(format!(
-                            "a {:?} KeyIdentifier does not name a certificate",
-                            k.kind
-                        ));
+                        return Err(ResolveError::UnsupportedForm {
+                            form: format!("{:?}", k.kind),
+                        });
                     }
                 }
             }
@@ -355,22 +366,34 @@ impl<'a, 'd> WssResolver<'a, 'd> {
                     issuer: issuer.clone(),
                     serial: serial.clone(),
                 }],
-                _ => return Err("X509IssuerSerial lacks the issuer or the serial".into()),
+                _ => {
+                    return Err(ResolveError::Incomplete {
+                        what: "X509IssuerSerial lacks the issuer or the serial",
+                    });
+                }
             },
             StrForm::Embedded(e) => match e.token {
                 Some(t) if t.has_name(ns::WSSE, "BinarySecurityToken") => {
                     vec![KeySelector::Certificate(
-                        base64::decode(&t.text_content()).map_err(|e| e.to_string())?,
+                        base64::decode(&t.text_content()).map_err(|e| {
+                            ResolveError::UnreadableEmbedded {
+                                problem: e.to_string(),
+                            }
+                        })?,
                     )]
                 }
-                _ => return Err("the embedded token is not a certificate".into()),
+                _ => {
+                    return Err(ResolveError::NotACertificate {
+                        token: "the embedded token".into(),
+                    });
+                }
             },
         })
     }
 
     /// A certificate by selectors: one carried by the message (a BinarySecurityToken), else one
     /// the user supplied.
-    fn certificate_for(&self, selectors: &[KeySelector]) -> Result<Resolved, String> {
+    fn certificate_for(&self, selectors: &[KeySelector]) -> Result<Resolved, ResolveError> {
         for token in self.tokens.iter().rev() {
             if let TokenValue::Certificate(c) = &token.value
                 && selectors.iter().any(|s| certificate_matches(c, s))
@@ -405,17 +428,17 @@ impl<'a, 'd> WssResolver<'a, 'd> {
                 });
             }
         }
-        let found = self
-            .keys
-            .find_public_key(selectors)
-            .map_err(|e| e.to_string())?;
+        let found = self.keys.find_public_key(selectors).map_err(|e| {
+            ResolveError::NoMatchingCertificate {
+                problem: e.to_string(),
+            }
+        })?;
         let certificate = match found.key.certificate() {
             Some(c) => c.clone(),
             None => {
-                return Err(format!(
-                    "{} is a bare public key; a certificate is needed here",
-                    found.key.label()
-                ));
+                return Err(ResolveError::BarePublicKey {
+                    label: found.key.label(),
+                });
             }
         };
         Ok(Resolved::Certificate {

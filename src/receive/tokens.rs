@@ -551,7 +551,7 @@ impl Receiver<'_, '_> {
             Ok(Resolved::Certificate { .. }) => {
                 return fail(self, "its STR names a certificate, not a secret".into());
             }
-            Err(e) => return fail(self, e),
+            Err(e) => return fail(self, e.to_string()),
         };
         let e = &dkt.effective;
         let label: Option<String> = match (&dkt.label, &self.options.dk_label) {

@@ -1,7 +1,9 @@
 //! WS-Trust messages in a processed message: entropies, proof keys, computed keys and the
 //! security contexts they establish.
 
+use super::trust_summary::{ProofForm, TrustFact, TrustMessageKind, TrustSummary};
 use super::*;
+use crate::crypto::StatedAlgorithm;
 
 impl Receiver<'_, '_> {
     /// WS-Trust messages: entropies, proof keys, the security contexts they establish.
@@ -18,14 +20,12 @@ impl Receiver<'_, '_> {
             }
             match &message {
                 TrustMessage::Request(rst) => {
-                    let kind = rst
-                        .request_type
-                        .as_ref()
-                        .map(|r| format!("{:?}", r.kind))
-                        .unwrap_or_else(|| "?".into());
-                    let mut line = format!("RST ({kind})");
-                    if let Some(size) = rst.key_size {
-                        line.push_str(&format!(", KeySize {size}"));
+                    let mut summary = TrustSummary::new(TrustMessageKind::Rst);
+                    summary.push(TrustFact::RequestType {
+                        kind: rst.request_type.as_ref().map(|r| r.kind),
+                    });
+                    if let Some(bits) = rst.key_size {
+                        summary.push(TrustFact::KeySize { bits });
                     }
                     if let Some(secret) = rst
                         .entropy
@@ -33,7 +33,9 @@ impl Receiver<'_, '_> {
                         .and_then(|e| e.binary_secret())
                         .and_then(|b| b.bytes.clone())
                     {
-                        line.push_str(&format!(", requestor entropy {} bytes", secret.len()));
+                        summary.push(TrustFact::RequestorEntropy {
+                            bytes: secret.len(),
+                        });
                         self.store.requestor_entropy.push(EntropyEntry {
                             context: rst.context.clone(),
                             bytes: crate::crypto::SecretBytes::new(secret),
@@ -47,12 +49,11 @@ impl Receiver<'_, '_> {
                         });
                     }
                     if let Some(ck) = &rst.computed_key_algorithm {
-                        line.push_str(&format!(
-                            ", ComputedKeyAlgorithm {}",
-                            ck.uri.rsplit('/').next().unwrap_or("")
-                        ));
+                        summary.push(TrustFact::ComputedKeyAlgorithm {
+                            algorithm: StatedAlgorithm::from_uri(&ck.uri),
+                        });
                     }
-                    self.trust.push(line);
+                    self.trust.push(summary);
                 }
                 other => {
                     for rstr in other.responses() {
@@ -64,24 +65,28 @@ impl Receiver<'_, '_> {
     }
 
     pub(super) fn response(&mut self, doc: &Document, rstr: &RequestSecurityTokenResponse<'_>) {
-        let mut summary = String::from("RSTR");
+        let mut summary = TrustSummary::new(TrustMessageKind::Rstr);
         if rstr.requested_token_cancelled {
-            summary.push_str(": RequestedTokenCancelled");
+            summary.push(TrustFact::TokenCancelled);
         }
         let token = rstr.token();
         if let Some(t) = token {
-            summary.push_str(&format!(": {}", t.kind_name()));
-            if let HeaderItem::SecurityContextToken(sct) = t {
-                summary.push_str(&format!(" {}", sct.identifier.as_deref().unwrap_or("")));
-            }
+            summary.push(TrustFact::IssuedToken {
+                kind: t.kind_name(),
+                identifier: match t {
+                    HeaderItem::SecurityContextToken(sct) => sct.identifier.clone(),
+                    _ => None,
+                },
+            });
         }
+        let proof_form = |form| TrustFact::Proof { form };
         let in_clear = !self
             .decrypted
             .iter()
             .any(|s| s.start <= rstr.node.span().start && rstr.node.span().end <= s.end);
         let proof = match rstr.proof() {
             Some(ProofToken::BinarySecret(secret)) => {
-                summary.push_str(", proof BinarySecret");
+                summary.push(proof_form(ProofForm::BinarySecret));
                 if in_clear {
                     self.findings.push(FindingCode::ProofKeyInClear.finding_at("the proof token is a BinarySecret in clear in the message: anyone who sees it (or the transport) learns the key",
                         secret.node,
@@ -90,14 +95,14 @@ impl Receiver<'_, '_> {
                 self.binary_secret_key(secret, rstr, "proof token BinarySecret")
             }
             Some(ProofToken::EncryptedKey(node)) => {
-                summary.push_str(", proof EncryptedKey");
+                summary.push(proof_form(ProofForm::EncryptedKey));
                 match self.unwrap_encrypted_key(doc, *node) {
                     TokenValue::Key(k) => Some(k),
                     _ => None,
                 }
             }
             Some(ProofToken::ComputedKey(ck)) => {
-                summary.push_str(", proof ComputedKey");
+                summary.push(proof_form(ProofForm::ComputedKey));
                 if ck.kind != ComputedKeyKind::PSha1 {
                     self.findings.push(FindingCode::Unsupported.finding_at(
                         format!("ComputedKey {} is not computed by wskex", ck.uri),
@@ -109,7 +114,7 @@ impl Receiver<'_, '_> {
                 }
             }
             Some(ProofToken::EncryptedData(_)) => {
-                summary.push_str(", proof EncryptedData (decrypted above when its key was known)");
+                summary.push(proof_form(ProofForm::EncryptedData));
                 None
             }
             None => None,
@@ -127,7 +132,9 @@ impl Receiver<'_, '_> {
                     .clone()
                     .or(sct.id.clone())
                     .unwrap_or_else(|| "SecurityContextToken".into());
-                summary.push_str(&format!(" -> key of {name}"));
+                summary.push(TrustFact::ContextKey {
+                    token: name.clone(),
+                });
                 self.store
                     .keyring
                     .note_usage(k, format!("key of SecurityContextToken {name}"));
@@ -145,11 +152,10 @@ impl Receiver<'_, '_> {
                 self.options.now,
                 self.options.clock_skew,
             ));
-            summary.push_str(&format!(
-                ", Lifetime {} .. {}",
-                lifetime.created.as_ref().map_or("-", |c| c.text.as_str()),
-                lifetime.expires.as_ref().map_or("-", |c| c.text.as_str())
-            ));
+            summary.push(TrustFact::Lifetime {
+                created: lifetime.created.as_ref().map(|c| c.text.clone()),
+                expires: lifetime.expires.as_ref().map(|e| e.text.clone()),
+            });
         }
         self.trust.push(summary);
     }

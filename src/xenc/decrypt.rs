@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use crate::crypto::{BlockCipherAlgorithm, SecretBytes, cipher};
+use crate::crypto::{BlockCipherAlgorithm, SecretBytes, StatedAlgorithm, cipher};
 use crate::ns;
 use crate::xml::{Document, Edit, XmlError};
 
@@ -53,7 +53,8 @@ pub struct DecryptionReport {
     /// `element`, `content` or `octets`.
     #[serde(rename = "type")]
     pub data_type: String,
-    pub algorithm: String,
+    /// Serialized as the URI the message stated.
+    pub algorithm: StatedAlgorithm,
     pub key_transport: Option<String>,
     pub key_source: Option<String>,
     pub key_chain: Vec<String>,
@@ -100,7 +101,7 @@ fn try_decrypt(
         path: data.element.path(),
         line: data.element.position().line,
         data_type: data.data_type.name().to_string(),
-        algorithm: data.method_uri.unwrap_or("").to_string(),
+        algorithm: StatedAlgorithm::from_uri(data.method_uri.unwrap_or("")),
         key_transport: None,
         key_source: None,
         key_chain: Vec::new(),

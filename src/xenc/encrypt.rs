@@ -70,7 +70,7 @@ pub fn build_encrypted_key<T: HasPublic>(
                 KeyTransport::Oaep { params, .. } => {
                     let mut s = String::new();
                     if params.digest != crate::crypto::DigestAlgorithm::Sha1
-                        || method.algorithm().uri().contains("xmlenc#rsa-oaep-mgf1p")
+                        || method.algorithm() == crate::crypto::KeyTransportAlgorithm::RsaOaepMgf1p
                     {
                         s.push_str(&format!(
                             "<ds:DigestMethod xmlns:ds=\"{}\" Algorithm=\"{}\"/>",

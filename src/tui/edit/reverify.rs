@@ -6,7 +6,7 @@
 
 use crate::audit::conversation::inspect_conversation;
 use crate::audit::steps::conversation_steps;
-use crate::exchange::receipt::{mark_layers, processed_view, receiver_checks, same_name};
+use crate::exchange::receipt::{ledger_namer, mark_layers, processed_view, receiver_checks};
 use crate::exchange::step_spans::locate_spans;
 use crate::exchange::{Check, Layer, LayerStatus, Step};
 use crate::patterns::Receipt;
@@ -155,12 +155,14 @@ fn walk_step(original: &Step, receipt: &Receipt, step: usize, doc: Document) -> 
         mark_missing(layers, before, &processed);
     }
     mark_layers(layers, &processed);
-    let checks = receiver_checks(&processed, layers, &same_name);
+    // The checks name keys as the step's ledger does, as the walkthrough's own checks did.
+    let name_of = ledger_namer(&original.snapshot.ledger, &receipt.store.keyring);
+    let checks = receiver_checks(&processed, layers, &name_of);
     // At the receiver's own step the walkthrough may have added checks of its own after
     // processing: keep them, marked as not made again.
     let own: Vec<Check> = match (&before, receipt.step == step) {
         (Some(before), true) => {
-            let receiver = receiver_checks(before, &original.snapshot.layers, &same_name);
+            let receiver = receiver_checks(before, &original.snapshot.layers, &name_of);
             original
                 .snapshot
                 .checks
