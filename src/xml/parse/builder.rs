@@ -40,7 +40,7 @@ impl<'t> Builder<'t> {
         b
     }
 
-    fn offset_of(&self, s: &str) -> usize {
+    pub(super) fn offset_of(&self, s: &str) -> usize {
         s.as_ptr() as usize - self.text.as_ptr() as usize
     }
 
@@ -58,80 +58,9 @@ impl<'t> Builder<'t> {
         self.open.len() - 1
     }
 
-    pub(super) fn run(mut self) -> ParseResult<Built> {
-        let body = &self.text[self.base..];
-        // The byte-order mark, if any, is already behind `base`. quick-xml would skip a second
-        // one without counting its bytes, shifting every position derived from its offsets; it
-        // is a U+FEFF character before the root element.
-        if body.starts_with('\u{feff}') {
-            return Err((self.base, XmlErrorKind::TextOutsideRoot));
-        }
-        let mut reader = Reader::from_str(body);
-        {
-            let config = reader.config_mut();
-            config.check_end_names = true;
-            config.check_comments = true;
-            config.expand_empty_elements = false;
-            config.trim_text(false);
-        }
-        loop {
-            let before = self.base + reader.buffer_position() as usize;
-            let event = reader.read_event().map_err(|e| {
-                self.convert_error(&e, self.base + reader.error_position() as usize)
-            })?;
-            let after = self.base + reader.buffer_position() as usize;
-            match event {
-                Event::Text(t) => {
-                    let content: &str = &t;
-                    let start = self.offset_of(content);
-                    self.text_chunk(start, start + content.len())?;
-                }
-                Event::GeneralRef(r) => {
-                    let name: &str = &r;
-                    self.reference(before, after, name)?;
-                }
-                other => {
-                    self.flush_text();
-                    match other {
-                        Event::Start(e) => {
-                            let content: &str = &e;
-                            self.start_element(before, after, content, e.name().0.len(), false)?;
-                        }
-                        Event::Empty(e) => {
-                            let content: &str = &e;
-                            self.start_element(before, after, content, e.name().0.len(), true)?;
-                        }
-                        Event::End(_) => self.end_element(before, after),
-                        Event::CData(c) => {
-                            let content: &str = &c;
-                            self.cdata(before, after, content)?;
-                        }
-                        Event::Comment(c) => {
-                            let content: &str = &c;
-                            let start = self.offset_of(content);
-                            debug_assert_eq!(start, before + COMMENT_OPEN as usize);
-                            self.check_chars(start, content)?;
-                            self.push_leaf(NodeKindData::Comment, Span::new(before, after));
-                        }
-                        Event::PI(p) => {
-                            let content: &str = &p;
-                            self.processing_instruction(before, after, content)?;
-                        }
-                        Event::Decl(_) => {
-                            if before != self.base {
-                                return Err((before, XmlErrorKind::MisplacedDeclaration));
-                            }
-                        }
-                        Event::DocType(d) => {
-                            let content: &str = &d;
-                            self.doctype(before, after, content)?;
-                        }
-                        Event::Eof => break,
-                        Event::Text(_) | Event::GeneralRef(_) => unreachable!("handled above"),
-                    }
-                }
-            }
-        }
+    /// Checks what only the end of input can show (an element left open, no root at all) and
+    /// hands over the arenas.
+    pub(super) fn finish(mut self) -> ParseResult<Built> {
         if self.open.len() > 1 {
             let top = self.open.last().expect("checked");
             let data = &self.nodes[top.node as usize];
@@ -166,7 +95,11 @@ impl<'t> Builder<'t> {
         })
     }
 
-    fn convert_error(&self, error: &quick_xml::Error, offset: usize) -> (usize, XmlErrorKind) {
+    pub(super) fn convert_error(
+        &self,
+        error: &quick_xml::Error,
+        offset: usize,
+    ) -> (usize, XmlErrorKind) {
         use quick_xml::errors::IllFormedError;
         let kind = match error {
             quick_xml::Error::IllFormed(IllFormedError::MismatchedEndTag { expected, found }) => {
@@ -196,11 +129,11 @@ impl<'t> Builder<'t> {
         id
     }
 
-    fn push_leaf(&mut self, kind: NodeKindData, span: Span) {
+    pub(super) fn push_leaf(&mut self, kind: NodeKindData, span: Span) {
         self.push_node(kind, span);
     }
 
-    fn text_chunk(&mut self, start: usize, end: usize) -> ParseResult<()> {
+    pub(super) fn text_chunk(&mut self, start: usize, end: usize) -> ParseResult<()> {
         let chunk = &self.text[start..end];
         if self.depth() == 0 {
             if let Some(i) = chunk
@@ -230,7 +163,7 @@ impl<'t> Builder<'t> {
         Ok(())
     }
 
-    fn reference(&mut self, start: usize, end: usize, name: &str) -> ParseResult<()> {
+    pub(super) fn reference(&mut self, start: usize, end: usize, name: &str) -> ParseResult<()> {
         if self.depth() == 0 {
             return Err((start, XmlErrorKind::TextOutsideRoot));
         }
@@ -251,7 +184,7 @@ impl<'t> Builder<'t> {
         Ok(())
     }
 
-    fn flush_text(&mut self) {
+    pub(super) fn flush_text(&mut self) {
         if let Some(p) = self.pending.take() {
             let value = if p.copied {
                 self.owned.finish_copy()
@@ -262,7 +195,7 @@ impl<'t> Builder<'t> {
         }
     }
 
-    fn cdata(&mut self, before: usize, after: usize, content: &str) -> ParseResult<()> {
+    pub(super) fn cdata(&mut self, before: usize, after: usize, content: &str) -> ParseResult<()> {
         if self.depth() == 0 {
             return Err((before, XmlErrorKind::TextOutsideRoot));
         }
@@ -279,7 +212,7 @@ impl<'t> Builder<'t> {
         Ok(())
     }
 
-    fn processing_instruction(
+    pub(super) fn processing_instruction(
         &mut self,
         before: usize,
         after: usize,
@@ -310,7 +243,12 @@ impl<'t> Builder<'t> {
         Ok(())
     }
 
-    fn doctype(&mut self, before: usize, after: usize, content: &str) -> ParseResult<()> {
+    pub(super) fn doctype(
+        &mut self,
+        before: usize,
+        after: usize,
+        content: &str,
+    ) -> ParseResult<()> {
         if self.root_seen || self.doctype.is_some() {
             return Err((before, XmlErrorKind::MisplacedDoctype));
         }
@@ -336,7 +274,7 @@ impl<'t> Builder<'t> {
 
     /// Checks characters XML 1.0 forbids; returns whether a carriage return occurs (the text
     /// then needs line-end normalization).
-    fn check_chars(&self, start: usize, s: &str) -> ParseResult<bool> {
+    pub(super) fn check_chars(&self, start: usize, s: &str) -> ParseResult<bool> {
         // Fast path: most chunks hold no control character and no 0xEF lead byte; this fold
         // vectorizes, so only the rare chunk with one is inspected byte by byte.
         let mut has_cr = false;
@@ -371,13 +309,14 @@ impl<'t> Builder<'t> {
         Ok(has_cr)
     }
 
-    fn start_element(
+    pub(super) fn start_element(
         &mut self,
         before: usize,
         after: usize,
         content: &str,
         name_len: usize,
         empty: bool,
+        attributes_scanned: bool,
     ) -> ParseResult<()> {
         let content_start = self.offset_of(content);
         debug_assert_eq!(content_start, before + 1);
@@ -399,15 +338,18 @@ impl<'t> Builder<'t> {
         let qname = &content[..name_len];
         let prefix_len = check_qname(qname).map_err(|k| (content_start, k))?;
 
-        // Scan attributes, then split namespace declarations from ordinary attributes.
+        // Scan attributes (unless the scanner already has), then split namespace
+        // declarations from ordinary attributes.
         let mut scanned = std::mem::take(&mut self.scratch_attrs);
-        scanned.clear();
-        scan_attributes(
-            &content[name_len..],
-            content_start + name_len,
-            &mut scanned,
-            self.options.max_attributes,
-        )?;
+        if !attributes_scanned {
+            scanned.clear();
+            scan_attributes(
+                &content[name_len..],
+                content_start + name_len,
+                &mut scanned,
+                self.options.max_attributes,
+            )?;
+        }
         let bindings_mark = self.bindings.len();
         let ns_first = self.ns_decls.len() as u32;
         for raw in scanned
@@ -510,12 +452,12 @@ impl<'t> Builder<'t> {
         Ok(())
     }
 
-    fn end_element(&mut self, before: usize, after: usize) {
-        // quick-xml has already checked that the end tag matches the open element.
+    pub(super) fn end_element(&mut self, before: usize, after: usize) {
+        // The scanner has already checked that the end tag matches the open element.
         let open = self
             .open
             .pop()
-            .expect("quick-xml reports unmatched end tags");
+            .expect("the scanner reports unmatched end tags");
         self.bindings.truncate(open.bindings_mark);
         let end = self.nodes.len() as u32;
         let node = &mut self.nodes[open.node as usize];
