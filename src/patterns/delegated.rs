@@ -289,12 +289,7 @@ fn send_delegation(scene: &mut Scene, token: &str, token_id: &str) -> Result<(),
             "WS-Trust 1.4",
             "Appendix I (delegated key transfer); XML Signature 6.6.4 Enveloped Signature Transform",
         ),
-        Some(Envelope {
-            from: "carol".into(),
-            to: "alice".into(),
-            text: draft.text().clone(),
-            changed: token_span,
-        }),
+        draft.showing("carol", "alice", token_span),
     );
 
     draft.insert_proof_token(&proof.xml)?;

@@ -5,7 +5,7 @@
 use crate::crypto::signature::SigningKey;
 use crate::crypto::{BlockCipherAlgorithm, DigestAlgorithm, SecretBytes, SignatureAlgorithm};
 use crate::exchange::{
-    Check, EncryptionLayer, Envelope, Layer, LayerStatus, ReferenceStatus, SignatureLayer, SpecRef,
+    Check, EncryptionLayer, Layer, LayerStatus, ReferenceStatus, SignatureLayer, SpecRef,
 };
 use crate::receive::keys::{KeyRecord, Provenance};
 use crate::receive::store::SctEntry;
@@ -20,22 +20,6 @@ use super::{PatternError, Tamper};
 
 const WST_SPEC: &str = "WS-Trust 1.4";
 const SC_TOKEN_TYPE: &str = SCT_200512;
-
-fn envelope(
-    scene: &Scene,
-    from: &str,
-    to: &str,
-    draft: &Draft,
-    changed: Vec<crate::xml::Span>,
-) -> Option<Envelope> {
-    let _ = scene;
-    Some(Envelope {
-        from: from.into(),
-        to: to.into(),
-        text: draft.text().clone(),
-        changed,
-    })
-}
 
 pub fn run(seed: u64, tamper: Option<Tamper>) -> Result<Scene, PatternError> {
     let mut scene = Scene::new(
@@ -147,7 +131,7 @@ fn create_context(scene: &mut Scene) -> Result<(Context, Draft), PatternError> {
          with a SecurityContextToken (an Identifier both sides will use). She starts an unsolicited \
          RequestSecurityTokenResponse that announces the token and its lifetime to Bob. Nobody else knows the secret yet.",
         SpecRef::new("WS-SecureConversation 1.4", "3 Security Context Token; WS-Trust 1.4 Appendix I (direct key transfer)"),
-        envelope(scene, "alice", "bob", &draft, span),
+        draft.showing("alice", "bob", span),
     );
 
     let context = Context {
@@ -188,7 +172,7 @@ fn wrap_secret(
          its thumbprint, and puts it in the RSTR as the RequestedProofToken. Only Bob's private key opens it: the \
          secret is confidential to Bob even though the message travels in the clear.",
         SpecRef::new(WST_SPEC, "4.4.3 Requested proof token; XML Encryption 3.5.1 EncryptedKey"),
-        envelope(scene, "alice", "bob", draft, changed),
+        draft.showing("alice", "bob", changed),
     );
     Ok(())
 }
@@ -230,7 +214,7 @@ fn sign_rstr(scene: &mut Scene, draft: &mut Draft, body_id: &str) -> Result<(), 
          over the Body and the Timestamp. The signature binds the proof token to Alice: Bob can tell the secret came \
          from her, and that nobody changed or replayed the message.",
         SpecRef::new("WS-Security 1.1", "8 Signatures; 10 Security Timestamps"),
-        envelope(scene, "alice", "bob", draft, changed),
+        draft.showing("alice", "bob", changed),
     );
     Ok(())
 }
@@ -347,7 +331,7 @@ fn secure_with_context(
             sender = capitalized(from)
         ),
         SpecRef::new("WS-SecureConversation 1.4", "7 Deriving Keys"),
-        Some(Envelope { from: from.into(), to: to.into(), text: draft.text().clone(), changed }),
+        draft.showing(from, to, changed),
     );
 
     let changed_sign_encrypt = sign_then_encrypt(
@@ -377,7 +361,7 @@ fn secure_with_context(
             sender = capitalized(from)
         ),
         SpecRef::new("WS-Security 1.1", "8 Signatures; 9 Encryption"),
-        Some(Envelope { from: from.into(), to: to.into(), text: draft.text().clone(), changed: changed_sign_encrypt }),
+        draft.showing(from, to, changed_sign_encrypt),
     );
 
     receive_with_context(scene, from, to, &draft, &sign_name, &enc_name, round)

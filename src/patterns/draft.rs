@@ -88,11 +88,23 @@ impl Draft {
     /// The message as it stands, from `from` to `to`, highlighting what changed since the
     /// last step: what a step's envelope pane shows.
     pub fn shown(&mut self, from: &str, to: &str) -> Option<crate::exchange::Envelope> {
+        let changed = self.take_changed();
+        self.showing(from, to, changed)
+    }
+
+    /// The message as it stands, from `from` to `to`, highlighting `changed` (spans a step
+    /// computed itself): the one place a walkthrough step's envelope is made from a draft.
+    pub fn showing(
+        &self,
+        from: &str,
+        to: &str,
+        changed: Vec<Span>,
+    ) -> Option<crate::exchange::Envelope> {
         Some(crate::exchange::Envelope {
             from: from.to_string(),
             to: to.to_string(),
             text: self.text.clone(),
-            changed: self.take_changed(),
+            changed,
         })
     }
 

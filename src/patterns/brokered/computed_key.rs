@@ -73,7 +73,7 @@ fn request_context(scene: &mut Scene) -> Result<(String, Draft), PatternError> {
             SC_SPEC,
             "3.2 Establishing a security context by a security token service; WS-Trust 1.4 4.1, Appendix I",
         ),
-        shown("alice", "bob", &draft, span),
+        draft.showing("alice", "bob", span),
     );
 
     // 2. Encrypt for Bob, sign.
@@ -88,7 +88,7 @@ fn request_context(scene: &mut Scene) -> Result<(String, Draft), PatternError> {
          Body and Timestamp with RSA-SHA256, so Bob knows the entropy, and so the context, come from her and are \
          fresh.",
         SpecRef::new(WSS_SPEC, "8 Signatures; 9 Encryption; WS-Trust 1.4 3.3 Binary secrets"),
-        shown("alice", "bob", &draft, changed),
+        draft.showing("alice", "bob", changed),
     );
     Ok((context, draft))
 }
@@ -246,7 +246,7 @@ fn issue_context(
             WST_SPEC,
             "4.4.4 Returning computed keys; 4.4.3 Requested proof token; WS-SecureConversation 1.4 3 Security Context Token",
         ),
-        shown("bob", "alice", &draft, span),
+        draft.showing("bob", "alice", span),
     );
 
     // 5. Encrypt for Alice, sign.
@@ -260,7 +260,7 @@ fn issue_context(
          entropy stays between the two of them, and signs Body and Timestamp with his certificate: Alice will \
          know the context and the entropy come from Bob.",
         SpecRef::new(WSS_SPEC, "8 Signatures; 9 Encryption"),
-        shown("bob", "alice", &draft, changed),
+        draft.showing("bob", "alice", changed),
     );
     Ok((identifier, sct_id, draft))
 }
@@ -350,7 +350,7 @@ fn secure_with_context(
          encryption key. Bob can derive the same keys from the tokens; an eavesdropper sees the nonces but not \
          the context key, so learns nothing. One key per purpose limits what a single broken key exposes.",
         SpecRef::new(SC_SPEC, "7 Deriving Keys"),
-        shown(from, to, &draft, changed),
+        draft.showing(from, to, changed),
     );
 
     let changed = sign_then_encrypt(
@@ -377,7 +377,7 @@ fn secure_with_context(
          of the context key, that is Alice or Bob, can read the Body or make this signature: the derived keys bind \
          the message to the context both computed.",
         SpecRef::new(WSS_SPEC, "8 Signatures; 9 Encryption; WS-SecureConversation 1.4 7"),
-        shown(from, to, &draft, changed),
+        draft.showing(from, to, changed),
     );
 
     bob_derives(scene, &draft, sign_name, enc_name)

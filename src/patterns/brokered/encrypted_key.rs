@@ -57,7 +57,7 @@ fn request_token(scene: &mut Scene) -> Result<(String, Draft), PatternError> {
          (AppliesTo), bound to a 256-bit symmetric key (KeyType SymmetricKey, KeySize). She leaves the key to the \
          STS: in this variant it decides the key alone.",
         SpecRef::new(WST_SPEC, "4.1 Requesting a Security Token; Appendix I (brokered key distribution)"),
-        shown("alice", "sts", &draft, span),
+        draft.showing("alice", "sts", span),
     );
 
     // 2. Encrypt for the STS, sign.
@@ -73,7 +73,7 @@ fn request_token(scene: &mut Scene) -> Result<(String, Draft), PatternError> {
          how the STS authenticates her: it will issue a token that names Alice only because Alice's key signed \
          the request, and the Timestamp stops a recorded request from being played again.",
         SpecRef::new(WSS_SPEC, "8 Signatures; 9 Encryption; 10 Security Timestamps"),
-        shown("alice", "sts", &draft, changed),
+        draft.showing("alice", "sts", changed),
     );
 
     Ok((context, draft))
@@ -219,7 +219,7 @@ fn issue_token(scene: &mut Scene, request: &TrustRead) -> Result<(Issued, Draft)
             SAML_SPEC,
             "3.5 Holder-of-key subject confirmation; SAML 2.0 Core 2.3-2.5; WS-Trust 1.4 4.4 Returning a Security Token",
         ),
-        shown("sts", "alice", &draft, span),
+        draft.showing("sts", "alice", span),
     );
 
     // 5. The proof token for Alice, and the STS's signature.
@@ -249,7 +249,7 @@ fn issue_token(scene: &mut Scene, request: &TrustRead) -> Result<(Issued, Draft)
          Alice knows the token and the key come from the STS. K travels twice in this message, each time \
          encrypted for exactly one party.",
         SpecRef::new(WST_SPEC, "4.4 Returning a Security Token; 4.4.3 Requested proof token"),
-        shown("sts", "alice", &draft, changed),
+        draft.showing("sts", "alice", changed),
     );
     Ok((Issued { key, assertion }, draft))
 }
@@ -338,7 +338,7 @@ fn prove_possession(
          canonicalization makes it independent of the message around it, so it verifies here exactly as it did \
          in the RSTR.",
         SpecRef::new(SAML_SPEC, "3.3 Referencing SAML assertions; 3.4.2 SAML assertion in the Security header"),
-        shown("alice", "bob", &draft, changed),
+        draft.showing("alice", "bob", changed),
     );
 
     // 8. She proves possession of K.
@@ -372,7 +372,7 @@ fn prove_possession(
          signed this message\". Anyone could copy the assertion, but only a holder of K can make this signature; \
          it binds the message to the assertion and so to Alice, whom the assertion names.",
         SpecRef::new(SAML_SPEC, "3.5 Holder-of-key; 3.4.2 KeyIdentifier SAMLID; WS-Security 1.1 8 Signatures"),
-        shown("alice", "bob", &draft, changed),
+        draft.showing("alice", "bob", changed),
     );
     Ok(draft)
 }

@@ -22,7 +22,7 @@ use crate::crypto::{
 };
 use crate::dsig::{ReferenceSpec, SignatureReport, SignatureSpec, TransformSpec, sign};
 use crate::exchange::{
-    Check, EncryptionLayer, Envelope, Layer, LayerStatus, ReferenceStatus, SignatureLayer, SpecRef,
+    Check, EncryptionLayer, Layer, LayerStatus, ReferenceStatus, SignatureLayer, SpecRef,
 };
 use crate::ns;
 use crate::receive::ProcessedMessage;
@@ -113,15 +113,6 @@ fn run_with(
 
 // ---------------------------------------------------------------------------------------------
 // Shared pieces.
-
-fn shown(from: &str, to: &str, draft: &Draft, changed: Vec<Span>) -> Option<Envelope> {
-    Some(Envelope {
-        from: from.into(),
-        to: to.into(),
-        text: draft.text().clone(),
-        changed,
-    })
-}
 
 /// The span of the first element with this local name, for a step's highlight.
 fn span_of(draft: &Draft, local: &str) -> Result<Vec<Span>, PatternError> {
