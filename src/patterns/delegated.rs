@@ -13,8 +13,8 @@
 //! token herself and re-signs everything she can.
 
 use crate::crypto::DigestAlgorithm;
-use crate::crypto::SignatureAlgorithm;
 use crate::crypto::signature::SigningKey;
+use crate::crypto::{KeyTransportAlgorithm, SignatureAlgorithm};
 use crate::exchange::{Check, CheckKind, EncryptionLayer, Envelope, Layer, LayerStatus, SpecRef};
 use crate::ns;
 use crate::receive::finding_code::FindingCode;
@@ -47,7 +47,7 @@ fn key_transport_layer(ek_id: &str, recipient: &str, target: &str) -> Layer {
     Layer::Encryption(EncryptionLayer {
         encrypted_key: Some(ek_id.to_string()),
         encrypted_data: vec![],
-        algorithm: "rsa-oaep-mgf1p".into(),
+        algorithm: KeyTransportAlgorithm::RsaOaepMgf1p.name().into(),
         key_transport: Some(format!(
             "RSA-OAEP to {recipient}'s certificate (by thumbprint)"
         )),
@@ -227,7 +227,7 @@ fn issue_token(
         .push(key_transport_layer(&ek_id, "bob", "dlg:SessionKey"));
     scene.layers.push(Layer::signature_created(
         &signature_id,
-        "hmac-sha256",
+        SignatureAlgorithm::Hmac(DigestAlgorithm::Sha256).name(),
         SECRET,
         &[(&format!("#{token_id}"), "dlg:DelegationToken (enveloped)")],
     ));
@@ -489,7 +489,7 @@ fn purchase_order(
     )?;
     scene.layers.push(Layer::signature_created(
         &primary_id,
-        "hmac-sha256",
+        SignatureAlgorithm::Hmac(DigestAlgorithm::Sha256).name(),
         SESSION_KEY,
         &[
             (&references[0], "s:Body"),

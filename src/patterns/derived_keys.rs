@@ -52,7 +52,9 @@ pub fn sign_then_encrypt(
     draft.prepend_security(&reference_list_xml(&[&data_id]))?;
     scene.layers.push(Layer::Signature(SignatureLayer {
         id: sig_id,
-        method: "hmac-sha256".into(),
+        method: SignatureAlgorithm::Hmac(DigestAlgorithm::Sha256)
+            .name()
+            .into(),
         key: sign.name.into(),
         span: None,
         canonical_signed_info: None,

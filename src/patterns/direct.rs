@@ -3,7 +3,9 @@
 //! RSTR; both then secure messages with keys derived from the context.
 
 use crate::crypto::signature::SigningKey;
-use crate::crypto::{BlockCipherAlgorithm, DigestAlgorithm, SecretBytes, SignatureAlgorithm};
+use crate::crypto::{
+    BlockCipherAlgorithm, DigestAlgorithm, KeyTransportAlgorithm, SecretBytes, SignatureAlgorithm,
+};
 use crate::exchange::{
     Check, EncryptionLayer, Layer, LayerStatus, ReferenceStatus, SignatureLayer, SpecRef,
 };
@@ -158,7 +160,7 @@ fn wrap_secret(
     scene.layers.push(Layer::Encryption(EncryptionLayer {
         encrypted_key: Some(ek_id.clone()),
         encrypted_data: vec![],
-        algorithm: "rsa-oaep-mgf1p".into(),
+        algorithm: KeyTransportAlgorithm::RsaOaepMgf1p.name().into(),
         key_transport: Some("RSA-OAEP to bob's certificate (by thumbprint)".into()),
         key: "context-key".into(),
         target: "RequestedProofToken".into(),
@@ -195,7 +197,9 @@ fn sign_rstr(scene: &mut Scene, draft: &mut Draft, body_id: &str) -> Result<(), 
     )?;
     scene.layers.push(Layer::Signature(SignatureLayer {
         id: sig_id.clone(),
-        method: "rsa-sha256".into(),
+        method: SignatureAlgorithm::Rsa(DigestAlgorithm::Sha256)
+            .name()
+            .into(),
         key: "alice's certificate".into(),
         span: None,
         canonical_signed_info: None,

@@ -192,7 +192,7 @@ fn encrypt_then_sign_request(
     scene.layers.push(encryption_layer(
         data_id,
         Some(ek_id),
-        "aes256-cbc",
+        BlockCipherAlgorithm::Aes256Cbc.name(),
         Some("rsa-oaep-mgf1p to bob"),
         &key_name,
     ));
@@ -222,7 +222,7 @@ fn encrypt_then_sign_request(
     )?;
     scene.layers.push(Layer::signature_created(
         &sig_id,
-        "rsa-sha256",
+        SignatureAlgorithm::Rsa(DigestAlgorithm::Sha256).name(),
         "alice's certificate",
         &[
             (&format!("#{body_id}"), "s:Body (ciphertext)"),
@@ -322,7 +322,7 @@ fn sign_then_encrypt_request(
     draft.prepend_security(&reference_list_xml(&[data_id]))?;
     scene.layers.push(Layer::signature_created(
         &sig_id,
-        "hmac-sha256",
+        SignatureAlgorithm::Hmac(DigestAlgorithm::Sha256).name(),
         "dk-sign",
         &[
             (&format!("#{body_id}"), "s:Body (plaintext)"),
@@ -332,7 +332,7 @@ fn sign_then_encrypt_request(
     scene.layers.push(encryption_layer(
         data_id,
         Some(ek_id),
-        "aes128-cbc",
+        BlockCipherAlgorithm::Aes128Cbc.name(),
         None,
         "dk-enc",
     ));
@@ -464,13 +464,13 @@ fn reply(
         scene.layers.push(encryption_layer(
             &data_id,
             None,
-            "aes256-cbc",
+            BlockCipherAlgorithm::Aes256Cbc.name(),
             None,
             key_name,
         ));
         scene.layers.push(Layer::signature_created(
             &sig_id,
-            "hmac-sha256",
+            SignatureAlgorithm::Hmac(DigestAlgorithm::Sha256).name(),
             key_name,
             &[
                 (&format!("#{body_id}"), "s:Body (ciphertext)"),
@@ -568,7 +568,7 @@ fn reply_with_derived_keys(
     draft.prepend_security(&reference_list_xml(&[ids.data_id]))?;
     scene.layers.push(Layer::signature_created(
         ids.sig_id,
-        "hmac-sha256",
+        SignatureAlgorithm::Hmac(DigestAlgorithm::Sha256).name(),
         "dk-sign-reply",
         &[
             (&format!("#{}", ids.body_id), "s:Body (plaintext)"),
@@ -578,7 +578,7 @@ fn reply_with_derived_keys(
     scene.layers.push(encryption_layer(
         ids.data_id,
         None,
-        "aes128-cbc",
+        BlockCipherAlgorithm::Aes128Cbc.name(),
         None,
         "dk-enc-reply",
     ));

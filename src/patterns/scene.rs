@@ -542,7 +542,7 @@ impl Scene {
         )?;
         self.layers.push(Layer::signature_created(
             &sig_id,
-            "rsa-sha256",
+            SignatureAlgorithm::Rsa(DigestAlgorithm::Sha256).name(),
             &format!("{signer}'s certificate"),
             references,
         ));

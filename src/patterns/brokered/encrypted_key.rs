@@ -2,6 +2,7 @@
 //! holder-of-key assertion and hands the requestor the same key in an EncryptedKey for her.
 
 use super::*;
+use crate::crypto::KeyTransportAlgorithm;
 use crate::xml::{Node, escape};
 
 pub(super) fn encrypted_key(
@@ -186,7 +187,7 @@ fn issue_token(scene: &mut Scene, request: &TrustRead) -> Result<(Issued, Draft)
     scene.layers.push(Layer::Encryption(EncryptionLayer {
         encrypted_key: Some(assertion.ek_id.clone()),
         encrypted_data: vec![],
-        algorithm: "rsa-oaep-mgf1p".into(),
+        algorithm: KeyTransportAlgorithm::RsaOaepMgf1p.name().into(),
         key_transport: Some("RSA-OAEP to bob's certificate (by thumbprint)".into()),
         key: SESSION_KEY.into(),
         target: "saml2:SubjectConfirmationData (holder-of-key)".into(),
@@ -195,7 +196,9 @@ fn issue_token(scene: &mut Scene, request: &TrustRead) -> Result<(Issued, Draft)
     }));
     scene.layers.push(Layer::Signature(SignatureLayer {
         id: assertion.sig_id.clone(),
-        method: "rsa-sha256".into(),
+        method: SignatureAlgorithm::Rsa(DigestAlgorithm::Sha256)
+            .name()
+            .into(),
         key: "sts's certificate".into(),
         span: None,
         canonical_signed_info: None,
@@ -230,7 +233,7 @@ fn issue_token(scene: &mut Scene, request: &TrustRead) -> Result<(Issued, Draft)
     scene.layers.push(Layer::Encryption(EncryptionLayer {
         encrypted_key: Some(ek_id),
         encrypted_data: vec![],
-        algorithm: "rsa-oaep-mgf1p".into(),
+        algorithm: KeyTransportAlgorithm::RsaOaepMgf1p.name().into(),
         key_transport: Some("RSA-OAEP to alice's certificate (by thumbprint)".into()),
         key: SESSION_KEY.into(),
         target: "RequestedProofToken".into(),
@@ -352,7 +355,9 @@ fn prove_possession(
     )?;
     scene.layers.push(Layer::Signature(SignatureLayer {
         id: sig_id,
-        method: "hmac-sha256".into(),
+        method: SignatureAlgorithm::Hmac(DigestAlgorithm::Sha256)
+            .name()
+            .into(),
         key: SESSION_KEY.into(),
         span: None,
         canonical_signed_info: None,

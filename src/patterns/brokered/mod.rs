@@ -182,7 +182,7 @@ fn encrypt_body_for(
     scene.layers.push(Layer::Encryption(EncryptionLayer {
         encrypted_key: Some(ek_id),
         encrypted_data: vec![ed_id],
-        algorithm: "aes256-cbc".into(),
+        algorithm: BlockCipherAlgorithm::Aes256Cbc.name().into(),
         key_transport: Some(format!(
             "RSA-OAEP to {recipient}'s certificate (by thumbprint)"
         )),
