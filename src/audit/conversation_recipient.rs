@@ -15,6 +15,8 @@
 //! an HTTP response, the receiver of the request before it. A message whose sender is not
 //! told is not used: a guess could make a false finding in a conversation of three parties.
 
+use std::collections::HashMap;
+
 use crate::crypto::named_certificate::designated;
 use crate::crypto::{Certificate, KeySelector, KeyStore};
 use crate::dsig::key_info::read_key_info;
@@ -31,6 +33,7 @@ use crate::xml::Node;
 
 use super::conversation_checks::MessageFinding;
 use super::message_checks::addressing_header;
+use super::parties::names_an_endpoint;
 
 /// Who sends and who receives one message, from its addressing headers.
 #[derive(Debug, Default, Clone)]
@@ -41,9 +44,9 @@ struct Addressing {
     relates_to: Option<String>,
 }
 
-/// WS-Addressing's anonymous and none endpoints name nobody.
+/// An address that names a party (see [`names_an_endpoint`]).
 fn endpoint(address: Option<String>) -> Option<String> {
-    address.filter(|a| !a.is_empty() && !a.ends_with("/anonymous") && !a.ends_with("/none"))
+    address.filter(|a| names_an_endpoint(a))
 }
 
 fn addressing(processed: &ProcessedMessage) -> Addressing {
@@ -62,6 +65,14 @@ fn addressing(processed: &ProcessedMessage) -> Addressing {
 /// The sender of each message, as far as the conversation tells (see the module doc).
 /// `http_response[i]` says message `i` was captured as an HTTP response.
 fn senders(addressed: &[Addressing], http_response: &[bool]) -> Vec<Option<String>> {
+    // Each MessageID's first message, so answers are found in one pass (a capture may hold
+    // thousands of messages).
+    let mut by_message_id: HashMap<&str, &Addressing> = HashMap::new();
+    for a in addressed {
+        if let Some(id) = a.message_id.as_deref() {
+            by_message_id.entry(id).or_insert(a);
+        }
+    }
     addressed
         .iter()
         .enumerate()
@@ -70,10 +81,7 @@ fn senders(addressed: &[Addressing], http_response: &[bool]) -> Vec<Option<Strin
                 .clone()
                 .or_else(|| {
                     let answered = a.relates_to.as_deref()?;
-                    addressed
-                        .iter()
-                        .find(|r| r.message_id.as_deref() == Some(answered))
-                        .and_then(|r| r.to.clone())
+                    by_message_id.get(answered)?.to.clone()
                 })
                 .or_else(|| {
                     // An HTTP response comes from whom the request before it was sent to.

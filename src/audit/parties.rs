@@ -19,8 +19,8 @@ use super::message_checks::addressing_header;
 pub const CLIENT: &str = "client";
 pub const SERVICE: &str = "service";
 
-/// WS-Addressing's anonymous endpoint (both versions end so): it names nobody.
-fn names_an_endpoint(address: &str) -> bool {
+/// WS-Addressing's anonymous and none endpoints (both versions end so) name nobody.
+pub(super) fn names_an_endpoint(address: &str) -> bool {
     !address.is_empty() && !address.ends_with("/anonymous") && !address.ends_with("/none")
 }
 
@@ -65,7 +65,7 @@ pub fn message_parties(
             .map(|a| one_line(&a).into_owned())
     };
     let is_response = match &message.framing {
-        Framing::Http { start_line, .. } => start_line.starts_with("HTTP/"),
+        Framing::Http { .. } => message.framing.is_http_response(),
         _ => header("RelatesTo").is_some(),
     };
     let (by_direction_from, by_direction_to) = if is_response {
