@@ -45,7 +45,7 @@ pub fn read_bounded<E>(
     mut check_start: impl FnMut(&[u8], bool) -> StartCheck<E>,
 ) -> Result<Vec<u8>, BoundedReadError<E>> {
     let reserve = expected_len.min(limit).saturating_add(1);
-    let mut bytes = Vec::with_capacity(usize::try_from(reserve).unwrap_or(0));
+    let mut bytes = crate::huge_pages::vec_with_capacity(usize::try_from(reserve).unwrap_or(0));
     let mut decided = false;
     let mut next_look = FIRST_BLOCK;
     loop {

@@ -18,6 +18,7 @@ pub mod delegation;
 pub mod dsig;
 pub mod exchange;
 pub mod export;
+pub mod huge_pages;
 pub mod ns;
 pub mod patterns;
 pub mod receive;

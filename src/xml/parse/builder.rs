@@ -3,6 +3,7 @@
 
 use super::names::*;
 use super::*;
+use crate::huge_pages;
 
 impl<'t> Builder<'t> {
     pub(super) fn new(text: &'t str, base: usize, options: &'t ParseOptions) -> Self {
@@ -11,9 +12,9 @@ impl<'t> Builder<'t> {
             text,
             base,
             options,
-            nodes: Vec::with_capacity(bounds.nodes),
-            elements: Vec::with_capacity(bounds.elements),
-            attrs: Vec::with_capacity(bounds.attrs),
+            nodes: huge_pages::vec_with_capacity(bounds.nodes),
+            elements: huge_pages::vec_with_capacity(bounds.elements),
+            attrs: huge_pages::vec_with_capacity(bounds.attrs),
             ns_decls: Vec::new(),
             namespaces: Vec::new(),
             ns_index: HashMap::new(),
@@ -275,13 +276,15 @@ impl<'t> Builder<'t> {
     /// Checks characters XML 1.0 forbids; returns whether a carriage return occurs (the text
     /// then needs line-end normalization).
     pub(super) fn check_chars(&self, start: usize, s: &str) -> ParseResult<bool> {
-        // Fast path: most chunks hold no control character and no 0xEF lead byte; this fold
-        // vectorizes, so only the rare chunk with one is inspected byte by byte.
+        // Fast path: most chunks hold no forbidden control character, no carriage return and
+        // no 0xEF lead byte (tabs and line feeds, in the indentation between elements, are
+        // allowed); this fold vectorizes, so only the rare chunk with one is inspected byte
+        // by byte.
         let mut has_cr = false;
         for (chunk_index, chunk) in s.as_bytes().chunks(64).enumerate() {
-            let suspicious = chunk
-                .iter()
-                .fold(false, |acc, &b| acc | (b < 0x20) | (b == 0xEF));
+            let suspicious = chunk.iter().fold(false, |acc, &b| {
+                acc | ((b < 0x20) & (b != b'\t') & (b != b'\n')) | (b == 0xEF)
+            });
             if !suspicious {
                 continue;
             }

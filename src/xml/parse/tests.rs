@@ -292,3 +292,23 @@ fn derived_positions_match_the_markup() {
     assert_eq!(a.qname(), "a");
     assert_eq!(a.end_tag_span().map(|s| &src[s.range()]), Some("</a>"));
 }
+
+/// Indentation (tabs, line feeds) passes the text check's fast path; a control character or
+/// a carriage return anywhere in a 64-byte chunk of it is still seen, at its offset.
+#[test]
+fn control_characters_in_indentation_are_found() {
+    let indent = "\n\t  ".repeat(40);
+    for at in [0, 1, 63, 64, 65, 150] {
+        let mut text = indent.clone();
+        text.insert(at, '\u{1f}');
+        let e = error(&format!("<a>{text}</a>"));
+        assert_eq!(e.kind, XmlErrorKind::IllegalCharacter(0x1f), "at {at}");
+        assert_eq!(e.position.offset, 3 + at, "at {at}");
+        let mut text = indent.clone();
+        text.insert(at, '\r');
+        let doc = parse(&format!("<a>{text}</a>"));
+        let value = doc.root_element().children().next().unwrap().text();
+        let normalized = text.replace("\r\n", "\n").replace('\r', "\n");
+        assert_eq!(value, normalized, "line ends normalized, at {at}");
+    }
+}
