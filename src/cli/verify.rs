@@ -19,7 +19,7 @@ use crate::receive::{Finding, ProcessOptions, Severity};
 use crate::resolve::StandardResolver;
 use crate::safe_text::{escape, one_line, write_escaped};
 use crate::wss::SoapEnvelope;
-use crate::xml::{Document, IdAttributes, IdIndex, Node, Span};
+use crate::xml::{Document, IdAttributes, Node, Span};
 
 #[derive(Debug, Args)]
 #[command(
@@ -79,13 +79,25 @@ pub fn run(args: &VerifyArgs, stdout: &mut dyn Write) -> Result<Outcome, CliErro
     let mut store = args.keys.load()?;
     args.trust.add_to(&mut store)?;
     let doc = Document::parse(bytes, name)?;
-    let captured_text = doc.text().to_string();
-    let mut checked = check_document(doc, &store, args);
+    let received = doc.generation();
+    // The receiver replaces a document it decrypts, and the repair below needs the text as
+    // received: it is copied only when there is something to decrypt.
+    let received_copy = doc
+        .namespace_id(crate::ns::XENC)
+        .map(|_| doc.text().to_string());
+    let (mut checked, last) = check_document(doc, &store, args);
     if checked.reports.iter().any(|r| !r.valid) {
-        super::verify_repair::retry_reindented(&captured_text, &mut checked, |doc| {
-            check_document(doc, &store, args)
-        });
+        let captured_text = match &received_copy {
+            Some(copy) => Some(copy.as_str()),
+            None => (last.generation() == received).then(|| last.text()),
+        };
+        if let Some(captured_text) = captured_text {
+            super::verify_repair::retry_reindented(captured_text, &mut checked, |doc| {
+                check_document(doc, &store, args).0
+            });
+        }
     }
+    drop(last);
     let Checked {
         reports,
         findings,
@@ -142,8 +154,9 @@ pub(super) struct Checked {
 
 /// Verifies every signature of `doc`: the receiver's view of a SOAP message's Security
 /// headers, and plain XML-DSig for the others.
-fn check_document(doc: Document, store: &KeyStore, args: &VerifyArgs) -> Checked {
-    let ids = IdIndex::build(&doc, &IdAttributes::with_extra(&args.id_attrs));
+/// Returns the document it ended with: the one given, or the receiver's last version of it.
+fn check_document(doc: Document, store: &KeyStore, args: &VerifyArgs) -> (Checked, Document) {
+    let ids = doc.id_index(&IdAttributes::with_extra(&args.id_attrs));
     // In a SOAP message the receiver checks what the Security headers hold, in their order
     // and with their token references, and judges what the signatures cover (wrapping,
     // unauthenticated keys); any other signature (an enveloped one over the whole envelope,
@@ -190,7 +203,7 @@ fn check_document(doc: Document, store: &KeyStore, args: &VerifyArgs) -> Checked
             .filter(|f| f.severity == Severity::Error)
             .collect();
     // The receiver takes the document (it splices decrypted parts in).
-    let (mut reports, security_headers) = if is_soap {
+    let (mut reports, security_headers, last) = if is_soap {
         let options = ProcessOptions {
             id_attributes: IdAttributes::with_extra(&args.id_attrs),
             transport_secured: args.transport_secured,
@@ -199,18 +212,23 @@ fn check_document(doc: Document, store: &KeyStore, args: &VerifyArgs) -> Checked
         };
         let receiver = super::ws_security::verify_as_receiver(doc, store, &options);
         findings.splice(0..0, receiver.findings);
-        (receiver.signatures, receiver.security_headers)
+        (
+            receiver.signatures,
+            receiver.security_headers,
+            receiver.document,
+        )
     } else {
-        (Vec::new(), Vec::new())
+        (Vec::new(), Vec::new(), doc)
     };
     reports.extend(standalone);
-    Checked {
+    let checked = Checked {
         reports,
         findings,
         duplicate_ids,
         source_name,
         security_headers,
-    }
+    };
+    (checked, last)
 }
 
 /// One line per receiver finding, most serious first, and the verdict they make.

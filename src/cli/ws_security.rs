@@ -37,6 +37,8 @@ pub struct ReceiverVerification {
     pub findings: Vec<Finding>,
     /// Every wsse:Security header under its actor/role.
     pub security_headers: Vec<SecurityHeaderReport>,
+    /// The message as the receiver left it (the one given, unless it decrypted parts).
+    pub document: Document,
 }
 
 /// The signature reports of a SOAP message, checked as its receiver would, with the
@@ -51,6 +53,7 @@ pub fn verify_as_receiver(
         signatures: processed.signatures,
         findings: processed.findings,
         security_headers: processed.security_headers,
+        document: processed.document,
     }
 }
 

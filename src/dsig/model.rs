@@ -216,7 +216,10 @@ impl<'d> Transform<'d> {
 }
 
 /// Every `ds:Signature` in the document, in document order.
+/// A document that never declares the XML-DSig namespace is not walked at all.
 pub fn find_signatures(doc: &crate::xml::Document) -> impl Iterator<Item = Node<'_>> {
-    doc.descendants()
-        .filter(|n| n.has_name(ns::DS, "Signature"))
+    doc.namespace_id(ns::DS).into_iter().flat_map(move |ds| {
+        doc.descendants()
+            .filter(move |n| n.has_name_in(ds, "Signature"))
+    })
 }

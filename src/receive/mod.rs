@@ -14,7 +14,7 @@
 //! conversation's [`TokenStore`].
 
 use std::collections::HashSet;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -110,7 +110,7 @@ struct Receiver<'k, 's> {
     verify_options: VerifyOptions,
     /// The id index of the current document version, keyed by its generation: built once per
     /// version, not once per signature or token (thousands of signatures stay linear).
-    id_cache: Option<(u64, Rc<IdIndex>)>,
+    id_cache: Option<(u64, Arc<IdIndex>)>,
     /// Namespace scope of the places decrypted parts go (see [`decrypt_batch`]).
     contexts: decrypt_batch::ContextDeclarations,
     /// Each header signature verified, with the index of the Security header it stood in.
@@ -353,12 +353,12 @@ fn fingerprint(node: Node<'_>) -> String {
 
 impl Receiver<'_, '_> {
     /// The id index of `doc`, built on first use for each document version.
-    fn id_index(&mut self, doc: &Document) -> Rc<IdIndex> {
+    fn id_index(&mut self, doc: &Document) -> Arc<IdIndex> {
         match &self.id_cache {
-            Some((generation, ids)) if *generation == doc.generation() => Rc::clone(ids),
+            Some((generation, ids)) if *generation == doc.generation() => Arc::clone(ids),
             _ => {
-                let ids = Rc::new(IdIndex::build(doc, &self.options.id_attributes));
-                self.id_cache = Some((doc.generation(), Rc::clone(&ids)));
+                let ids = doc.id_index(&self.options.id_attributes);
+                self.id_cache = Some((doc.generation(), Arc::clone(&ids)));
                 self.work.id_index_builds += 1;
                 ids
             }

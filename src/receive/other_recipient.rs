@@ -12,7 +12,7 @@
 use crate::crypto::KeySelector;
 use crate::crypto::key_store::{PublicKeySource, match_public};
 use crate::crypto::named_certificate::designated;
-use crate::xml::{Document, IdIndex, Node};
+use crate::xml::{Document, Node};
 
 use super::Receiver;
 use super::finding_code::FindingCode;
@@ -38,7 +38,7 @@ impl Receiver<'_, '_> {
         if self.findings[finding].code != FindingCode::KeyUnavailable {
             return;
         }
-        let ids = IdIndex::build(doc, &self.options.id_attributes);
+        let ids = self.id_index(doc);
         let selectors = recipient_selectors(&self.resolver(doc, &ids), node);
         let naming: Vec<&KeySelector> = selectors
             .iter()

@@ -206,7 +206,7 @@ impl Receiver<'_, '_> {
                     self.note_closed_encrypted_key(doc, *n);
                 }
                 if let Some(receiver) = &self.options.receiver_certificate {
-                    let ids = IdIndex::build(doc, &self.options.id_attributes);
+                    let ids = self.id_index(doc);
                     let selectors = recipient_selectors(&self.resolver(doc, &ids), *n);
                     self.findings
                         .extend(other_certificate_finding(*n, &selectors, receiver));

@@ -2,7 +2,7 @@
 //! and RSTRs sent unsolicited in a header (direct key transfer, `wst:IssuedTokens`).
 
 use crate::ns;
-use crate::xml::Node;
+use crate::xml::{Node, NsId};
 
 use crate::wss::{Problem, SoapEnvelope};
 
@@ -83,17 +83,34 @@ impl<'d> TrustMessage<'d> {
 /// The WS-Trust messages inside `scope` (a Body, a Header, or any element), in document order.
 /// A message's own content is not searched again (an RSTR inside a collection is reported as
 /// part of the collection), nor are signatures and encrypted data.
+/// A document that declares no WS-Trust namespace is not walked at all, and the walk compares
+/// namespace ids, not URIs: receivers look for messages in every envelope, however large.
 pub fn find_trust_messages<'d>(scope: Node<'d>) -> Vec<TrustMessage<'d>> {
+    let doc = scope.document();
+    let trust: Vec<NsId> = [ns::WST, ns::WST_2005, ns::WST14]
+        .iter()
+        .filter_map(|uri| doc.namespace_id(uri))
+        .collect();
+    if trust.is_empty() {
+        return Vec::new();
+    }
+    let xenc = doc.namespace_id(ns::XENC);
+    let ds = doc.namespace_id(ns::DS);
     let mut found = Vec::new();
     let mut skip: Option<Node<'d>> = None;
     for node in scope.descendants() {
         if skip.is_some_and(|s| s.contains(node)) || !node.is_element() {
             continue;
         }
-        if let Some(message) = TrustMessage::read(node) {
-            found.push(message);
-            skip = Some(node);
-        } else if node.has_name(ns::XENC, "EncryptedData") || node.has_name(ns::DS, "Signature") {
+        let ns = node.ns_id();
+        if trust.contains(&ns) {
+            if let Some(message) = TrustMessage::read(node) {
+                found.push(message);
+                skip = Some(node);
+            }
+        } else if xenc.is_some_and(|x| node.has_name_in(x, "EncryptedData"))
+            || ds.is_some_and(|d| node.has_name_in(d, "Signature"))
+        {
             skip = Some(node);
         }
     }

@@ -5,6 +5,7 @@
 //! or the last (duplicate ids are the root of signature wrapping attacks).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::tree::{Attribute, Document, NodeId, XML_NAMESPACE};
 
@@ -20,7 +21,7 @@ pub enum IdLookup {
 /// Which attributes count as ids: `wsu:Id` (any attribute named `Id`, whatever its namespace),
 /// `Id`, `ID` and `AssertionID` without a namespace, `xml:id`, plus names the caller adds:
 /// `Name` (local name, any namespace) or `{namespace}Name`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IdAttributes {
     extra: Vec<(Option<String>, String)>,
 }
@@ -108,6 +109,23 @@ impl IdIndex {
     }
 }
 
+impl Document {
+    /// The id index under `rules`, built on first use and kept with the document (whose tree
+    /// never changes): `verify` checks plain signatures and then hands the same document to
+    /// the receiver, and a 10 MB envelope's index costs as much as a fifth of its parse.
+    pub fn id_index(&self, rules: &IdAttributes) -> Arc<IdIndex> {
+        let mut cached = self.id_index.lock().unwrap_or_else(|p| p.into_inner());
+        match cached.as_ref() {
+            Some((built_with, ids)) if built_with == rules => Arc::clone(ids),
+            _ => {
+                let ids = Arc::new(IdIndex::build(self, rules));
+                *cached = Some((rules.clone(), Arc::clone(&ids)));
+                ids
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,6 +173,22 @@ mod tests {
             "same element twice is not a duplicate"
         );
         assert_eq!(idx.duplicates().len(), 1);
+    }
+
+    #[test]
+    fn the_document_keeps_its_index_per_rules() {
+        let d = doc(r#"<r><a Id="x"/><b id="y"/></r>"#);
+        let default = d.id_index(&IdAttributes::default());
+        assert!(Arc::ptr_eq(&default, &d.id_index(&IdAttributes::default())));
+        assert_eq!(default.lookup("y"), IdLookup::Missing);
+        // Other rules make another index, never the cached one.
+        let extra = d.id_index(&IdAttributes::with_extra(&["id"]));
+        assert!(!Arc::ptr_eq(&default, &extra));
+        assert!(matches!(extra.lookup("y"), IdLookup::Unique(_)));
+        assert_eq!(
+            d.id_index(&IdAttributes::default()).lookup("y"),
+            IdLookup::Missing
+        );
     }
 
     #[test]

@@ -75,4 +75,17 @@ mod tests {
         }
         assert_eq!(doc.elements_named("urn:a", "k").count(), 3);
     }
+
+    #[test]
+    fn namespace_ids_name_what_the_document_declares() {
+        let doc = Document::parse_str(r#"<r xmlns:a="urn:a"><a:k/><k xmlns:b="urn:b"/></r>"#, "t")
+            .unwrap();
+        let a = doc.namespace_id("urn:a").expect("declared and used");
+        assert!(doc.namespace_id("urn:b").is_some(), "declared, unused");
+        assert_eq!(doc.namespace_id("urn:c"), None);
+        for node in doc.descendants() {
+            assert_eq!(node.has_name_in(a, "k"), node.has_name("urn:a", "k"));
+            assert!(!node.has_name_in(a, "r"));
+        }
+    }
 }

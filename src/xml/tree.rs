@@ -7,10 +7,11 @@
 //! stored separately. Nothing is re-serialized: what the user sees are the received bytes.
 
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use super::encoding::SourceEncoding;
 use super::error::Position;
+use super::id_index::{IdAttributes, IdIndex};
 use super::line_index::LineIndex;
 use super::name_index::NameIndex;
 use super::path::SiblingOrdinals;
@@ -100,6 +101,8 @@ pub struct Document {
     pub(crate) line_index: OnceLock<LineIndex>,
     pub(crate) sibling_ordinals: OnceLock<SiblingOrdinals>,
     pub(crate) name_index: OnceLock<NameIndex>,
+    /// The last id index asked for, with the rules it was built under.
+    pub(crate) id_index: Mutex<Option<(IdAttributes, Arc<IdIndex>)>>,
     /// Line number of the first line of `text` in the file it came from (an envelope inside
     /// an HTTP dump or a MIME part starts further down).
     pub(crate) first_line: u32,
@@ -213,6 +216,16 @@ impl Document {
 
     pub fn namespace_uri(&self, ns: NsId) -> &str {
         &self.namespaces[ns.0 as usize]
+    }
+
+    /// The id of namespace `uri` when the document declares it; None says at once that no
+    /// element or attribute is in it, so a walk looking for one can be skipped. A scan of the
+    /// declared namespaces: look it up once per walk, not once per node.
+    pub fn namespace_id(&self, uri: &str) -> Option<NsId> {
+        self.namespaces
+            .iter()
+            .position(|n| &**n == uri)
+            .map(|i| NsId(i as u32))
     }
 
     pub(crate) fn span_str(&self, span: Span) -> &str {
@@ -485,6 +498,12 @@ impl<'d> Node<'d> {
         }
         let start = (data.span.start + 1 + prefix) as usize;
         &self.doc.text[start..start + local.len()] == local && self.doc.namespace_uri(e.ns) == ns
+    }
+
+    /// [`Self::has_name`] with the namespace already looked up ([`Document::namespace_id`]):
+    /// an integer comparison before any byte, for walks over every node of a large document.
+    pub fn has_name_in(self, ns: NsId, local: &str) -> bool {
+        self.element_data().is_some_and(|e| e.ns == ns) && self.local_name() == local
     }
 
     /// `{namespace}local`, the expanded name as used in messages.

@@ -153,6 +153,7 @@ impl Document {
             line_index: OnceLock::new(),
             sibling_ordinals: OnceLock::new(),
             name_index: OnceLock::new(),
+            id_index: Default::default(),
             first_line: 1,
             generation: next_generation(),
         })
