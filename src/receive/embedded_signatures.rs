@@ -9,6 +9,7 @@
 //!
 //! A child module of the processor (it extends the receiver's walk), kept in its own file.
 
+use crate::dsig::find_signatures;
 use crate::ns;
 use crate::wss::SamlAssertion;
 use crate::xml::{Document, Node};
@@ -36,9 +37,8 @@ impl Receiver<'_, '_> {
     /// Verifies the enveloped signature of every SAML assertion outside the Security headers
     /// of the message as processed (decrypted parts included).
     pub(super) fn verify_embedded_assertions(&mut self, doc: &Document) {
-        let signatures: Vec<Node<'_>> = doc
-            .descendants()
-            .filter(|n| n.is_element() && is_embedded_assertion_signature(*n))
+        let signatures: Vec<Node<'_>> = find_signatures(doc)
+            .filter(|n| is_embedded_assertion_signature(*n))
             .collect();
         self.verify_token_signatures(doc, signatures);
         self.judge_embedded_assertion_windows(doc);
@@ -48,6 +48,12 @@ impl Receiver<'_, '_> {
     /// Security headers, against `--now`: an STS that hands out an expired assertion, or a
     /// message that presents one in its Body, is judged like a header assertion.
     fn judge_embedded_assertion_windows(&mut self, doc: &Document) {
+        if [ns::SAML1, ns::SAML2]
+            .iter()
+            .all(|uri| doc.namespace_id(uri).is_none())
+        {
+            return;
+        }
         let assertions = doc.descendants().filter(|n| {
             n.is_element()
                 && is_assertion(*n)

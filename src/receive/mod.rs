@@ -330,8 +330,11 @@ fn header_actions(doc: &Document, actor: Option<&str>) -> Vec<HeaderAction> {
 /// Start offsets of the outermost EncryptedData elements (not inside another EncryptedData
 /// or an EncryptedKey), in document order.
 fn unlisted_encrypted_data(doc: &Document) -> Vec<u32> {
+    let Some(xenc) = doc.namespace_id(ns::XENC) else {
+        return Vec::new();
+    };
     doc.descendants()
-        .filter(|n| n.has_name(ns::XENC, "EncryptedData"))
+        .filter(|n| n.has_name_in(xenc, "EncryptedData"))
         .filter(|n| {
             !n.ancestors().any(|a| {
                 a.has_name(ns::XENC, "EncryptedData") || a.has_name(ns::XENC, "EncryptedKey")

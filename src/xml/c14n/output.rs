@@ -53,12 +53,12 @@ impl<W: Write> Sink<W> {
 
     /// Text node content: `&`, `<`, `>` and carriage return are escaped.
     pub fn text(&mut self, s: &str) -> io::Result<()> {
-        self.escaped(s, &TEXT_ESCAPES)
+        self.escaped::<false>(s)
     }
 
     /// Attribute and namespace values: `&`, `<`, `"`, tab, line feed and carriage return.
     pub fn attribute_value(&mut self, s: &str) -> io::Result<()> {
-        self.escaped(s, &ATTR_ESCAPES)
+        self.escaped::<true>(s)
     }
 
     /// Comment and processing-instruction content: no escaping, but line ends as a parser
@@ -73,18 +73,56 @@ impl<W: Write> Sink<W> {
         self.str(rest)
     }
 
+    /// Writes `s` with the escapes of an attribute value (`ATTRIBUTE`) or of text. Most of a
+    /// document needs none: each whole 32-byte chunk is first checked by comparisons that
+    /// vectorize, and only a chunk holding a character to escape (or the short tail) is
+    /// walked byte by byte.
     #[inline]
-    fn escaped(&mut self, s: &str, table: &[Option<&'static [u8]>; 256]) -> io::Result<()> {
+    fn escaped<const ATTRIBUTE: bool>(&mut self, s: &str) -> io::Result<()> {
+        let table = if ATTRIBUTE {
+            &ATTR_ESCAPES
+        } else {
+            &TEXT_ESCAPES
+        };
         let bytes = s.as_bytes();
         let mut last = 0;
-        for (i, &b) in bytes.iter().enumerate() {
-            if let Some(replacement) = table[b as usize] {
-                self.bytes(&bytes[last..i])?;
-                self.bytes(replacement)?;
-                last = i + 1;
+        let mut at = 0;
+        while at < bytes.len() {
+            let end = if let Some(chunk) = bytes.get(at..at + 32) {
+                let chunk: &[u8; 32] = chunk.try_into().expect("32 bytes");
+                let hits = chunk
+                    .iter()
+                    .fold(0u8, |acc, &b| acc | u8::from(needs_escape::<ATTRIBUTE>(b)));
+                if hits == 0 {
+                    at += 32;
+                    continue;
+                }
+                at + 32
+            } else {
+                bytes.len()
+            };
+            for (i, &b) in bytes[at..end].iter().enumerate() {
+                if let Some(replacement) = table[b as usize] {
+                    self.bytes(&bytes[last..at + i])?;
+                    self.bytes(replacement)?;
+                    last = at + i + 1;
+                }
             }
+            at = end;
         }
         self.bytes(&bytes[last..])
+    }
+}
+
+/// Whether `b` is escaped in an attribute value (`ATTRIBUTE`) or in text: the keys of
+/// [`ATTR_ESCAPES`] and [`TEXT_ESCAPES`], as comparisons a compiler can vectorize.
+#[inline(always)]
+fn needs_escape<const ATTRIBUTE: bool>(b: u8) -> bool {
+    let common = (b == b'&') | (b == b'<') | (b == b'\r');
+    if ATTRIBUTE {
+        common | (b == b'"') | (b == b'\t') | (b == b'\n')
+    } else {
+        common | (b == b'>')
     }
 }
 
@@ -130,6 +168,28 @@ mod tests {
             run(|s| s.attribute_value("a&b<c>d\re\"f'\tg\n")),
             "a&amp;b&lt;c>d&#xD;e&quot;f'&#x9;g&#xA;"
         );
+    }
+
+    #[test]
+    fn the_fast_check_and_the_tables_agree() {
+        for b in 0..=255u8 {
+            assert_eq!(
+                needs_escape::<false>(b),
+                TEXT_ESCAPES[b as usize].is_some(),
+                "{b}"
+            );
+            assert_eq!(
+                needs_escape::<true>(b),
+                ATTR_ESCAPES[b as usize].is_some(),
+                "{b}"
+            );
+        }
+        // An escape in the first, a middle and the last chunk of a long value.
+        let mut long = "x".repeat(100);
+        for at in [0, 31, 32, 64, 99] {
+            long.replace_range(at..at + 1, "&");
+        }
+        assert_eq!(run(|s| s.text(&long)), long.replace('&', "&amp;"));
     }
 
     #[test]

@@ -54,6 +54,19 @@ fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
 
+/// Bytes that end a name in a start tag: white space and the tag's punctuation. A table,
+/// since every byte of every element and attribute name is looked up in it.
+const STOPS_NAME: [bool; 256] = {
+    let mut t = [false; 256];
+    let stops = *b" \t\r\n>/\"'=<";
+    let mut i = 0;
+    while i < stops.len() {
+        t[stops[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
 /// One pass over a well-formed start tag at `at`: its end and its attributes (into `out`),
 /// as the two-pass path (quote-aware `tag_end`, then `scan_attributes`) would find them.
 /// Anything unusual (a malformed attribute, a name that is not a QName, the attribute limit)
@@ -66,7 +79,7 @@ fn well_formed_start_tag(
 ) -> Option<StartTag> {
     let bytes = text.as_bytes();
     out.clear();
-    let stops_name = |b: u8| is_space(b) || matches!(b, b'>' | b'/' | b'"' | b'\'' | b'=' | b'<');
+    let stops_name = |b: u8| STOPS_NAME[b as usize];
     let mut i = at + 1;
     while i < bytes.len() && !stops_name(bytes[i]) {
         i += 1;

@@ -297,8 +297,11 @@ fn derived_positions_match_the_markup() {
 /// a carriage return anywhere in a 64-byte chunk of it is still seen, at its offset.
 #[test]
 fn control_characters_in_indentation_are_found() {
-    let indent = "\n\t  ".repeat(40);
-    for at in [0, 1, 63, 64, 65, 150] {
+    for (indent, at) in [0, 1, 63, 64, 65, 150]
+        .map(|at| ("\n\t  ".repeat(40), at))
+        .into_iter()
+        .chain((0..12).map(|at| ("\n\t  ".repeat(3), at)))
+    {
         let mut text = indent.clone();
         text.insert(at, '\u{1f}');
         let e = error(&format!("<a>{text}</a>"));
