@@ -46,7 +46,13 @@ impl<'t> Builder<'t> {
     }
 
     fn intern(&mut self, uri: &str) -> NsId {
-        if let Some(&id) = self.ns_index.get(uri) {
+        // A message declares a handful of namespaces, usually again and again (an `xmlns:p`
+        // on every repeated element): comparing with those few costs less than hashing.
+        if self.namespaces.len() <= 16 {
+            if let Some(i) = self.namespaces.iter().position(|n| &**n == uri) {
+                return NsId(i as u32);
+            }
+        } else if let Some(&id) = self.ns_index.get(uri) {
             return id;
         }
         let id = NsId(self.namespaces.len() as u32);
@@ -324,7 +330,7 @@ impl<'t> Builder<'t> {
         content: &str,
         name_len: usize,
         empty: bool,
-        attributes_scanned: bool,
+        scanned: Option<u32>,
     ) -> ParseResult<()> {
         let content_start = self.offset_of(content);
         debug_assert_eq!(content_start, before + 1);
@@ -344,10 +350,14 @@ impl<'t> Builder<'t> {
         }
         self.root_seen = true;
         let qname = &content[..name_len];
-        let prefix_len = check_qname(qname).map_err(|k| (content_start, k))?;
+        let prefix_len = match scanned {
+            Some(prefix_len) => prefix_len,
+            None => check_qname(qname).map_err(|k| (content_start, k))?,
+        };
 
         // Scan attributes (unless the scanner already has), then split namespace
         // declarations from ordinary attributes.
+        let attributes_scanned = scanned.is_some();
         let mut scanned = std::mem::take(&mut self.scratch_attrs);
         if !attributes_scanned {
             scanned.clear();

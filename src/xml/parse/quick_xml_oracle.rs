@@ -51,7 +51,7 @@ impl Builder<'_> {
                                 content,
                                 e.name().0.len(),
                                 false,
-                                false,
+                                None,
                             )?;
                         }
                         Event::Empty(e) => {
@@ -62,7 +62,7 @@ impl Builder<'_> {
                                 content,
                                 e.name().0.len(),
                                 true,
-                                false,
+                                None,
                             )?;
                         }
                         Event::End(_) => self.end_element(before, after),

@@ -10,7 +10,7 @@ use quick_xml::Reader;
 use quick_xml::errors::{Error, IllFormedError, SyntaxError};
 use quick_xml::events::Event;
 
-use super::names::check_qname;
+use super::names::NAME_BYTES;
 use super::*;
 
 /// Where a tag's closing `>` is, or how the input ended before it: quotes are honoured as
@@ -41,13 +41,14 @@ fn name_len(content: &[u8]) -> usize {
         .unwrap_or(content.len())
 }
 
-/// A start tag as found: its `>`, the length of its name, whether it is empty (`/>`), and
-/// whether its attributes are already in the builder's scratch list.
+/// A start tag as found: its `>`, the length of its name, whether it is empty (`/>`), and,
+/// when the one-pass scan read it, its name's prefix length (the name is then checked and its
+/// attributes are in the builder's scratch list).
 struct StartTag {
     gt: usize,
     name_len: usize,
     empty: bool,
-    attributes_scanned: bool,
+    scanned: Option<u32>,
 }
 
 fn is_space(b: u8) -> bool {
@@ -67,6 +68,39 @@ const STOPS_NAME: [bool; 256] = {
     t
 };
 
+/// A qualified name of ASCII name characters starting at `from`, checked as it is scanned:
+/// where it ends (at a byte of [`STOPS_NAME`] or the end of input) and its prefix length.
+/// None for anything else (a non-ASCII name, a character no name may hold, a misplaced colon):
+/// the two-pass path then reads the tag again and says what is wrong, or accepts a non-ASCII
+/// name.
+fn ascii_qname(bytes: &[u8], from: usize) -> Option<(usize, u32)> {
+    let mut colon = None;
+    let mut part_start = true;
+    let mut i = from;
+    while let Some(&b) = bytes.get(i) {
+        if b == b':' {
+            if colon.is_some() || part_start {
+                return None;
+            }
+            colon = Some(i - from);
+            part_start = true;
+        } else {
+            match NAME_BYTES.get(b as usize) {
+                Some(1) => {}
+                Some(2) if !part_start => {}
+                _ if STOPS_NAME[b as usize] => break,
+                _ => return None,
+            }
+            part_start = false;
+        }
+        i += 1;
+    }
+    if part_start {
+        return None;
+    }
+    Some((i, colon.unwrap_or(0) as u32))
+}
+
 /// One pass over a well-formed start tag at `at`: its end and its attributes (into `out`),
 /// as the two-pass path (quote-aware `tag_end`, then `scan_attributes`) would find them.
 /// Anything unusual (a malformed attribute, a name that is not a QName, the attribute limit)
@@ -79,11 +113,7 @@ fn well_formed_start_tag(
 ) -> Option<StartTag> {
     let bytes = text.as_bytes();
     out.clear();
-    let stops_name = |b: u8| STOPS_NAME[b as usize];
-    let mut i = at + 1;
-    while i < bytes.len() && !stops_name(bytes[i]) {
-        i += 1;
-    }
+    let (mut i, name_prefix_len) = ascii_qname(bytes, at + 1)?;
     let name_len = i - (at + 1);
     loop {
         let space_start = i;
@@ -96,7 +126,7 @@ fn well_formed_start_tag(
                     gt: i,
                     name_len,
                     empty: false,
-                    attributes_scanned: true,
+                    scanned: Some(name_prefix_len),
                 });
             }
             b'/' if bytes.get(i + 1) == Some(&b'>') => {
@@ -104,21 +134,18 @@ fn well_formed_start_tag(
                     gt: i + 1,
                     name_len,
                     empty: true,
-                    attributes_scanned: true,
+                    scanned: Some(name_prefix_len),
                 });
             }
             _ if i == space_start || out.len() >= limit => return None,
             _ => {}
         }
         let name_start = i;
-        while i < bytes.len() && !stops_name(bytes[i]) {
-            i += 1;
-        }
-        if bytes.get(i) != Some(&b'=') || i == name_start {
+        let (name_end, prefix_len) = ascii_qname(bytes, i)?;
+        i = name_end;
+        if bytes.get(i) != Some(&b'=') {
             return None;
         }
-        let prefix_len = check_qname(&text[name_start..i]).ok()?;
-        let name_end = i;
         let quote = *bytes.get(i + 1)?;
         if quote != b'"' && quote != b'\'' {
             return None;
@@ -190,6 +217,15 @@ impl Builder<'_> {
             None => Err(self.syntax_error(Error::Syntax(SyntaxError::UnclosedTag), at)),
             Some(b'!' | b'?') => self.rare_markup(at),
             Some(b'/') => {
+                // The usual end tag is `</name>` for the innermost open element's name.
+                if let Some(name) = self.open_element_name()
+                    && bytes[at + 2..].starts_with(name.as_bytes())
+                    && bytes.get(at + 2 + name.len()) == Some(&b'>')
+                {
+                    let gt = at + 2 + name.len();
+                    self.end_element(at, gt + 1);
+                    return Ok(gt + 1);
+                }
                 let gt =
                     tag_end(bytes, at + 2).map_err(|e| self.syntax_error(Error::Syntax(e), at))?;
                 self.scan_end_tag(at, gt)?;
@@ -215,7 +251,7 @@ impl Builder<'_> {
                             gt,
                             name_len: name_len(&bytes[at + 1..content_end]),
                             empty,
-                            attributes_scanned: false,
+                            scanned: None,
                         }
                     }
                 };
@@ -228,7 +264,7 @@ impl Builder<'_> {
                     content,
                     tag.name_len,
                     tag.empty,
-                    tag.attributes_scanned,
+                    tag.scanned,
                 )?;
                 Ok(tag.gt + 1)
             }
