@@ -113,6 +113,27 @@ fn malformed_markup_fails_as_quick_xml_failed() {
         "</>",
         "<a></>",
         "<a/></a>",
+        // Names the one-pass scan leaves to the two-pass path, and end tags it matches.
+        "<a:b:c/>",
+        "<:a/>",
+        "<a:/>",
+        "<1a/>",
+        "<a 1b='1'/>",
+        "<a b:='1'/>",
+        "<a :b='1'/>",
+        "<a b:c:d='1' xmlns:b='urn:b'/>",
+        "<a-b.c_d e-f.g='1'></a-b.c_d>",
+        "<a\u{1}/>",
+        "<a b\u{1}='1'/>",
+        "<aé b='1'/>",
+        "<a bé='1'/>",
+        "<ab></a>",
+        "<a></ab>",
+        "<a></a",
+        "<p:a xmlns:p='urn:p'></p:ab>",
+        "<p:a xmlns:p='urn:p'></p:a >",
+        "<a xmlns:p='urn:p' p:x='1' p:x='2'/>",
+        "<a xmlns:p='urn:p' xmlns:q='urn:p' p:x='1' q:x='2'/>",
     ] {
         assert_same(text);
     }
@@ -164,6 +185,10 @@ const PIECES: &[&str] = &[
     "\u{feff}",
     "<a>",
     "</a>",
+    "<a:b:c",
+    " :q='1'",
+    " é='1'",
+    "<1",
 ];
 
 proptest! {
