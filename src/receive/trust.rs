@@ -24,8 +24,29 @@ impl Receiver<'_, '_> {
                     summary.push(TrustFact::RequestType {
                         kind: rst.request_type.as_ref().map(|r| r.kind),
                     });
+                    if let Some(uri) = &rst.token_type {
+                        summary.push(TrustFact::TokenType { uri: uri.clone() });
+                    }
+                    if let Some(key_type) = &rst.key_type {
+                        summary.push(TrustFact::KeyType {
+                            kind: key_type.kind,
+                            uri: key_type.uri.clone(),
+                        });
+                    }
                     if let Some(bits) = rst.key_size {
                         summary.push(TrustFact::KeySize { bits });
+                    }
+                    for (on_behalf_of, element) in [(false, rst.act_as), (true, rst.on_behalf_of)] {
+                        if let Some(element) = element {
+                            let token = element
+                                .child_elements()
+                                .next()
+                                .map(|t| t.local_name().to_string());
+                            summary.push(TrustFact::Delegated {
+                                on_behalf_of,
+                                token,
+                            });
+                        }
                     }
                     if let Some(secret) = rst
                         .entropy

@@ -8,7 +8,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::crypto::StatedAlgorithm;
-use crate::trust::fields::RequestKind;
+use crate::trust::fields::{KeyTypeKind, RequestKind};
 
 /// Which WS-Trust message a summary is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -40,10 +40,24 @@ pub enum TrustFact {
         #[serde(serialize_with = "request_kind_name")]
         kind: Option<RequestKind>,
     },
+    /// `wst:TokenType`: the URI as written.
+    TokenType { uri: String },
+    /// `wst:KeyType`: the kind of proof key asked for, and the URI as written.
+    KeyType {
+        #[serde(serialize_with = "key_type_kind_name")]
+        kind: KeyTypeKind,
+        uri: String,
+    },
     /// `wst:KeySize`, in bits.
     KeySize { bits: u32 },
     /// The requestor's `wst:Entropy` BinarySecret, by length (never its bytes).
     RequestorEntropy { bytes: usize },
+    /// `wst14:ActAs` or `wst:OnBehalfOf` (`on_behalf_of`): another identity the request
+    /// names, by the local name of the token carrying it (`None` when the element is empty).
+    Delegated {
+        on_behalf_of: bool,
+        token: Option<String>,
+    },
     /// `wst:ComputedKeyAlgorithm` (serialized as its URI).
     ComputedKeyAlgorithm { algorithm: StatedAlgorithm },
     /// `wst:RequestedTokenCancelled`.
@@ -77,6 +91,17 @@ fn request_kind_name<S: serde::Serializer>(
     }
 }
 
+fn key_type_kind_name<S: serde::Serializer>(kind: &KeyTypeKind, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&format!("{kind:?}"))
+}
+
+/// The last segment of a URI (after `#` or `/`), for one-line text: token type URIs are long
+/// and differ at their end. JSON keeps the whole URI.
+fn uri_tail(uri: &str) -> &str {
+    let tail = uri.rsplit(['#', '/']).next().unwrap_or(uri);
+    if tail.is_empty() { uri } else { tail }
+}
+
 /// One WS-Trust message as the receiver read it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TrustSummary {
@@ -104,7 +129,18 @@ impl fmt::Display for TrustFact {
         match self {
             TrustFact::RequestType { kind: Some(k) } => write!(f, " ({k:?})"),
             TrustFact::RequestType { kind: None } => f.write_str(" (?)"),
+            TrustFact::TokenType { uri } => write!(f, ", TokenType {}", uri_tail(uri)),
+            TrustFact::KeyType { kind, .. } => write!(f, ", KeyType {kind:?}"),
             TrustFact::KeySize { bits } => write!(f, ", KeySize {bits}"),
+            TrustFact::Delegated {
+                on_behalf_of,
+                token,
+            } => write!(
+                f,
+                ", {} {}",
+                if *on_behalf_of { "OnBehalfOf" } else { "ActAs" },
+                token.as_deref().unwrap_or("(empty)")
+            ),
             TrustFact::RequestorEntropy { bytes } => {
                 write!(f, ", requestor entropy {bytes} bytes")
             }
@@ -178,6 +214,39 @@ mod tests {
         assert_eq!(json["facts"][0]["fact"], "request-type");
         assert_eq!(json["facts"][0]["kind"], "Issue");
         assert_eq!(json["facts"][3]["algorithm"], uri::CK_PSHA1);
+    }
+
+    #[test]
+    fn a_request_names_the_token_key_and_identity_it_asks_for() {
+        let mut rst = TrustSummary::new(TrustMessageKind::Rst);
+        rst.push(TrustFact::RequestType {
+            kind: Some(RequestKind::Issue),
+        });
+        let sct = "http://docs.oasis-open.org/ws-sx/ws-secureconversation/200512/sct";
+        rst.push(TrustFact::TokenType { uri: sct.into() });
+        rst.push(TrustFact::KeyType {
+            kind: KeyTypeKind::SymmetricKey,
+            uri: "http://docs.oasis-open.org/ws-sx/ws-trust/200512/SymmetricKey".into(),
+        });
+        rst.push(TrustFact::Delegated {
+            on_behalf_of: false,
+            token: Some("Assertion".into()),
+        });
+        rst.push(TrustFact::Delegated {
+            on_behalf_of: true,
+            token: None,
+        });
+        assert_eq!(
+            rst.to_string(),
+            "RST (Issue), TokenType sct, KeyType SymmetricKey, ActAs Assertion, OnBehalfOf (empty)"
+        );
+        let json = serde_json::to_value(&rst).unwrap();
+        assert_eq!(json["facts"][1]["fact"], "token-type");
+        assert_eq!(json["facts"][1]["uri"], sct);
+        assert_eq!(json["facts"][2]["kind"], "SymmetricKey");
+        assert_eq!(json["facts"][3]["fact"], "delegated");
+        assert_eq!(json["facts"][3]["on_behalf_of"], false);
+        assert_eq!(json["facts"][4]["token"], serde_json::Value::Null);
     }
 
     #[test]

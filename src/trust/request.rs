@@ -33,6 +33,10 @@ pub struct RequestSecurityToken<'d> {
     pub cancel_target: Option<CancelTarget<'d>>,
     pub applies_to: Option<AppliesTo<'d>>,
     pub lifetime: Option<Lifetime<'d>>,
+    /// `wst14:ActAs`: the identity the requestor asks to act as (a token inside it).
+    pub act_as: Option<Node<'d>>,
+    /// `wst:OnBehalfOf`: the identity the token is requested for.
+    pub on_behalf_of: Option<Node<'d>>,
     /// Problems of the request and of everything read inside it (STRs keep their own).
     pub problems: Vec<Problem>,
 }
@@ -81,6 +85,9 @@ impl<'d> RequestSecurityToken<'d> {
             .find(|c| c.local_name() == "AppliesTo")
             .map(|n| read_applies_to(n, p));
         let lifetime = child("Lifetime", p).map(|n| Lifetime::read(n, p));
+        // ActAs exists only in WS-Trust 1.4's namespace, whatever the request's generation.
+        let act_as = node.child(ns::WST14, "ActAs");
+        let on_behalf_of = child("OnBehalfOf", p);
 
         if computed_key_algorithm.is_some() && entropy.is_none() {
             p.push(Problem::at(
@@ -110,6 +117,8 @@ impl<'d> RequestSecurityToken<'d> {
             cancel_target,
             applies_to,
             lifetime,
+            act_as,
+            on_behalf_of,
             problems,
         }
     }
@@ -151,6 +160,37 @@ mod tests {
             ns::XENC
         );
         Document::parse_str(&text, "t").unwrap()
+    }
+
+    #[test]
+    fn act_as_and_on_behalf_of_are_read() {
+        let d = rst(
+            ns::WST,
+            &format!(
+                r#"<t:RequestType>http://docs.oasis-open.org/ws-sx/ws-trust/200512/Issue</t:RequestType>
+                   <t4:ActAs xmlns:t4="{}"><wsse:UsernameToken/></t4:ActAs>
+                   <t:OnBehalfOf><wsse:SecurityTokenReference/></t:OnBehalfOf>"#,
+                ns::WST14
+            ),
+        );
+        let r = RequestSecurityToken::read(d.root_element());
+        assert!(r.all_problems().is_empty(), "{:?}", r.all_problems());
+        let first_child = |n: Option<Node<'_>>| {
+            n.and_then(|n| n.child_elements().next())
+                .map(|t| t.local_name().to_string())
+        };
+        assert_eq!(first_child(r.act_as).as_deref(), Some("UsernameToken"));
+        assert_eq!(
+            first_child(r.on_behalf_of).as_deref(),
+            Some("SecurityTokenReference")
+        );
+        // ActAs in the request's own (1.3) namespace is not WS-Trust's ActAs.
+        let d = rst(ns::WST, "<t:ActAs/>");
+        assert!(
+            RequestSecurityToken::read(d.root_element())
+                .act_as
+                .is_none()
+        );
     }
 
     #[test]
