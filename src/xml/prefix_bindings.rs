@@ -295,6 +295,76 @@ mod tests {
         assert_eq!(b.lookup(None), None);
     }
 
+    /// What the bindings answer, against a plain stack searched from the top, over random
+    /// sequences of bindings and scope exits that cross [`SCAN_LIMIT`] both ways.
+    mod against_a_stack {
+        use super::*;
+        use proptest::prelude::*;
+
+        const PREFIXES: [&str; 6] = ["a", "b", "c", "d", "ab", "xml"];
+
+        #[derive(Debug, Clone)]
+        enum Step {
+            Bind(Option<usize>, u32),
+            Leave,
+        }
+
+        fn step() -> impl Strategy<Value = Step> {
+            prop_oneof![
+                4 => (proptest::option::weighted(0.8, 0..PREFIXES.len()), 2..9u32)
+                    .prop_map(|(p, ns)| Step::Bind(p, ns)),
+                1 => Just(Step::Leave),
+            ]
+        }
+
+        proptest! {
+            #[test]
+            fn every_answer_is_the_innermost_binding(
+                scopes in proptest::collection::vec(proptest::collection::vec(step(), 0..8), 0..40)
+            ) {
+                let mut b = PrefixBindings::default();
+                let mut stack: Vec<(Option<&str>, NsId)> = Vec::new();
+                let mut marks: Vec<usize> = Vec::new();
+                for scope in &scopes {
+                    marks.push(b.len());
+                    for s in scope {
+                        match *s {
+                            Step::Bind(p, ns) => {
+                                let prefix = p.map(|i| PREFIXES[i]);
+                                b.bind(prefix, NsId(ns));
+                                stack.push((prefix, NsId(ns)));
+                            }
+                            Step::Leave => {
+                                if let Some(mark) = marks.pop() {
+                                    b.truncate(mark);
+                                    stack.truncate(mark);
+                                }
+                            }
+                        }
+                    }
+                    prop_assert_eq!(b.len(), stack.len());
+                    for prefix in PREFIXES.iter().map(|p| Some(*p)).chain([None]) {
+                        let want = stack.iter().rev().find(|(p, _)| *p == prefix).map(|e| e.1);
+                        prop_assert_eq!(b.lookup(prefix), want, "{:?}", prefix);
+                        if let Some(name) = prefix {
+                            prop_assert_eq!(b.bound_prefix(name).is_some(), want.is_some());
+                        }
+                    }
+                    let mut visible = b.visible();
+                    visible.sort();
+                    let mut want: Vec<(Option<&str>, NsId)> = Vec::new();
+                    for (p, ns) in stack.iter().rev() {
+                        if !want.iter().any(|(q, _)| q == p) {
+                            want.push((*p, *ns));
+                        }
+                    }
+                    want.sort();
+                    prop_assert_eq!(visible, want);
+                }
+            }
+        }
+    }
+
     #[test]
     fn a_scan_examines_at_most_the_limit() {
         let mut b = PrefixBindings::default();
