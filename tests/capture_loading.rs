@@ -102,6 +102,19 @@ fn raw_xml_with_leading_white_space_is_noted_and_placed() {
     assert!(message.soap.starts_with(b"<soapenv:Envelope"));
 }
 
+/// A file that is the envelope from its first byte is kept as read: the buffer read is the
+/// captured envelope, not a copy (a 50 MB capture opens without a second 50 MB).
+#[test]
+fn raw_xml_is_kept_in_the_buffer_read() {
+    let bytes = b"<s:Envelope xmlns:s='http://www.w3.org/2003/05/soap-envelope'/>".to_vec();
+    let read_at = bytes.as_ptr();
+    let messages = load_bytes(bytes, "m.xml").unwrap();
+    assert_eq!(messages[0].soap.as_ptr(), read_at);
+    // With white space before it, the envelope is cut out (a copy, and a note).
+    let messages = load_bytes(b"\n<a/>".to_vec(), "m.xml").unwrap();
+    assert_eq!(&messages[0].soap[..], b"<a/>");
+}
+
 #[test]
 fn wcf_mtom_capture_yields_root_envelope_and_elided_attachments() {
     let Some(shared) = common::shared_dir("capture loading") else {

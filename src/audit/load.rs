@@ -218,12 +218,19 @@ fn raw_xml(bytes: Vec<u8>, source_name: &str) -> CapturedMessage {
     let mut notes = Vec::new();
     let skip = leading_space(&bytes, &mut notes);
     let first_line = Source::new(source_name, &bytes).line(skip);
+    // Usually the file is the envelope from its first byte: the bytes read become the shared
+    // buffer as they are (a 50 MB capture is not copied on opening).
+    let soap = if skip == 0 {
+        SharedBytes::from(bytes)
+    } else {
+        SharedBytes::from(&bytes[skip..])
+    };
     CapturedMessage {
         source_name: source_name.to_string(),
         file: source_name.to_string(),
         framing: Framing::RawXml,
         mime: None,
-        soap: SharedBytes::from(&bytes[skip..]),
+        soap,
         soap_offset: Some(skip),
         soap_first_line: first_line,
         attachments: Vec::new(),

@@ -64,7 +64,7 @@ pub(crate) fn received_text(m: &MessageResult, captured: &CapturedMessage) -> Sh
         None => return captured_text(captured),
     };
     match captured.soap.shared_text() {
-        Some(shared) if std::ptr::eq(decoded, &*shared) || *decoded == *shared => {
+        Some(shared) if std::ptr::eq(decoded, shared.as_str()) || *decoded == *shared => {
             SharedText::from(shared)
         }
         _ => SharedText::from(decoded),

@@ -12,7 +12,7 @@ use serde::{Serialize, Serializer};
 
 /// Text shared between owners: clones share one buffer.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct SharedText(Arc<str>);
+pub struct SharedText(Arc<String>);
 
 impl SharedText {
     pub fn as_str(&self) -> &str {
@@ -25,14 +25,14 @@ impl SharedText {
     }
 
     /// The shared buffer itself.
-    pub fn as_arc(&self) -> &Arc<str> {
+    pub fn as_arc(&self) -> &Arc<String> {
         &self.0
     }
 }
 
 impl Default for SharedText {
     fn default() -> Self {
-        SharedText(Arc::from(""))
+        SharedText(Arc::new(String::new()))
     }
 }
 
@@ -56,21 +56,21 @@ impl AsRef<[u8]> for SharedText {
     }
 }
 
-impl From<Arc<str>> for SharedText {
-    fn from(text: Arc<str>) -> Self {
+impl From<Arc<String>> for SharedText {
+    fn from(text: Arc<String>) -> Self {
         SharedText(text)
     }
 }
 
 impl From<String> for SharedText {
     fn from(text: String) -> Self {
-        SharedText(Arc::from(text))
+        SharedText(Arc::new(text))
     }
 }
 
 impl From<&str> for SharedText {
     fn from(text: &str) -> Self {
-        SharedText(Arc::from(text))
+        SharedText(Arc::new(text.to_string()))
     }
 }
 

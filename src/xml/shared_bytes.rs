@@ -15,8 +15,9 @@ pub struct SharedBytes(Shared);
 
 #[derive(Clone, PartialEq, Eq)]
 enum Shared {
-    /// Valid UTF-8: a document parsed from these bytes shares them.
-    Utf8(Arc<str>),
+    /// Valid UTF-8: a document parsed from these bytes shares them. An `Arc<String>`, not an
+    /// `Arc<str>`, so that bytes read into a vector become shared without a copy.
+    Utf8(Arc<String>),
     /// Anything else (UTF-16, Latin-1, or broken input the parser will report).
     Other(Arc<[u8]>),
 }
@@ -29,13 +30,13 @@ impl SharedBytes {
     /// The bytes as text when they are UTF-8.
     pub fn as_str(&self) -> Option<&str> {
         match &self.0 {
-            Shared::Utf8(text) => Some(&**text),
+            Shared::Utf8(text) => Some(text.as_str()),
             Shared::Other(_) => None,
         }
     }
 
     /// The shared text when the bytes are UTF-8 (a clone of the handle, not of the text).
-    pub(crate) fn shared_text(&self) -> Option<Arc<str>> {
+    pub(crate) fn shared_text(&self) -> Option<Arc<String>> {
         match &self.0 {
             Shared::Utf8(text) => Some(Arc::clone(text)),
             Shared::Other(_) => None,
@@ -45,7 +46,7 @@ impl SharedBytes {
 
 impl Default for SharedBytes {
     fn default() -> Self {
-        SharedBytes(Shared::Utf8(Arc::from("")))
+        SharedBytes(Shared::Utf8(Arc::new(String::new())))
     }
 }
 
@@ -71,13 +72,13 @@ impl From<Vec<u8>> for SharedBytes {
 
 impl From<String> for SharedBytes {
     fn from(text: String) -> Self {
-        SharedBytes(Shared::Utf8(Arc::from(text)))
+        SharedBytes(Shared::Utf8(Arc::new(text)))
     }
 }
 
 impl From<&str> for SharedBytes {
     fn from(text: &str) -> Self {
-        SharedBytes(Shared::Utf8(Arc::from(text)))
+        SharedBytes(Shared::Utf8(Arc::new(text.to_string())))
     }
 }
 
@@ -93,7 +94,7 @@ impl From<&[u8]> for SharedBytes {
 impl fmt::Debug for SharedBytes {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.0 {
-            Shared::Utf8(text) => fmt::Debug::fmt(&**text, f),
+            Shared::Utf8(text) => fmt::Debug::fmt(text.as_str(), f),
             Shared::Other(bytes) => fmt::Debug::fmt(&**bytes, f),
         }
     }
@@ -161,7 +162,7 @@ impl From<&SharedBytes> for ParseInput {
 #[derive(Clone, Debug)]
 pub(crate) enum DocumentText {
     Owned(String),
-    Shared(Arc<str>),
+    Shared(Arc<String>),
 }
 
 impl Deref for DocumentText {
@@ -170,7 +171,7 @@ impl Deref for DocumentText {
     fn deref(&self) -> &str {
         match self {
             DocumentText::Owned(text) => text.as_str(),
-            DocumentText::Shared(text) => text,
+            DocumentText::Shared(text) => text.as_str(),
         }
     }
 }
@@ -193,7 +194,14 @@ mod tests {
 
     #[test]
     fn utf8_bytes_are_shared_not_copied() {
-        let shared = SharedBytes::from(b"<a>\xc3\xa9</a>".to_vec());
+        let read = b"<a>\xc3\xa9</a>".to_vec();
+        let read_at = read.as_ptr();
+        let shared = SharedBytes::from(read);
+        assert_eq!(
+            shared.as_slice().as_ptr(),
+            read_at,
+            "the vector read becomes the buffer"
+        );
         let clone = shared.clone();
         assert_eq!(shared.as_str(), Some("<a>é</a>"));
         assert!(std::ptr::eq(shared.as_slice(), clone.as_slice()));
