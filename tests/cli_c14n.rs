@@ -35,24 +35,8 @@ fn c14n_file(path: &Path) -> Output {
 
 /// Exit code 2, nothing on stdout, exactly one line on stderr naming `path:line:col:`.
 fn assert_one_line_error(out: &Output, path: &Path, line: u32, what: &str) {
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "{what}: exit code; stderr: {stderr}"
-    );
-    assert!(out.stdout.is_empty(), "{what}: wrote to stdout");
-    assert_eq!(
-        stderr.lines().count(),
-        1,
-        "{what}: expected one line, got: {stderr}"
-    );
     let located = format!("{}:{line}:", path.display());
-    assert!(
-        stderr.contains(&located),
-        "{what}: expected {located} in: {stderr}"
-    );
-    assert!(!stderr.contains("panicked"), "{what}: {stderr}");
+    common::cli_run::assert_one_line_usage_error(what, out, &located);
 }
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {

@@ -5,6 +5,8 @@
 
 mod common;
 
+use std::path::{Path, PathBuf};
+
 use common::cli_run::{assert_one_line_usage_error, c14n, json_of, os, run, stderr_of, vectors};
 use common::{shared_dir, tool_available, wskex};
 use wskex::xml::c14n::C14nMethod;
@@ -194,17 +196,24 @@ fn key_bytes_are_shown_only_with_reveal_secrets() {
 // ---------------------------------------------------------------------------------------------
 // Files: never over the input; bad input is one line with a position.
 
+/// A copy of an encrypted vector (phaos, RSA-OAEP key transport) in `tmp` as `message.xml`,
+/// with its bytes, to check that nothing writes over it.
+fn encrypted_message_in(vectors: &Path, tmp: &Path) -> (PathBuf, Vec<u8>) {
+    let original =
+        std::fs::read(vectors.join("xenc/phaos-xmlenc-3/enc-element-aes128-kt-rsa_oaep_sha1.xml"))
+            .unwrap();
+    let input = tmp.join("message.xml");
+    std::fs::write(&input, &original).unwrap();
+    (input, original)
+}
+
 #[test]
 fn output_over_the_input_is_refused_and_the_input_untouched() {
     let Some(dir) = vectors() else {
         return;
     };
     let tmp = tempfile::tempdir().unwrap();
-    let original =
-        std::fs::read(dir.join("xenc/phaos-xmlenc-3/enc-element-aes128-kt-rsa_oaep_sha1.xml"))
-            .unwrap();
-    let input = tmp.path().join("message.xml");
-    std::fs::write(&input, &original).unwrap();
+    let (input, original) = encrypted_message_in(&dir, tmp.path());
     let key = dir.join("keys/phaos-rsa-key.pem");
     let dotted = tmp.path().join(".").join("message.xml");
     let mut outputs = vec![input.clone(), dotted];
@@ -264,11 +273,7 @@ fn output_over_a_hard_link_to_the_input_is_refused() {
         return;
     };
     let tmp = tempfile::tempdir().unwrap();
-    let original =
-        std::fs::read(dir.join("xenc/phaos-xmlenc-3/enc-element-aes128-kt-rsa_oaep_sha1.xml"))
-            .unwrap();
-    let input = tmp.path().join("message.xml");
-    std::fs::write(&input, &original).unwrap();
+    let (input, original) = encrypted_message_in(&dir, tmp.path());
     let link = tmp.path().join("hardlink.xml");
     std::fs::hard_link(&input, &link).unwrap();
     let out = run(&[

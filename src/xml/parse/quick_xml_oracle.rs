@@ -43,25 +43,15 @@ impl Builder<'_> {
                 other => {
                     self.flush_text();
                     match other {
-                        Event::Start(e) => {
-                            let content: &str = &e;
+                        Event::Start(ref e) | Event::Empty(ref e) => {
+                            let empty = matches!(other, Event::Empty(_));
+                            let content: &str = e;
                             self.start_element(
                                 before,
                                 after,
                                 content,
                                 e.name().0.len(),
-                                false,
-                                None,
-                            )?;
-                        }
-                        Event::Empty(e) => {
-                            let content: &str = &e;
-                            self.start_element(
-                                before,
-                                after,
-                                content,
-                                e.name().0.len(),
-                                true,
+                                empty,
                                 None,
                             )?;
                         }
