@@ -6,7 +6,7 @@ use clap::Args;
 
 use super::{CliError, Outcome, read_input, stdout_error};
 use crate::xml::c14n::{C14nMethod, NodeSet, canonicalize};
-use crate::xml::{Document, IdAttributes, IdIndex, IdLookup, Node};
+use crate::xml::{Document, IdAttributes, IdLookup, Node};
 
 const DSIG_NS: &str = "http://www.w3.org/2000/09/xmldsig#";
 
@@ -80,7 +80,7 @@ pub fn run(args: &C14nArgs, stdout: &mut dyn Write) -> Result<Outcome, CliError>
 
 fn select<'d>(doc: &'d Document, args: &C14nArgs) -> Result<Node<'d>, CliError> {
     if let Some(id) = &args.id {
-        let index = IdIndex::build(doc, &IdAttributes::with_extra(&args.id_attrs));
+        let index = doc.id_index(&IdAttributes::with_extra(&args.id_attrs));
         return match index.lookup(id) {
             IdLookup::Unique(n) => Ok(doc.node(n)),
             IdLookup::Missing => Err(CliError::Input(format!(

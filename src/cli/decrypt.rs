@@ -15,7 +15,7 @@ use crate::resolve::StandardResolver;
 use crate::safe_text::{one_line, write_escaped};
 use crate::safe_write::{self, Privacy};
 use crate::xenc::{DecryptionReport, decrypt_document};
-use crate::xml::{Document, IdAttributes, IdIndex};
+use crate::xml::{Document, IdAttributes};
 
 #[derive(Debug, Args)]
 #[command(
@@ -82,7 +82,7 @@ pub fn run(
     let result = if super::ws_security::is_ws_security_message(&doc) {
         super::ws_security::decrypt_as_receiver(doc, &store, args.reveal_secrets)
     } else {
-        let ids = IdIndex::build(&doc, &IdAttributes::default());
+        let ids = doc.id_index(&IdAttributes::default());
         let resolver = StandardResolver::new(&doc, &ids, &store);
         decrypt_document(&doc, &resolver, args.reveal_secrets)?
     };

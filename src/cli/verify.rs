@@ -194,7 +194,6 @@ fn check_document(doc: Document, store: &KeyStore, args: &VerifyArgs) -> (Checke
         .iter()
         .map(|(id, _)| id.to_string())
         .collect();
-    drop(ids);
     let source_name = doc.source_name().to_string();
     // A plain signature checked with a key the document carries is no identity either.
     let mut findings: Vec<Finding> =

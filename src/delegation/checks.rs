@@ -88,7 +88,7 @@ pub fn target_checks(
 
     // The endorsing signature: valid, over a valid signature made with the token's session
     // key, by the certificate the token names.
-    let ids = IdIndex::build(doc, &IdAttributes::default());
+    let ids = doc.id_index(&IdAttributes::default());
     let session_key_id = token.session_key.and_then(|k| k.attribute("Id"));
     let primary = signatures.iter().find(|s| {
         s.valid

@@ -4,7 +4,7 @@
 
 use crate::dsig::SignatureElement;
 use crate::dsig::reference::{ReferenceContext, process_reference};
-use crate::xml::{Document, IdAttributes, IdIndex, Node};
+use crate::xml::{Document, IdAttributes, Node};
 
 /// Canonical bytes longer than this are shown by length only.
 const KEEP_CANONICAL: usize = 64 * 1024;
@@ -35,7 +35,7 @@ pub fn reference(doc: &Document, signature: Node<'_>, uri: &str) -> Option<Recom
         .references
         .iter()
         .find(|r| r.uri == Some(uri))?;
-    let ids = IdIndex::build(doc, &IdAttributes::default());
+    let ids = doc.id_index(&IdAttributes::default());
     // One reference of a document the user opened: the same limit verification has.
     let work = crate::dsig::work_budget::WorkBudget::default();
     let ctx = ReferenceContext {

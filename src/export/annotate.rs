@@ -36,7 +36,7 @@ pub fn annotations(
     id_attributes: &IdAttributes,
     reveal: bool,
 ) -> Annotations {
-    let ids = IdIndex::build(received, id_attributes);
+    let ids = received.id_index(id_attributes);
     let reports: Vec<&SignatureReport> = result.signatures.iter().map(|s| &s.report).collect();
     let forbidden = forbidden_subtrees(received, &reports, &ids);
     let root = received.root_element().id();

@@ -282,15 +282,14 @@ impl<'t> Builder<'t> {
     /// Checks characters XML 1.0 forbids; returns whether a carriage return occurs (the text
     /// then needs line-end normalization).
     pub(super) fn check_chars(&self, start: usize, s: &str) -> ParseResult<bool> {
-        // Fast path: most chunks hold no forbidden control character, no carriage return and
-        // no 0xEF lead byte (tabs and line feeds, in the indentation between elements, are
-        // allowed); this fold vectorizes, so only the rare chunk with one is inspected byte
-        // by byte.
         // Short texts (the indentation between elements, most of a SOAP message's text nodes)
         // take one table lookup per byte: chunking costs more than it saves on them.
         if s.len() < 64 && !s.bytes().any(|b| NEEDS_A_LOOK[b as usize]) {
             return Ok(false);
         }
+        // Longer ones: most chunks hold no forbidden control character, no carriage return
+        // and no 0xEF lead byte (tabs and line feeds are allowed); this fold vectorizes, so
+        // only the rare chunk with one is inspected byte by byte.
         let mut has_cr = false;
         for (chunk_index, chunk) in s.as_bytes().chunks(64).enumerate() {
             let suspicious = chunk.iter().fold(false, |acc, &b| {

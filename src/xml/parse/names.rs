@@ -81,45 +81,66 @@ pub(super) const NAME_BYTES: [u8; 128] = {
 
 /// Checks a qualified name and returns the length of its prefix (0 when unprefixed).
 pub(super) fn check_qname(q: &str) -> Result<u32, XmlErrorKind> {
-    let invalid = || XmlErrorKind::InvalidName("(a valid element or attribute name)");
-    // Fast path for ASCII names, the overwhelming majority: one pass finds the colon and
-    // checks every byte.
-    let bytes = q.as_bytes();
-    let mut colon = None;
-    let mut part_start = true;
-    let mut ascii = true;
-    for (i, &b) in bytes.iter().enumerate() {
-        if b >= 0x80 {
-            ascii = false;
-            break;
-        }
-        if b == b':' {
-            if colon.is_some() || part_start {
-                return Err(invalid());
-            }
-            colon = Some(i);
-            part_start = true;
-            continue;
-        }
-        match NAME_BYTES[b as usize] {
-            1 => {}
-            2 if !part_start => {}
-            _ => return Err(invalid()),
-        }
-        part_start = false;
-    }
-    if ascii {
-        return if bytes.is_empty() || part_start {
-            Err(invalid())
-        } else {
-            Ok(colon.unwrap_or(0) as u32)
-        };
+    // ASCII names, the overwhelming majority, in one pass; anything else (non-ASCII, or not a
+    // name at all) by characters.
+    if let Some((end, prefix_len)) = ascii_qname(q.as_bytes(), 0)
+        && end == q.len()
+    {
+        return Ok(prefix_len);
     }
     match q.split_once(':') {
         None if check_ncname(q) => Ok(0),
         Some((p, l)) if check_ncname(p) && check_ncname(l) => Ok(p.len() as u32),
-        _ => Err(invalid()),
+        _ => Err(XmlErrorKind::InvalidName(
+            "(a valid element or attribute name)",
+        )),
     }
+}
+
+/// Bytes that end a name in a start tag: white space and the tag's punctuation. A table,
+/// since every byte of every element and attribute name is looked up in it.
+const STOPS_NAME: [bool; 256] = {
+    let mut t = [false; 256];
+    let stops = *b" \t\r\n>/\"'=<";
+    let mut i = 0;
+    while i < stops.len() {
+        t[stops[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
+/// A qualified name of ASCII name characters starting at `from`, checked as it is scanned:
+/// where it ends (at a byte of [`STOPS_NAME`] or the end of input) and its prefix length.
+/// None for anything else (a non-ASCII name, a character no name may hold, a misplaced colon):
+/// the two-pass path then reads the tag again and says what is wrong, or accepts a non-ASCII
+/// name.
+pub(super) fn ascii_qname(bytes: &[u8], from: usize) -> Option<(usize, u32)> {
+    let mut colon = None;
+    let mut part_start = true;
+    let mut i = from;
+    while let Some(&b) = bytes.get(i) {
+        if b == b':' {
+            if colon.is_some() || part_start {
+                return None;
+            }
+            colon = Some(i - from);
+            part_start = true;
+        } else {
+            match NAME_BYTES.get(b as usize) {
+                Some(1) => {}
+                Some(2) if !part_start => {}
+                _ if STOPS_NAME[b as usize] => break,
+                _ => return None,
+            }
+            part_start = false;
+        }
+        i += 1;
+    }
+    if part_start {
+        return None;
+    }
+    Some((i, colon.unwrap_or(0) as u32))
 }
 
 /// Scans `name="value"` pairs of a start tag. `rest` follows the element name, at offset `at`.

@@ -10,7 +10,7 @@ use quick_xml::Reader;
 use quick_xml::errors::{Error, IllFormedError, SyntaxError};
 use quick_xml::events::Event;
 
-use super::names::NAME_BYTES;
+use super::names::ascii_qname;
 use super::*;
 
 /// Where a tag's closing `>` is, or how the input ended before it: quotes are honoured as
@@ -53,52 +53,6 @@ struct StartTag {
 
 fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
-}
-
-/// Bytes that end a name in a start tag: white space and the tag's punctuation. A table,
-/// since every byte of every element and attribute name is looked up in it.
-const STOPS_NAME: [bool; 256] = {
-    let mut t = [false; 256];
-    let stops = *b" \t\r\n>/\"'=<";
-    let mut i = 0;
-    while i < stops.len() {
-        t[stops[i] as usize] = true;
-        i += 1;
-    }
-    t
-};
-
-/// A qualified name of ASCII name characters starting at `from`, checked as it is scanned:
-/// where it ends (at a byte of [`STOPS_NAME`] or the end of input) and its prefix length.
-/// None for anything else (a non-ASCII name, a character no name may hold, a misplaced colon):
-/// the two-pass path then reads the tag again and says what is wrong, or accepts a non-ASCII
-/// name.
-fn ascii_qname(bytes: &[u8], from: usize) -> Option<(usize, u32)> {
-    let mut colon = None;
-    let mut part_start = true;
-    let mut i = from;
-    while let Some(&b) = bytes.get(i) {
-        if b == b':' {
-            if colon.is_some() || part_start {
-                return None;
-            }
-            colon = Some(i - from);
-            part_start = true;
-        } else {
-            match NAME_BYTES.get(b as usize) {
-                Some(1) => {}
-                Some(2) if !part_start => {}
-                _ if STOPS_NAME[b as usize] => break,
-                _ => return None,
-            }
-            part_start = false;
-        }
-        i += 1;
-    }
-    if part_start {
-        return None;
-    }
-    Some((i, colon.unwrap_or(0) as u32))
 }
 
 /// One pass over a well-formed start tag at `at`: its end and its attributes (into `out`),
